@@ -1,0 +1,2 @@
+// Demo stand-in for titan-console: the real service would live here.
+require('../../../stand-in/service.js');

@@ -1,0 +1,42 @@
+package io.titan.deploy.cli;
+
+import io.titan.deploy.config.ConfigException;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.config.TopologyLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --config} / {@code --root}: which topology a command works on. */
+final class TopologyOptions {
+
+    static final String DEFAULT_FILE = "titan.yaml";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Topology YAML (default: ./" + DEFAULT_FILE + ", or the bundled Titan topology with --root).")
+    Path config;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "Service root for the bundled seven-service Titan topology (one folder per service).")
+    Path root;
+
+    /** Loads the topology the options name; exit 2 when none or both are given. */
+    Topology load() {
+        TopologyLoader loader = new TopologyLoader();
+        if (config != null && root != null) {
+            throw new ConfigException("--config and --root: give one, not both");
+        }
+        if (config != null) {
+            return loader.load(config);
+        }
+        if (root != null) {
+            return loader.loadDefault(root);
+        }
+        Path local = Path.of(DEFAULT_FILE);
+        if (Files.isRegularFile(local)) {
+            return loader.load(local);
+        }
+        throw new ConfigException("no topology: pass --config FILE, or --root DIR for the bundled Titan topology"
+                + " (no ./" + DEFAULT_FILE + " here)");
+    }
+}

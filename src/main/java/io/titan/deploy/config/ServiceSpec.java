@@ -1,0 +1,50 @@
+package io.titan.deploy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One service of a topology, validated and with paths resolved.
+ *
+ * @param name           PM2 app name, {@code [a-z0-9][a-z0-9._-]*}
+ * @param script         absolute path of the entry script (exists)
+ * @param cwd            absolute working directory
+ * @param args           script arguments
+ * @param port           the port it listens on, or null
+ * @param dependsOn      direct dependencies, sorted
+ * @param memory         PM2 {@code max_memory_restart}
+ * @param instances      PM2 instances (more than 1 means cluster mode)
+ * @param env            environment, secrets unresolved
+ * @param health         how readiness is proven, or null (then only PM2's status counts)
+ * @param startupTimeout how long the service may take to become healthy
+ * @param healthTimeout  the timeout of one health request
+ * @param soak           how long PM2 must show no restart after the service became healthy
+ */
+public record ServiceSpec(
+        String name,
+        Path script,
+        Path cwd,
+        List<String> args,
+        Integer port,
+        List<String> dependsOn,
+        ByteSize memory,
+        int instances,
+        Map<String, EnvValue> env,
+        HealthSpec health,
+        Duration startupTimeout,
+        Duration healthTimeout,
+        Duration soak) {
+
+    public ServiceSpec {
+        args = List.copyOf(args);
+        dependsOn = List.copyOf(dependsOn);
+        env = Map.copyOf(env);
+    }
+
+    public Optional<HealthSpec> healthCheck() {
+        return Optional.ofNullable(health);
+    }
+}

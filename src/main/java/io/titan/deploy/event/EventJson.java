@@ -1,0 +1,68 @@
+package io.titan.deploy.event;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+
+/**
+ * An event as one JSON object: {@code type}, {@code at} (ISO-8601), then the record's components
+ * in declaration order, durations as {@code durationMs}.
+ */
+public final class EventJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private EventJson() {
+    }
+
+    /** The event as a JSON tree. */
+    public static ObjectNode toJson(DeploymentEvent event) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", event.type());
+        node.put("at", event.at().toString());
+        for (RecordComponent component : event.getClass().getRecordComponents()) {
+            String name = component.getName();
+            if (name.equals("at")) {
+                continue;
+            }
+            Object value;
+            try {
+                value = component.getAccessor().invoke(event);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + name + " of " + event.type(), e);
+            }
+            put(node, name, value);
+        }
+        return node;
+    }
+
+    /** One line of NDJSON, without the newline. */
+    public static String toLine(DeploymentEvent event) {
+        return toJson(event).toString();
+    }
+
+    private static void put(ObjectNode node, String name, Object value) {
+        if (value == null) {
+            node.putNull(name);
+        } else if (value instanceof Duration d) {
+            node.put(name.equals("duration") ? "durationMs" : name + "Ms", d.toMillis());
+        } else if (value instanceof Instant i) {
+            node.put(name, i.toString());
+        } else if (value instanceof Boolean b) {
+            node.put(name, b);
+        } else if (value instanceof Integer n) {
+            node.put(name, n);
+        } else if (value instanceof Long n) {
+            node.put(name, n);
+        } else if (value instanceof Collection<?> c) {
+            ArrayNode array = node.putArray(name);
+            c.forEach(item -> array.add(String.valueOf(item)));
+        } else {
+            node.put(name, value.toString());
+        }
+    }
+}
