@@ -4,58 +4,282 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The topology file as written, bound by Jackson with unknown fields rejected. {@link TopologyLoader}
+ * The topology file as written, bound by Jackson with unknown fields rejected. Plain classes,
+ * not records: Jackson binds records through a creator that buffers properties, and then reports
+ * an unknown field at the end of its mapping instead of on its own line. {@link TopologyLoader}
  * turns it into a validated {@link Topology}; nothing outside this package sees these types.
  */
-record RawTopology(
-        Map<String, RawService> services,
-        RawPm2 pm2,
-        String stateDir,
-        RawDefaults defaults,
-        RawValidation validation) {
+final class RawTopology {
+    public Map<String, RawService> services;
+    public RawPm2 pm2;
+    public String stateDir;
+    public RawDefaults defaults;
+    public RawValidation validation;
 
-    record RawService(
-            String script,
-            String cwd,
-            List<String> args,
-            Integer port,
-            List<String> dependsOn,
-            String memory,
-            Integer instances,
-            Map<String, String> env,
-            RawHealth health,
-            String startupTimeout,
-            String healthTimeout,
-            String soak) {
+    Map<String, RawService> services() {
+        return services;
     }
 
-    record RawHealth(String http, Boolean tcp, String host) {
+    RawPm2 pm2() {
+        return pm2;
     }
 
-    record RawDefaults(
-            String memory,
-            Integer instances,
-            Map<String, String> env,
-            String startupTimeout,
-            String healthTimeout,
-            String soak) {
+    String stateDir() {
+        return stateDir;
     }
 
-    record RawPm2(String home, String bin, RawLogRotation logRotation) {
+    RawDefaults defaults() {
+        return defaults;
     }
 
-    record RawLogRotation(Boolean enabled, String maxSize, Integer retainDays, Boolean compress) {
+    RawValidation validation() {
+        return validation;
     }
 
-    record RawValidation(RawRedis redis, List<RawExchange> exchanges, RawTimeouts timeouts) {
+    static final class RawService {
+        public String script;
+        public String cwd;
+        public List<String> args;
+        public Integer port;
+        public List<String> dependsOn;
+        public String memory;
+        public Integer instances;
+        public Map<String, String> env;
+        public RawHealth health;
+        public String startupTimeout;
+        public String healthTimeout;
+        public String soak;
+
+        String script() {
+            return script;
+        }
+
+        String cwd() {
+            return cwd;
+        }
+
+        List<String> args() {
+            return args;
+        }
+
+        Integer port() {
+            return port;
+        }
+
+        List<String> dependsOn() {
+            return dependsOn;
+        }
+
+        String memory() {
+            return memory;
+        }
+
+        Integer instances() {
+            return instances;
+        }
+
+        Map<String, String> env() {
+            return env;
+        }
+
+        RawHealth health() {
+            return health;
+        }
+
+        String startupTimeout() {
+            return startupTimeout;
+        }
+
+        String healthTimeout() {
+            return healthTimeout;
+        }
+
+        String soak() {
+            return soak;
+        }
     }
 
-    record RawRedis(String url, String channel, Boolean setGetDel) {
+    static final class RawHealth {
+        public String http;
+        public Boolean tcp;
+        public String host;
+
+        String http() {
+            return http;
+        }
+
+        Boolean tcp() {
+            return tcp;
+        }
+
+        String host() {
+            return host;
+        }
     }
 
-    record RawExchange(String name, String url, String subscribe, String expect, Boolean required) {
+    static final class RawDefaults {
+        public String memory;
+        public Integer instances;
+        public Map<String, String> env;
+        public String startupTimeout;
+        public String healthTimeout;
+        public String soak;
+
+        String memory() {
+            return memory;
+        }
+
+        Integer instances() {
+            return instances;
+        }
+
+        Map<String, String> env() {
+            return env;
+        }
+
+        String startupTimeout() {
+            return startupTimeout;
+        }
+
+        String healthTimeout() {
+            return healthTimeout;
+        }
+
+        String soak() {
+            return soak;
+        }
     }
 
-    record RawTimeouts(String service, String redis, String websocket, String overall, String quick) {
+    static final class RawPm2 {
+        public String home;
+        public String bin;
+        public RawLogRotation logRotation;
+
+        String home() {
+            return home;
+        }
+
+        String bin() {
+            return bin;
+        }
+
+        RawLogRotation logRotation() {
+            return logRotation;
+        }
+    }
+
+    static final class RawLogRotation {
+        public Boolean enabled;
+        public String maxSize;
+        public Integer retainDays;
+        public Boolean compress;
+
+        Boolean enabled() {
+            return enabled;
+        }
+
+        String maxSize() {
+            return maxSize;
+        }
+
+        Integer retainDays() {
+            return retainDays;
+        }
+
+        Boolean compress() {
+            return compress;
+        }
+    }
+
+    static final class RawValidation {
+        public RawRedis redis;
+        public List<RawExchange> exchanges;
+        public RawTimeouts timeouts;
+
+        RawRedis redis() {
+            return redis;
+        }
+
+        List<RawExchange> exchanges() {
+            return exchanges;
+        }
+
+        RawTimeouts timeouts() {
+            return timeouts;
+        }
+    }
+
+    static final class RawRedis {
+        public String url;
+        public String channel;
+        public Boolean setGetDel;
+
+        String url() {
+            return url;
+        }
+
+        String channel() {
+            return channel;
+        }
+
+        Boolean setGetDel() {
+            return setGetDel;
+        }
+    }
+
+    static final class RawExchange {
+        public String name;
+        public String url;
+        public String subscribe;
+        public String expect;
+        public Boolean required;
+
+        String name() {
+            return name;
+        }
+
+        String url() {
+            return url;
+        }
+
+        String subscribe() {
+            return subscribe;
+        }
+
+        String expect() {
+            return expect;
+        }
+
+        Boolean required() {
+            return required;
+        }
+    }
+
+    static final class RawTimeouts {
+        public String service;
+        public String redis;
+        public String websocket;
+        public String overall;
+        public String quick;
+
+        String service() {
+            return service;
+        }
+
+        String redis() {
+            return redis;
+        }
+
+        String websocket() {
+            return websocket;
+        }
+
+        String overall() {
+            return overall;
+        }
+
+        String quick() {
+            return quick;
+        }
     }
 }

@@ -111,7 +111,8 @@ public final class TopologyLoader {
     private static ConfigException translate(String source, IOException e) {
         String where = source + line(e);
         if (e instanceof UnrecognizedPropertyException u) {
-            String parent = path(u);
+            String field = path(u);
+            String parent = field.contains(".") ? field.substring(0, field.lastIndexOf('.')) : "";
             String known = u.getKnownPropertyIds() == null ? "" : " (known: " + u.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
             return new ConfigException(where + ": " + (parent.isEmpty() ? "" : parent + ": ")
@@ -119,6 +120,9 @@ public final class TopologyLoader {
         }
         if (e instanceof MismatchedInputException m) {
             String field = path(m);
+            if (field.isEmpty() && m.getOriginalMessage().contains("end-of-input")) {
+                return new ConfigException(source + ": is empty (expected a mapping with a 'services' key)", e);
+            }
             if (field.isEmpty()) {
                 return new ConfigException(where + ": the file is not a YAML mapping (expected keys such as 'services')", e);
             }
@@ -179,7 +183,7 @@ public final class TopologyLoader {
                 throw fail("services", "at least one service is required");
             }
             RawDefaults defaults = raw.defaults() == null
-                    ? new RawDefaults(null, null, null, null, null, null) : raw.defaults();
+                    ? new RawDefaults() : raw.defaults();
             Map<String, ServiceSpec> services = new TreeMap<>();
             Map<Integer, String> ports = new HashMap<>();
             for (Map.Entry<String, RawService> entry : raw.services().entrySet()) {
