@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "titan-deploy", mixinStandardHelpOptions = true,
         versionProvider = TitanDeployCli.Version.class,
         description = "Dependency-ordered, health-gated PM2 deployments of the Titan services.",
-        subcommands = {PlanCommand.class},
+        subcommands = {PlanCommand.class, EcosystemCommand.class, DeployCommand.class, RollbackCommand.class,
+            HistoryCommand.class, StatusCommand.class, StopCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -31,7 +32,11 @@ public final class TitanDeployCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        if (!Signals.terminating()) {
+            // During a signal the shutdown hook is waiting for the rollback; exit would deadlock.
+            System.exit(code);
+        }
     }
 
     /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */

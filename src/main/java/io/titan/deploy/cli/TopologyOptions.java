@@ -20,6 +20,14 @@ final class TopologyOptions {
             description = "Service root for the bundled seven-service Titan topology (one folder per service).")
     Path root;
 
+    /** The options as a user would type them again, for hints such as how to stop. */
+    String asArguments() {
+        if (config != null) {
+            return "--config " + config;
+        }
+        return root != null ? "--root " + root : "";
+    }
+
     /** Loads the topology the options name; exit 2 when none or both are given. */
     Topology load() {
         TopologyLoader loader = new TopologyLoader();

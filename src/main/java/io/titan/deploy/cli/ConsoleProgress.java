@@ -1,0 +1,95 @@
+package io.titan.deploy.cli;
+
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.DeploymentEvent.DeploymentCompleted;
+import io.titan.deploy.event.DeploymentEvent.DeploymentFailed;
+import io.titan.deploy.event.DeploymentEvent.DeploymentStarted;
+import io.titan.deploy.event.DeploymentEvent.Pm2Started;
+import io.titan.deploy.event.DeploymentEvent.RollbackCompleted;
+import io.titan.deploy.event.DeploymentEvent.RollbackStarted;
+import io.titan.deploy.event.DeploymentEvent.ServiceDeployed;
+import io.titan.deploy.event.DeploymentEvent.ServiceDeploying;
+import io.titan.deploy.event.DeploymentEvent.ServiceFailed;
+import io.titan.deploy.event.DeploymentEvent.ServiceRolledBack;
+import io.titan.deploy.event.DeploymentEvent.ServiceSkipped;
+import io.titan.deploy.event.DeploymentEvent.ServiceUnchanged;
+import io.titan.deploy.event.DeploymentEvent.ValidationCheck;
+import io.titan.deploy.event.DeploymentEvent.ValidationCompleted;
+import io.titan.deploy.event.DeploymentEvent.ValidationStarted;
+import io.titan.deploy.health.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * One plain line per event, elapsed time first, readable in a Jenkins console (no colour, no
+ * cursor tricks): {@code [  2.4s] titan-brain         deployed in 1.1 s}.
+ */
+final class ConsoleProgress implements Consumer<DeploymentEvent> {
+
+    private final PrintWriter out;
+    private final Instant start;
+
+    ConsoleProgress(PrintWriter out, Instant start) {
+        this.out = out;
+        this.start = start;
+    }
+
+    @Override
+    public void accept(DeploymentEvent event) {
+        String text = describe(event);
+        if (text == null) {
+            return;
+        }
+        double elapsed = Math.max(0, Duration.between(start, event.at()).toMillis()) / 1000.0;
+        out.printf("[%6.1fs] %s%n", elapsed, text);
+        out.flush();
+    }
+
+    private static String describe(DeploymentEvent event) {
+        if (event instanceof DeploymentStarted e) {
+            return "release " + e.releaseId() + ": deploying " + e.services().size() + " service(s)";
+        } else if (event instanceof Pm2Started e) {
+            return "pm2 daemon ready";
+        } else if (event instanceof ServiceDeploying e) {
+            return service(e.service()) + "starting (level " + e.level() + ")";
+        } else if (event instanceof ServiceDeployed e) {
+            return service(e.service()) + "healthy in " + Durations.format(e.duration());
+        } else if (event instanceof ServiceUnchanged e) {
+            return service(e.service()) + "unchanged";
+        } else if (event instanceof ServiceFailed e) {
+            return service(e.service()) + "FAILED: " + e.reason();
+        } else if (event instanceof ServiceSkipped e) {
+            return service(e.service()) + "skipped: " + e.reason();
+        } else if (event instanceof DeploymentCompleted e) {
+            return "release " + e.releaseId() + " deployed in " + Durations.format(e.duration());
+        } else if (event instanceof DeploymentFailed e) {
+            return "release " + e.releaseId() + " FAILED: " + e.reason();
+        } else if (event instanceof RollbackStarted e) {
+            return "rollback of " + e.releaseId() + " started";
+        } else if (event instanceof ServiceRolledBack e) {
+            return service(e.service()) + e.action();
+        } else if (event instanceof RollbackCompleted e) {
+            return e.success() ? "rollback completed: previous release restored"
+                    : "ROLLBACK FAILED: " + e.message() + " (manual action needed)";
+        } else if (event instanceof ValidationStarted e) {
+            return "validation: " + e.checks().size() + " check(s)";
+        } else if (event instanceof ValidationCheck e) {
+            String verdict = e.success() ? "ok" : e.required() ? "FAILED" : "warning";
+            return "check " + pad(e.name()) + verdict + " (" + Durations.format(e.duration()) + ")"
+                    + (e.message() == null || e.success() ? "" : ": " + e.message());
+        } else if (event instanceof ValidationCompleted e) {
+            return "validation " + (e.success() ? "passed" : "FAILED") + " in " + Durations.format(e.duration());
+        }
+        return null;
+    }
+
+    private static String service(String name) {
+        return pad(name);
+    }
+
+    private static String pad(String name) {
+        return String.format("%-24s ", name);
+    }
+}

@@ -1,0 +1,120 @@
+package io.titan.deploy.cli;
+
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.DeployOptions;
+import io.titan.deploy.deploy.DeploymentOrchestrator;
+import io.titan.deploy.deploy.DeploymentResult;
+import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.deploy.ServiceOutcome;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.health.Durations;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code titan-deploy deploy}: dependency-ordered, health-gated, rolled back on failure. */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = "Deploy the topology's services under PM2 in dependency order; roll back on failure.")
+final class DeployCommand implements Callable<Integer> {
+
+    @Mixin
+    TopologyOptions topology;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--only", split = ",", paramLabel = "SERVICE",
+            description = "Deploy only these services; their dependencies must already be online and healthy.")
+    List<String> only = List.of();
+
+    @Option(names = "--strategy", paramLabel = "parallel|sequential", defaultValue = "parallel",
+            converter = StrategyConverter.class,
+            description = "parallel: start each service once its dependencies are healthy (default); "
+                    + "sequential: one at a time in plan order.")
+    DeployOptions.Strategy strategy;
+
+    @Option(names = "--no-rollback", description = "Leave a failed release as it is, for debugging.")
+    boolean noRollback;
+
+    @Option(names = "--wait-lock", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Wait this long (e.g. 5m) for another deployment of this target to finish instead of exiting 4.")
+    Duration waitLock = Duration.ZERO;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Topology t = topology.load();
+        Target target = Target.of(t);
+        PrintWriter out = spec.commandLine().getOut();
+        Clock clock = Clock.systemUTC();
+        EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
+        DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock);
+        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, new Pm2Control(target.pm2()),
+                target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
+        try (OutputOptions.Sinks sinks = output.open(events);
+             Signals.Registration signal = Signals.onTermination(orchestrator::abort)) {
+            DeploymentResult result = orchestrator.deploy(options);
+            printTable(out, result);
+            sinks.writeDeploy(result, out);
+            printNextSteps(out, topology);
+            return result.exitCode();
+        }
+    }
+
+    static void printTable(PrintWriter out, DeploymentResult result) {
+        out.println();
+        out.printf("%-24s %-12s %9s  %s%n", "SERVICE", "STATUS", "TIME", "MESSAGE");
+        for (ServiceOutcome s : result.services()) {
+            out.printf("%-24s %-12s %9s  %s%n", s.name(), s.status(),
+                    s.startedAt() == null ? "-" : Durations.format(s.duration()),
+                    s.message() == null ? "" : s.message());
+        }
+        out.println();
+        String verdict = result.success() ? "DEPLOYED"
+                : result.rolledBack() ? "FAILED, rolled back to the previous release"
+                : result.rollbackFailed() ? "FAILED, ROLLBACK FAILED: manual action needed"
+                : "FAILED (left as it is: --no-rollback)";
+        out.println("release " + result.releaseId() + ": " + verdict + " in " + Durations.format(result.duration()));
+        if (result.error() != null) {
+            out.println("cause: " + result.error());
+        }
+        out.flush();
+    }
+
+    private static void printNextSteps(PrintWriter out, TopologyOptions topology) {
+        out.println("status: bin/titan-deploy status " + topology.asArguments()
+                + "   stop: bin/titan-deploy stop " + topology.asArguments());
+        out.flush();
+    }
+
+    /** Parses a duration written as in topology files. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return io.titan.deploy.config.DurationText.parse(value);
+        }
+    }
+
+    /** {@code parallel} or {@code sequential}. */
+    static final class StrategyConverter implements picocli.CommandLine.ITypeConverter<DeployOptions.Strategy> {
+        @Override
+        public DeployOptions.Strategy convert(String value) {
+            return switch (value) {
+                case "parallel" -> DeployOptions.Strategy.PARALLEL;
+                case "sequential" -> DeployOptions.Strategy.SEQUENTIAL;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a strategy (expected parallel or sequential)");
+            };
+        }
+    }
+}

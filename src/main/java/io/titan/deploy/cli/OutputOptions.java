@@ -1,0 +1,110 @@
+package io.titan.deploy.cli;
+
+import io.titan.deploy.deploy.DeploymentResult;
+import io.titan.deploy.deploy.ServiceOutcome;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.event.NdjsonEventWriter;
+import io.titan.deploy.report.DeployReport;
+import io.titan.deploy.report.HtmlReport;
+import io.titan.deploy.report.JunitXml;
+import io.titan.deploy.report.Outcome;
+import io.titan.deploy.report.Report;
+import io.titan.deploy.report.Reports;
+import io.titan.deploy.report.RollbackReport;
+import io.titan.deploy.report.ServiceReport;
+import io.titan.deploy.report.ServiceStatus;
+import io.titan.deploy.report.ValidateReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --report}, {@code --junit}, {@code --html}, {@code --events}: what a run leaves behind. */
+final class OutputOptions {
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report to FILE.")
+    Path report;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Write JUnit XML (one testcase per service or check).")
+    Path junit;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report.")
+    Path html;
+
+    @Option(names = "--events", paramLabel = "FILE", description = "Write the events as NDJSON while they happen.")
+    Path events;
+
+    /** Starts the event file, if asked for; the returned sinks write the reports at the end. */
+    Sinks open(EventBus bus) {
+        NdjsonEventWriter writer = null;
+        if (events != null) {
+            writer = new NdjsonEventWriter(events);
+            bus.onAny(writer);
+        }
+        return new Sinks(writer);
+    }
+
+    /** The report files of one run. */
+    final class Sinks implements AutoCloseable {
+        private final NdjsonEventWriter writer;
+
+        private Sinks(NdjsonEventWriter writer) {
+            this.writer = writer;
+        }
+
+        void writeDeploy(DeploymentResult result, PrintWriter out) {
+            DeployReport r = toReport(result);
+            write(r, out);
+            if (junit != null) {
+                JunitXml.write(junit, r);
+            }
+            if (html != null) {
+                HtmlReport.write(html, r);
+            }
+        }
+
+        void writeValidate(ValidateReport r, PrintWriter out) {
+            write(r, out);
+            if (junit != null) {
+                JunitXml.write(junit, r);
+            }
+            if (html != null) {
+                HtmlReport.write(html, r);
+            }
+        }
+
+        private void write(Report r, PrintWriter out) {
+            if (report != null) {
+                Reports.write(report, r);
+                out.println("report: " + report.toAbsolutePath());
+            }
+            if (html != null) {
+                out.println("html report: " + html.toAbsolutePath());
+            }
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    /** The JSON report of a deployment. */
+    static DeployReport toReport(DeploymentResult result) {
+        RollbackReport rollback = result.rollbackStartedAt() == null ? null
+                : new RollbackReport(result.rollbackStartedAt(), result.rollbackFinishedAt(), result.rolledBack(),
+                        result.rolledBack() ? "previous release restored" : result.error());
+        List<ServiceReport> services = result.services().stream().map(OutputOptions::toReport).toList();
+        return new DeployReport(result.success(), result.releaseId(), result.rolledBack(), result.error(),
+                Outcome.from(result.success(), rollback), result.startedAt(), result.finishedAt(),
+                result.duration().toMillis(), rollback, services);
+    }
+
+    private static ServiceReport toReport(ServiceOutcome s) {
+        return new ServiceReport(s.name(), ServiceStatus.of(s.status()), s.level(), s.dependsOn(), s.startedAt(),
+                s.readyAt(), s.duration().toMillis(), s.restarts(), s.message());
+    }
+}

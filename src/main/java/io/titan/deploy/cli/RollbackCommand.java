@@ -1,0 +1,71 @@
+package io.titan.deploy.cli;
+
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.release.DeployLock;
+import io.titan.deploy.release.ReleaseRecord;
+import io.titan.deploy.release.ReleaseRecord.Status;
+import io.titan.deploy.release.ReleaseStore;
+import io.titan.deploy.rollback.Rollback;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code titan-deploy rollback}: puts back the release before the current one. An unfinished
+ * release (its deployer was killed) counts as current, so this is also the manual recovery.
+ */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = "Restore the release before the current one (or before an unfinished one).")
+final class RollbackCommand implements Callable<Integer> {
+
+    @Mixin
+    TopologyOptions topology;
+
+    @Option(names = "--wait-lock", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
+            description = "Wait this long for another deployment of this target instead of exiting 4.")
+    Duration waitLock = Duration.ZERO;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Topology t = topology.load();
+        Target target = Target.of(t);
+        PrintWriter out = spec.commandLine().getOut();
+        Clock clock = Clock.systemUTC();
+        EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
+        ReleaseStore store = new ReleaseStore(target.stateDir());
+        try (DeployLock lock = DeployLock.acquire(target.stateDir(), "rollback", waitLock, out::println)) {
+            Optional<ReleaseRecord> current = store.list().stream()
+                    .filter(r -> r.status() == Status.DEPLOYED || r.status() == Status.IN_PROGRESS)
+                    .findFirst();
+            if (current.isEmpty()) {
+                throw new TitanException("nothing to roll back: no deployed release in " + target.stateDir(),
+                        ExitCodes.BAD_INPUT);
+            }
+            ReleaseRecord record = current.get();
+            Pm2Control pm2 = new Pm2Control(target.pm2());
+            pm2.initialize();
+            Rollback.Result result = new Rollback(pm2, events, clock, System.getenv(), t)
+                    .restore(record, record.services(), Map.of(), true, "rollback requested");
+            store.save(record.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
+                    clock.instant().toString(), "rolled back by hand"));
+            result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
+            out.flush();
+            return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.config.ConfigException;
+import io.titan.deploy.config.EnvValue;
+import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.pm2.Pm2App;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Turns a topology service into the PM2 app definition the engine starts. */
+public final class Apps {
+
+    private Apps() {
+    }
+
+    /**
+     * The PM2 definition of {@code spec}, secrets resolved from {@code environment}.
+     *
+     * @throws ConfigException naming the service and variable when a secret's variable is unset
+     */
+    public static Pm2App toPm2App(ServiceSpec spec, Map<String, String> environment) {
+        Map<String, String> env = new TreeMap<>();
+        spec.env().forEach((key, value) -> {
+            try {
+                env.put(key, value.resolve(environment));
+            } catch (EnvValue.UnsetVariableException e) {
+                throw new ConfigException("services." + spec.name() + ".env." + key + ": " + e.getMessage());
+            }
+        });
+        return withEnv(spec, env);
+    }
+
+    /** The PM2 definition with secrets shown as {@code ****}, for printing. */
+    public static Pm2App toDisplayApp(ServiceSpec spec) {
+        Map<String, String> env = new TreeMap<>();
+        spec.env().forEach((key, value) -> env.put(key, value.display()));
+        return withEnv(spec, env);
+    }
+
+    private static Pm2App withEnv(ServiceSpec spec, Map<String, String> env) {
+        return Pm2App.builder(spec.name(), spec.script())
+                .cwd(spec.cwd())
+                .args(spec.args())
+                .env(env)
+                .instances(spec.instances())
+                .maxMemoryRestart(spec.memory().toPm2())
+                .build();
+    }
+
+    /** Secret keys of {@code spec} and the templates they come from. */
+    public static Map<String, String> secretTemplates(ServiceSpec spec) {
+        Map<String, String> secrets = new TreeMap<>();
+        spec.env().forEach((key, value) -> {
+            if (value.secret()) {
+                secrets.put(key, value.template());
+            }
+        });
+        return secrets;
+    }
+}

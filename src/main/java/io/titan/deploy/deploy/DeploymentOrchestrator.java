@@ -1,0 +1,520 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
+import io.titan.deploy.config.ConfigException;
+import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.HealthProbe;
+import io.titan.deploy.health.ProbeResult;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.release.DeployLock;
+import io.titan.deploy.release.ReleaseRecord;
+import io.titan.deploy.release.ReleaseRecord.PreviousApp;
+import io.titan.deploy.release.ReleaseRecord.Status;
+import io.titan.deploy.release.ReleaseStore;
+import io.titan.deploy.release.StoredApp;
+import io.titan.deploy.rollback.Rollback;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * Deploys a topology's services under PM2 in dependency order (the seed's DeploymentOrchestrator).
+ * Each service starts as soon as all its dependencies are healthy, proves itself healthy within its
+ * startup timeout, and then soaks: PM2 must show no restart for a short while, which runs beside
+ * its dependents. Any failure stops the rollout and, unless disabled, restores the previous release
+ * from the release record written before PM2 was touched.
+ */
+public final class DeploymentOrchestrator {
+
+    private static final Duration MONITOR_INTERVAL = Duration.ofMillis(250);
+
+    private final Topology topology;
+    private final ProcessControl pm2;
+    private final Path stateDir;
+    private final ReleaseStore releases;
+    private final EventBus events;
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private volatile String stopReason;
+
+    /**
+     * @param stateDir    where release records and the lock live
+     * @param environment where {@code ${VAR}} secrets are resolved from
+     * @param log         plain progress lines that are not events (e.g. a stale lock taken over)
+     */
+    public DeploymentOrchestrator(Topology topology, ProcessControl pm2, Path stateDir, EventBus events,
+                                  Map<String, String> environment, Clock clock, Consumer<String> log) {
+        this.topology = topology;
+        this.pm2 = pm2;
+        this.stateDir = stateDir;
+        this.releases = new ReleaseStore(stateDir);
+        this.events = events;
+        this.environment = Map.copyOf(environment);
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** Asks a running deployment to stop and roll back (a signal, a cancelled build). */
+    public void abort(String reason) {
+        stopReason = reason;
+    }
+
+    /**
+     * Deploys. Bad input (unknown {@code --only} names, unset secrets, dependencies of {@code --only}
+     * services that are not healthy) is rejected with exit code 2 before anything is touched.
+     */
+    public DeploymentResult deploy(DeployOptions options) {
+        List<String> targets = targets(options.only());
+        Map<String, Pm2App> apps = new LinkedHashMap<>();
+        for (String name : targets) {
+            apps.put(name, Apps.toPm2App(topology.service(name), environment));
+        }
+        try (DeployLock lock = DeployLock.acquire(stateDir, "deploy " + topology.source(), options.waitLock(), log)) {
+            recoverUnfinished();
+            pm2.initialize();
+            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), String.valueOf(stateDir.getParent())));
+            requireHealthyDependencies(targets);
+            return rollOut(targets, apps, options);
+        }
+    }
+
+    private List<String> targets(Set<String> only) {
+        for (String name : only) {
+            if (!topology.services().containsKey(name)) {
+                throw new ConfigException("--only: " + name + " is not a service of " + topology.source()
+                        + " (services: " + String.join(", ", topology.services().keySet()) + ")");
+            }
+        }
+        return topology.graph().plan().order().stream().filter(s -> only.isEmpty() || only.contains(s)).toList();
+    }
+
+    private void requireHealthyDependencies(List<String> targets) {
+        Map<String, Pm2Process> running = new HashMap<>();
+        boolean listed = false;
+        for (String name : targets) {
+            for (String dependency : topology.service(name).dependsOn()) {
+                if (targets.contains(dependency)) {
+                    continue;
+                }
+                if (!listed) {
+                    pm2.processes().forEach(p -> running.put(p.name(), p));
+                    listed = true;
+                }
+                Pm2Process process = running.get(dependency);
+                if (process == null || !process.isOnline()) {
+                    throw new ConfigException("--only: " + name + " depends on " + dependency + ", which is not online ("
+                            + (process == null ? "not in PM2" : "PM2 status " + process.status().pm2Name())
+                            + "); deploy it too or start it first. Nothing was changed.");
+                }
+                ServiceSpec spec = topology.service(dependency);
+                Optional<HealthProbe> probe = HealthGate.probe(spec);
+                if (probe.isPresent()) {
+                    ProbeResult result = probe.get().probe(spec.healthTimeout());
+                    if (!result.healthy()) {
+                        throw new ConfigException("--only: " + name + " depends on " + dependency + ", which is not healthy ("
+                                + probe.get().target() + " " + result.observed() + "). Nothing was changed.");
+                    }
+                }
+            }
+        }
+    }
+
+    /** A previous deployment died (SIGKILL, power loss) half way: put its previous release back first. */
+    private void recoverUnfinished() {
+        Optional<ReleaseRecord> latest = releases.latest();
+        if (latest.isEmpty() || latest.get().status() != Status.IN_PROGRESS) {
+            return;
+        }
+        ReleaseRecord unfinished = latest.get();
+        log.accept("release " + unfinished.id() + " (process " + unfinished.pid()
+                + ") did not finish; restoring the release before it first");
+        Rollback.Result result = rollback().restore(unfinished, unfinished.services(), Map.of(), true,
+                "unfinished release " + unfinished.id() + " found");
+        releases.save(unfinished.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
+                clock.instant().toString(), "process " + unfinished.pid() + " died during the deployment"));
+        if (!result.success()) {
+            throw new TitanException("could not restore the release before unfinished release " + unfinished.id()
+                    + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
+        }
+    }
+
+    private Rollback rollback() {
+        return new Rollback(pm2, events, clock, environment, topology);
+    }
+
+    private DeploymentResult rollOut(List<String> targets, Map<String, Pm2App> apps, DeployOptions options) {
+        Instant startedAt = clock.instant();
+        String releaseId = ReleaseStore.newId(startedAt);
+        Map<String, PreviousApp> previous = new TreeMap<>();
+        Map<String, Pm2App> previousClear = new HashMap<>();
+        Map<String, StoredApp> deployed = new TreeMap<>();
+        Map<String, Map<String, String>> knownSecrets = knownSecretTemplates();
+        for (String name : targets) {
+            Map<String, String> secrets = new TreeMap<>(knownSecrets.getOrDefault(name, Map.of()));
+            secrets.putAll(Apps.secretTemplates(topology.service(name)));
+            Optional<Pm2AppDefinition> current = pm2.describe(name);
+            previous.put(name, current
+                    .map(d -> new PreviousApp(true, d.running(), StoredApp.of(d.app(), secrets)))
+                    .orElse(PreviousApp.absent()));
+            current.ifPresent(d -> previousClear.put(name, d.app()));
+            deployed.put(name, StoredApp.of(apps.get(name), Apps.secretTemplates(topology.service(name))));
+        }
+        ReleaseRecord record = new ReleaseRecord(releaseId, startedAt.toString(), null, Status.IN_PROGRESS,
+                ProcessHandle.current().pid(), topology.source(), targets, previous, deployed, Map.of(), null);
+        releases.save(record);
+        events.emit(new DeploymentEvent.DeploymentStarted(startedAt, releaseId, targets));
+
+        Rollout rollout;
+        try (ProcessMonitor monitor = new ProcessMonitor(pm2, MONITOR_INTERVAL)) {
+            rollout = new Rollout(releaseId, targets, apps, previous, monitor);
+            if (options.strategy() == DeployOptions.Strategy.SEQUENTIAL) {
+                rollout.runSequential();
+            } else {
+                rollout.runParallel();
+            }
+            rollout.recordRestarts();
+        }
+        if (rollout.failure == null) {
+            Instant done = clock.instant();
+            releases.save(record.withStatus(Status.DEPLOYED, done.toString(), null).withVersions(versions(targets)));
+            events.emit(new DeploymentEvent.DeploymentCompleted(done, releaseId, Duration.between(startedAt, done)));
+            return result(true, releaseId, false, false, null, startedAt, null, null, rollout.outcomes());
+        }
+        String error = rollout.failure;
+        events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), releaseId, error));
+        if (!options.rollback()) {
+            releases.save(record.withStatus(Status.FAILED, clock.instant().toString(), error));
+            return result(false, releaseId, false, false, error, startedAt, null, null, rollout.outcomes());
+        }
+        Instant rollbackStart = clock.instant();
+        List<String> touched = targets.stream().filter(rollout.touched::contains).toList();
+        Rollback.Result restored = rollback().restore(record, touched, previousClear, false, error);
+        Instant rollbackEnd = clock.instant();
+        releases.save(record.withStatus(restored.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
+                rollbackEnd.toString(), error));
+        List<ServiceOutcome> outcomes = new ArrayList<>();
+        for (ServiceOutcome o : rollout.outcomes()) {
+            boolean wasTouched = touched.contains(o.name());
+            outcomes.add(wasTouched && !o.status().equals("failed") ? o.withStatus("rolled-back",
+                    o.message() == null ? "rolled back: " + restored.actions().get(o.name()) : o.message()) : o);
+        }
+        String message = restored.success() ? error : error + "; rollback failed: " + restored.message();
+        return result(false, releaseId, restored.success(), !restored.success(), message, startedAt,
+                rollbackStart, rollbackEnd, outcomes);
+    }
+
+    private DeploymentResult result(boolean success, String releaseId, boolean rolledBack, boolean rollbackFailed,
+                                    String error, Instant startedAt, Instant rbStart, Instant rbEnd,
+                                    List<ServiceOutcome> outcomes) {
+        return new DeploymentResult(success, releaseId, rolledBack, rollbackFailed, error, startedAt, clock.instant(),
+                rbStart, rbEnd, outcomes);
+    }
+
+    /** Secret templates of what runs now, from the last deployed release: where old secrets came from. */
+    private Map<String, Map<String, String>> knownSecretTemplates() {
+        Map<String, Map<String, String>> known = new HashMap<>();
+        releases.latest(Status.DEPLOYED).ifPresent(r -> r.deployed().forEach((name, app) -> known.put(name, app.secretEnv())));
+        return known;
+    }
+
+    private Map<String, String> versions(List<String> targets) {
+        Map<String, String> versions = new TreeMap<>();
+        try {
+            for (Pm2Process p : pm2.processes()) {
+                if (targets.contains(p.name()) && p.version() != null) {
+                    versions.put(p.name(), p.version());
+                }
+            }
+        } catch (TitanException e) {
+            log.accept("could not read service versions from PM2: " + e.getMessage());
+        }
+        return versions;
+    }
+
+    /** The state of one rollout: which services are where, and the first failure. */
+    private final class Rollout {
+        private final String releaseId;
+        private final List<String> targets;
+        private final Map<String, Pm2App> apps;
+        private final Map<String, PreviousApp> previous;
+        private final ProcessMonitor monitor;
+        private final HealthGate gate;
+        private final Map<String, Track> tracks = new LinkedHashMap<>();
+        private final Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile String failure;
+        private int inFlight;
+
+        Rollout(String releaseId, List<String> targets, Map<String, Pm2App> apps, Map<String, PreviousApp> previous,
+                ProcessMonitor monitor) {
+            this.releaseId = releaseId;
+            this.targets = targets;
+            this.apps = apps;
+            this.previous = previous;
+            this.monitor = monitor;
+            this.gate = new HealthGate(monitor);
+            for (String name : targets) {
+                tracks.put(name, new Track(name));
+            }
+        }
+
+        void runSequential() {
+            for (String name : targets) {
+                if (failure != null || stopReason != null) {
+                    fail(null, stopReason);
+                    break;
+                }
+                if (start(name)) {
+                    soak(name);
+                }
+            }
+            skipRemaining();
+        }
+
+        void runParallel() {
+            ExecutorService pool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "titan-deploy-service");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                synchronized (this) {
+                    for (String name : targets) {
+                        if (dependenciesInRelease(name).isEmpty()) {
+                            launch(pool, name);
+                        }
+                    }
+                    while (inFlight > 0) {
+                        wait(200);
+                        if (stopReason != null) {
+                            fail(null, stopReason);
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(null, "interrupted");
+            } finally {
+                pool.shutdownNow();
+            }
+            skipRemaining();
+        }
+
+        private List<String> dependenciesInRelease(String name) {
+            return topology.service(name).dependsOn().stream().filter(tracks::containsKey).toList();
+        }
+
+        /** Called with the lock held. */
+        private void launch(ExecutorService pool, String name) {
+            Track track = tracks.get(name);
+            track.status = "deploying";
+            inFlight++;
+            pool.execute(() -> {
+                try {
+                    if (start(name)) {
+                        releaseDependents(pool, name);
+                        soak(name);
+                    }
+                } finally {
+                    synchronized (this) {
+                        inFlight--;
+                        notifyAll();
+                    }
+                }
+            });
+        }
+
+        private synchronized void releaseDependents(ExecutorService pool, String name) {
+            if (failure != null) {
+                return;
+            }
+            for (String dependent : topology.graph().dependentsOf(name)) {
+                Track t = tracks.get(dependent);
+                if (t != null && t.status.equals("pending") && dependenciesInRelease(dependent).stream()
+                        .allMatch(d -> tracks.get(d).healthy)) {
+                    launch(pool, dependent);
+                }
+            }
+        }
+
+        /** Starts one service and waits for its health; true when healthy. */
+        private boolean start(String name) {
+            ServiceSpec spec = topology.service(name);
+            Track track = tracks.get(name);
+            track.status = "deploying";
+            track.startedAt = clock.instant();
+            events.emit(new DeploymentEvent.ServiceDeploying(track.startedAt, releaseId, name,
+                    topology.graph().levelOf(name)));
+            try {
+                touched.add(name);
+                if (previous.get(name).existed()) {
+                    pm2.delete(name);
+                }
+                requirePortFree(spec);
+                pm2.start(apps.get(name));
+                Instant launchedAt = clock.instant();
+                Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, launchedAt));
+                gate.await(spec, launchedAt, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left,
+                        this::stopRequested);
+                track.launchedAt = launchedAt;
+                track.readyAt = clock.instant();
+                track.healthy = true;
+                events.emit(new DeploymentEvent.ServiceDeployed(track.readyAt, releaseId, name,
+                        Duration.between(track.startedAt, track.readyAt), false));
+                return true;
+            } catch (TitanException e) {
+                fail(name, e instanceof ServiceFailure ? e.getMessage() : name + ": " + e.getMessage());
+                return false;
+            }
+        }
+
+        /** PM2 must show no restart for the soak time after the service became healthy. */
+        private void soak(String name) {
+            ServiceSpec spec = topology.service(name);
+            Track track = tracks.get(name);
+            Instant until = track.readyAt.plus(spec.soak());
+            while (true) {
+                boolean soaked = monitor.since(until).isPresent();
+                Optional<String> problem = monitor.problem(name, track.launchedAt);
+                if (problem.isPresent()) {
+                    fail(name, name + " " + problem.get() + " during the " + Durations.format(spec.soak())
+                            + " soak after it became healthy");
+                    return;
+                }
+                if (soaked) {
+                    break;
+                }
+                if (stopRequested().isPresent()) {
+                    return;
+                }
+                sleep(Duration.ofMillis(50));
+            }
+            if (!track.status.equals("failed")) {
+                track.status = "deployed";
+            }
+        }
+
+        private void requirePortFree(ServiceSpec spec) {
+            if (spec.port() == null || spec.health() == null) {
+                return;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(spec.health().host(), spec.port()));
+            } catch (IOException e) {
+                throw new ServiceFailure(spec.name() + " cannot start: port " + spec.port() + " on " + spec.health().host()
+                        + " is already in use by another process");
+            }
+        }
+
+        private Optional<String> stopRequested() {
+            if (failure != null) {
+                return Optional.of("stopped because " + failure);
+            }
+            return Optional.ofNullable(stopReason).map(r -> "stopped: " + r);
+        }
+
+        private synchronized void fail(String name, String reason) {
+            if (name != null) {
+                Track track = tracks.get(name);
+                if (!track.status.equals("failed")) {
+                    track.status = "failed";
+                    track.message = reason;
+                    track.failedAt = clock.instant();
+                    events.emit(new DeploymentEvent.ServiceFailed(track.failedAt, releaseId, name, reason));
+                }
+            }
+            if (failure == null && reason != null) {
+                failure = reason;
+            }
+            notifyAll();
+        }
+
+        private synchronized void skipRemaining() {
+            for (Track track : tracks.values()) {
+                if (track.status.equals("pending")) {
+                    track.status = "skipped";
+                    String cause = topology.graph().transitiveDependenciesOf(track.name).stream()
+                            .filter(d -> tracks.containsKey(d) && tracks.get(d).status.equals("failed"))
+                            .findFirst()
+                            .map(d -> "not started: dependency " + d + " failed")
+                            .orElse("not started: the deployment stopped (" + failure + ")");
+                    track.message = cause;
+                    events.emit(new DeploymentEvent.ServiceSkipped(clock.instant(), releaseId, track.name, cause));
+                } else if (track.status.equals("deploying") && track.healthy) {
+                    track.status = "deployed";
+                } else if (track.status.equals("deploying")) {
+                    track.status = "failed";
+                    track.message = "stopped before it was healthy: " + failure;
+                }
+            }
+        }
+
+        void recordRestarts() {
+            monitor.since(Instant.EPOCH).ifPresent(s -> tracks.values().forEach(t -> {
+                Pm2Process p = s.processes().get(t.name);
+                if (p != null && touched.contains(t.name)) {
+                    t.restarts = p.restarts();
+                }
+            }));
+        }
+
+        List<ServiceOutcome> outcomes() {
+            List<ServiceOutcome> list = new ArrayList<>();
+            for (Track t : tracks.values()) {
+                Instant end = t.readyAt != null ? t.readyAt : t.failedAt;
+                Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
+                list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
+                        topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message));
+            }
+            return list;
+        }
+    }
+
+    /** Mutable per-service progress, guarded by the rollout's lock for status changes. */
+    private static final class Track {
+        final String name;
+        volatile String status = "pending";
+        volatile Instant startedAt;
+        volatile Instant launchedAt;
+        volatile Instant readyAt;
+        volatile Instant failedAt;
+        volatile boolean healthy;
+        volatile int restarts;
+        volatile String message;
+
+        Track(String name) {
+            this.name = name;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

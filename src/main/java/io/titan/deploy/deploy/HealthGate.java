@@ -1,0 +1,88 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.TitanException;
+import io.titan.deploy.config.HealthSpec;
+import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.HealthCheckException;
+import io.titan.deploy.health.HealthCheckFailedException;
+import io.titan.deploy.health.HealthCheckTimeoutException;
+import io.titan.deploy.health.HealthProbe;
+import io.titan.deploy.health.HttpProbe;
+import io.titan.deploy.health.ProbeResult;
+import io.titan.deploy.health.ProbeWaitStrategy;
+import io.titan.deploy.health.TcpProbe;
+import io.titan.deploy.health.Wait;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Decides when a started service is ready: its own health check (PM2's {@code wait_ready} fails
+ * open, so it is not trusted), or, for a service without one, PM2 showing it online.
+ */
+final class HealthGate {
+
+    private final ProcessMonitor monitor;
+
+    HealthGate(ProcessMonitor monitor) {
+        this.monitor = monitor;
+    }
+
+    /** The probe of a service's health definition, if it has one. */
+    static Optional<HealthProbe> probe(ServiceSpec spec) {
+        if (spec.health() instanceof HealthSpec.Http http) {
+            return Optional.of(new HttpProbe(URI.create("http://" + http.host() + ":" + spec.port() + http.path())));
+        }
+        if (spec.health() instanceof HealthSpec.Tcp tcp) {
+            return Optional.of(new TcpProbe(tcp.host(), spec.port()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Waits until {@code spec} is ready or fails.
+     *
+     * @param launchedAt when {@code pm2 start} returned: PM2 snapshots older than that say nothing
+     * @param stop       a reason to stop waiting (another service failed, a signal), or empty
+     * @throws TitanException with a message that names the service, the expectation and what was seen
+     */
+    void await(ServiceSpec spec, Instant launchedAt, Duration timeout, Supplier<Optional<String>> stop) {
+        Supplier<Optional<String>> abort = () -> stop.get().or(() -> monitor.problem(spec.name(), launchedAt));
+        Optional<HealthProbe> probe = probe(spec);
+        ProbeWaitStrategy wait = Wait.forProbe(probe.orElseGet(() -> new OnlineProbe(spec.name(), monitor, launchedAt)))
+                .withStartupTimeout(timeout)
+                .withAttemptTimeout(spec.healthTimeout().compareTo(timeout) < 0 ? spec.healthTimeout() : timeout)
+                .withAbortCheck(abort);
+        try {
+            wait.waitUntilReady();
+        } catch (HealthCheckTimeoutException e) {
+            throw new ServiceFailure(spec.name() + " did not become healthy within " + Durations.format(timeout)
+                    + " (" + e.target() + " " + e.lastObserved() + ")");
+        } catch (HealthCheckFailedException e) {
+            throw new ServiceFailure(spec.name() + " " + e.reason());
+        } catch (HealthCheckException e) {
+            throw new ServiceFailure(spec.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** For services without a health definition: healthy once PM2 lists them online with a pid. */
+    private record OnlineProbe(String name, ProcessMonitor monitor, Instant launchedAt) implements HealthProbe {
+        @Override
+        public ProbeResult probe(Duration timeout) {
+            return monitor.since(launchedAt)
+                    .map(s -> s.processes().get(name))
+                    .map(p -> p.isOnline()
+                            ? ProbeResult.healthy("online, pid " + p.pid())
+                            : ProbeResult.unhealthy("PM2 status " + p.status().pm2Name()))
+                    .orElse(ProbeResult.unhealthy("not yet listed by PM2"));
+        }
+
+        @Override
+        public String target() {
+            return "pm2 status of " + name;
+        }
+    }
+}

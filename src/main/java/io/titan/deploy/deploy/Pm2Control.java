@@ -1,0 +1,48 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.pm2.Pm2Process;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link ProcessControl} over real PM2. */
+public final class Pm2Control implements ProcessControl {
+
+    private final Pm2Manager pm2;
+
+    public Pm2Control(Pm2Manager pm2) {
+        this.pm2 = pm2;
+    }
+
+    @Override
+    public void initialize() {
+        pm2.initialize();
+    }
+
+    @Override
+    public void start(Pm2App app) {
+        pm2.start(app);
+    }
+
+    @Override
+    public void stop(String name) {
+        pm2.stop(name);
+    }
+
+    @Override
+    public void delete(String name) {
+        pm2.deleteIfPresent(name);
+    }
+
+    @Override
+    public Optional<Pm2AppDefinition> describe(String name) {
+        return pm2.describe(name);
+    }
+
+    @Override
+    public List<Pm2Process> processes() {
+        return pm2.getProcessList();
+    }
+}

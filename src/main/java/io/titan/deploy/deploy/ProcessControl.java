@@ -1,0 +1,32 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2Process;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the deployment engine needs from PM2. {@link Pm2Control} is the real one; unit tests of
+ * ordering logic use a fake, and every path also runs against real PM2 in the integration tests.
+ */
+public interface ProcessControl {
+
+    /** Starts or pings the daemon and configures log rotation. */
+    void initialize();
+
+    /** Starts the app with exactly this definition, replacing any app of that name. */
+    void start(Pm2App app);
+
+    /** Stops the app, keeping its definition. */
+    void stop(String name);
+
+    /** Stops and forgets the app; no error when there is none. */
+    void delete(String name);
+
+    /** The app's current definition, if PM2 has one. */
+    Optional<Pm2AppDefinition> describe(String name);
+
+    /** PM2's process list, modules left out. */
+    List<Pm2Process> processes();
+}

@@ -1,0 +1,36 @@
+package io.titan.deploy.deploy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What happened to one service in a deployment.
+ *
+ * @param status    deployed, failed, skipped, rolled-back or pending
+ * @param level     its level in the plan
+ * @param startedAt when PM2 was asked to start it, or null
+ * @param readyAt   when its health check passed, or null
+ * @param duration  start to ready (or to failure), zero when not started
+ * @param restarts  PM2 restarts seen during the deployment
+ * @param message   why it failed or was skipped, or null
+ */
+public record ServiceOutcome(
+        String name,
+        String status,
+        int level,
+        List<String> dependsOn,
+        Instant startedAt,
+        Instant readyAt,
+        Duration duration,
+        int restarts,
+        String message) {
+
+    public ServiceOutcome {
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    public ServiceOutcome withStatus(String newStatus, String newMessage) {
+        return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage);
+    }
+}

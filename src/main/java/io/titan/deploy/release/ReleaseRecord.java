@@ -1,0 +1,79 @@
+package io.titan.deploy.release;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one deployment changed, written before PM2 is touched so that a crash at any point leaves
+ * enough on disk to put the previous release back.
+ *
+ * @param id         release id, sortable by time
+ * @param startedAt  ISO-8601
+ * @param finishedAt ISO-8601, or null while in progress
+ * @param status     where it got to
+ * @param pid        the deploying process, to tell a crashed deployment from a running one
+ * @param source     the topology it came from
+ * @param services   services this release deploys, in plan order
+ * @param previous   every such service's state before the release
+ * @param deployed   the definitions this release deploys
+ * @param versions   the version PM2 reports for each deployed service, once known
+ * @param error      why it failed, or null
+ */
+public record ReleaseRecord(
+        String id,
+        String startedAt,
+        String finishedAt,
+        Status status,
+        long pid,
+        String source,
+        List<String> services,
+        Map<String, PreviousApp> previous,
+        Map<String, StoredApp> deployed,
+        Map<String, String> versions,
+        String error) {
+
+    public ReleaseRecord {
+        services = List.copyOf(services);
+        previous = new TreeMap<>(previous);
+        deployed = new TreeMap<>(deployed);
+        versions = new TreeMap<>(versions == null ? Map.of() : versions);
+    }
+
+    /** The life of a release. */
+    public enum Status {
+        /** PM2 may be half way between the previous release and this one. */
+        IN_PROGRESS,
+        /** Every service deployed; this is what runs. */
+        DEPLOYED,
+        /** Failed and left as it was ({@code --no-rollback}). */
+        FAILED,
+        /** Failed or rolled back by hand; the previous release runs again. */
+        ROLLED_BACK,
+        /** Rollback did not complete; a person must look. */
+        ROLLBACK_FAILED
+    }
+
+    /**
+     * A service's state before the release.
+     *
+     * @param existed whether PM2 had an app of that name
+     * @param running whether PM2 kept it running
+     * @param app     its definition, or null when it did not exist
+     */
+    public record PreviousApp(boolean existed, boolean running, StoredApp app) {
+        public static PreviousApp absent() {
+            return new PreviousApp(false, false, null);
+        }
+    }
+
+    public ReleaseRecord withStatus(Status newStatus, String finished, String why) {
+        return new ReleaseRecord(id, startedAt, finished, newStatus, pid, source, services, previous, deployed,
+                versions, why);
+    }
+
+    public ReleaseRecord withVersions(Map<String, String> newVersions) {
+        return new ReleaseRecord(id, startedAt, finishedAt, status, pid, source, services, previous, deployed,
+                newVersions, error);
+    }
+}

@@ -1,0 +1,108 @@
+package io.titan.deploy.release;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Release records of one target, one JSON file each under {@code releases/} in the state dir.
+ * Writes are atomic (temp file, then rename) so a crash never leaves half a record. The newest
+ * {@value #KEEP} are kept.
+ */
+public final class ReleaseStore {
+
+    /** How many release records are kept. */
+    public static final int KEEP = 10;
+
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ReleaseStore(Path stateDir) {
+        this.dir = stateDir.resolve("releases");
+    }
+
+    /** A new, time-sortable release id such as {@code 20261126T173000Z-3f9a}. */
+    public static String newId(Instant now) {
+        return ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    /** Writes or replaces a record atomically, readable by the owner only (it holds definitions). */
+    public void save(ReleaseRecord record) {
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve(record.id() + ".json");
+            Path temp = Files.createTempFile(dir, ".release-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temp, json.writeValueAsBytes(record));
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new TitanException("cannot write release record " + record.id() + " in " + dir + ": " + e.getMessage(),
+                    ExitCodes.FAILED, e);
+        }
+        prune();
+    }
+
+    /** All records, newest first. */
+    public List<ReleaseRecord> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<ReleaseRecord> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                records.add(json.readValue(file.toFile(), ReleaseRecord.class));
+            }
+        } catch (IOException e) {
+            throw new TitanException("cannot read release records in " + dir + ": " + e.getMessage(), ExitCodes.FAILED, e);
+        }
+        records.sort(Comparator.comparing(ReleaseRecord::id).reversed());
+        return records;
+    }
+
+    /** The newest record, if any. */
+    public Optional<ReleaseRecord> latest() {
+        return list().stream().findFirst();
+    }
+
+    /** The newest record with this status, if any. */
+    public Optional<ReleaseRecord> latest(ReleaseRecord.Status status) {
+        return list().stream().filter(r -> r.status() == status).findFirst();
+    }
+
+    private void prune() {
+        List<ReleaseRecord> records = list();
+        for (ReleaseRecord old : records.subList(Math.min(KEEP, records.size()), records.size())) {
+            try {
+                Files.deleteIfExists(dir.resolve(old.id() + ".json"));
+            } catch (IOException e) {
+                // An old record that cannot be deleted costs disk space, not correctness.
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.titan.deploy.release;
+
+import io.titan.deploy.pm2.Pm2App;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A PM2 app definition as a release record keeps it on disk. Secret environment values are never
+ * stored: {@code secretEnv} holds the {@code ${VAR}} template each one came from, resolved again
+ * from the environment when the app is restored.
+ *
+ * @param env       plain environment values
+ * @param secretEnv secret keys and their templates ({@code ${BINANCE_API_KEY}}); a null template
+ *                  means the value is secret but where it came from is unknown
+ */
+public record StoredApp(
+        String name,
+        String script,
+        String cwd,
+        List<String> args,
+        Map<String, String> env,
+        Map<String, String> secretEnv,
+        int instances,
+        String maxMemoryRestart,
+        boolean autorestart,
+        int maxRestarts,
+        long killTimeoutMs,
+        long minUptimeMs,
+        long restartDelayMs) {
+
+    public StoredApp {
+        args = List.copyOf(args);
+        env = new TreeMap<>(env);
+        secretEnv = new TreeMap<>(secretEnv);
+    }
+
+    /**
+     * Stores {@code app}, keeping the values of {@code secretTemplates}' keys out of it.
+     *
+     * @param secretTemplates secret keys and their templates (values may be null)
+     */
+    public static StoredApp of(Pm2App app, Map<String, String> secretTemplates) {
+        Map<String, String> plain = new TreeMap<>();
+        Map<String, String> secret = new TreeMap<>();
+        app.env().forEach((key, value) -> {
+            if (secretTemplates.containsKey(key)) {
+                secret.put(key, secretTemplates.get(key));
+            } else {
+                plain.put(key, value);
+            }
+        });
+        return new StoredApp(app.name(), app.script().toString(), app.cwd().toString(), app.args(), plain, secret,
+                app.instances(), app.maxMemoryRestart(), app.autorestart(), app.maxRestarts(),
+                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis());
+    }
+
+    /**
+     * The PM2 definition again, secrets resolved from {@code environment}.
+     *
+     * @throws IllegalStateException naming the key and variable when a secret cannot be resolved
+     */
+    public Pm2App toPm2App(Map<String, String> environment) {
+        Map<String, String> resolved = new TreeMap<>(env);
+        secretEnv.forEach((key, template) -> {
+            if (template == null) {
+                throw new IllegalStateException(name + ": secret env " + key + " has no known source to restore it from");
+            }
+            resolved.put(key, Templates.resolve(template, environment, name + " env " + key));
+        });
+        return Pm2App.builder(name, Path.of(script))
+                .cwd(Path.of(cwd))
+                .args(args)
+                .env(resolved)
+                .instances(instances)
+                .maxMemoryRestart(maxMemoryRestart)
+                .autorestart(autorestart)
+                .maxRestarts(maxRestarts)
+                .killTimeout(Duration.ofMillis(killTimeoutMs))
+                .minUptime(Duration.ofMillis(minUptimeMs))
+                .restartDelay(Duration.ofMillis(restartDelayMs))
+                .build();
+    }
+}

@@ -1,0 +1,201 @@
+package io.titan.deploy.rollback;
+
+import io.titan.deploy.TitanException;
+import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.ProcessControl;
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.HealthCheckException;
+import io.titan.deploy.health.HealthProbe;
+import io.titan.deploy.health.HttpProbe;
+import io.titan.deploy.health.TcpProbe;
+import io.titan.deploy.health.Wait;
+import io.titan.deploy.config.HealthSpec;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.release.ReleaseRecord;
+import io.titan.deploy.release.ReleaseRecord.PreviousApp;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts the release before {@code record} back: the record's services are removed in reverse
+ * dependency order, then each previous definition is started again in dependency order and
+ * health-checked; services that did not exist before stay removed, and services that were stopped
+ * before are restored stopped. Rollback carries on past a failing service so that as much as
+ * possible is restored, and reports every service it could not restore.
+ */
+public final class Rollback {
+
+    private static final Duration DEFAULT_STARTUP = Duration.ofSeconds(30);
+
+    private final ProcessControl pm2;
+    private final EventBus events;
+    private final Clock clock;
+    private final Map<String, String> environment;
+    private final Topology topology;
+
+    /**
+     * @param environment where stored {@code ${VAR}} secrets are resolved from
+     * @param topology    health checks of the services, or null to rely on PM2's status alone
+     */
+    public Rollback(ProcessControl pm2, EventBus events, Clock clock, Map<String, String> environment,
+                    Topology topology) {
+        this.pm2 = pm2;
+        this.events = events;
+        this.clock = clock;
+        this.environment = Map.copyOf(environment);
+        this.topology = topology;
+    }
+
+    /**
+     * The outcome of a rollback.
+     *
+     * @param success every service was restored (and is healthy where it was running)
+     * @param message the first problem, or null
+     * @param actions what was done per service: restored, removed, restored stopped, unchanged, or the failure
+     */
+    public record Result(boolean success, String message, Map<String, String> actions) {
+    }
+
+    /**
+     * Restores the state before {@code record} for {@code services} (plan order).
+     *
+     * @param clearPrevious previous definitions with secrets in clear, when this process has them
+     * @param skipUnchanged leave a service alone when PM2 already runs its previous definition
+     *                      (recovery after a crash, where what was touched is not known)
+     * @param reason        why, for the {@code rollback:started} event
+     */
+    public Result restore(ReleaseRecord record, List<String> services, Map<String, Pm2App> clearPrevious,
+                          boolean skipUnchanged, String reason) {
+        events.emit(new DeploymentEvent.RollbackStarted(clock.instant(), record.id(), reason));
+        Map<String, String> actions = new LinkedHashMap<>();
+        List<String> toRestore = new ArrayList<>();
+        for (String name : services) {
+            PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
+            if (skipUnchanged && matches(name, before)) {
+                actions.put(name, "unchanged");
+            } else {
+                toRestore.add(name);
+            }
+        }
+        String firstProblem = null;
+        for (String name : reversed(toRestore)) {
+            try {
+                pm2.delete(name);
+            } catch (TitanException e) {
+                firstProblem = firstProblem == null ? name + ": " + e.getMessage() : firstProblem;
+                actions.put(name, "could not remove: " + e.getMessage());
+            }
+        }
+        for (String name : toRestore) {
+            PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
+            String action;
+            try {
+                action = restoreOne(name, before, clearPrevious.get(name));
+            } catch (TitanException | IllegalStateException e) {
+                action = "failed: " + e.getMessage();
+                firstProblem = firstProblem == null ? name + ": " + e.getMessage() : firstProblem;
+            }
+            actions.put(name, action);
+            events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
+        }
+        boolean success = firstProblem == null;
+        events.emit(new DeploymentEvent.RollbackCompleted(clock.instant(), record.id(), success,
+                success ? "previous release restored" : firstProblem));
+        return new Result(success, firstProblem, actions);
+    }
+
+    private String restoreOne(String name, PreviousApp before, Pm2App clear) {
+        if (!before.existed()) {
+            return "removed (new in the failed release)";
+        }
+        Pm2App app = clear != null ? clear : before.app().toPm2App(environment);
+        pm2.start(app);
+        Instant launched = clock.instant();
+        if (!before.running()) {
+            pm2.stop(name);
+            return "restored (stopped, as it was)";
+        }
+        awaitHealthy(name, launched);
+        return "restored";
+    }
+
+    private void awaitHealthy(String name, Instant launched) {
+        ServiceSpec spec = topology == null ? null : topology.services().get(name);
+        Duration timeout = spec == null ? DEFAULT_STARTUP : spec.startupTimeout();
+        Optional<HealthProbe> probe = spec == null ? Optional.empty() : probe(spec);
+        try {
+            if (probe.isPresent()) {
+                Wait.forProbe(probe.get()).withStartupTimeout(timeout)
+                        .withAttemptTimeout(spec.healthTimeout().compareTo(timeout) < 0 ? spec.healthTimeout() : timeout)
+                        .waitUntilReady();
+            } else {
+                Wait.forProbe(new Pm2OnlineProbe(pm2, name)).withStartupTimeout(timeout).waitUntilReady();
+            }
+        } catch (HealthCheckException e) {
+            throw new TitanException(name + " was restored but is not healthy within " + Durations.format(timeout)
+                    + " of " + launched + ": " + e.getMessage(), e.exitCode());
+        }
+    }
+
+    private static Optional<HealthProbe> probe(ServiceSpec spec) {
+        if (spec.health() instanceof HealthSpec.Http http) {
+            return Optional.of(new HttpProbe(URI.create("http://" + http.host() + ":" + spec.port() + http.path())));
+        }
+        if (spec.health() instanceof HealthSpec.Tcp tcp) {
+            return Optional.of(new TcpProbe(tcp.host(), spec.port()));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether PM2 already runs exactly what was there before (script, cwd, args, plain env, running). */
+    private boolean matches(String name, PreviousApp before) {
+        Optional<Pm2AppDefinition> now = pm2.describe(name);
+        if (!before.existed()) {
+            return now.isEmpty();
+        }
+        if (now.isEmpty() || now.get().running() != before.running()) {
+            return false;
+        }
+        Pm2App app = now.get().app();
+        return app.script().toString().equals(before.app().script())
+                && app.cwd().toString().equals(before.app().cwd())
+                && app.args().equals(before.app().args())
+                && before.app().env().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(app.env().get(e.getKey())));
+    }
+
+    private static List<String> reversed(List<String> list) {
+        List<String> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    /** Healthy once PM2 lists the app online with a pid. */
+    private record Pm2OnlineProbe(ProcessControl pm2, String name) implements HealthProbe {
+        @Override
+        public io.titan.deploy.health.ProbeResult probe(Duration timeout) {
+            Optional<Pm2Process> p = pm2.processes().stream().filter(x -> x.name().equals(name)).findFirst();
+            return p.filter(Pm2Process::isOnline)
+                    .map(x -> io.titan.deploy.health.ProbeResult.healthy("online"))
+                    .orElseGet(() -> io.titan.deploy.health.ProbeResult.unhealthy(
+                            p.map(x -> "PM2 status " + x.status().pm2Name()).orElse("not in PM2")));
+        }
+
+        @Override
+        public String target() {
+            return "pm2 status of " + name;
+        }
+    }
+}
