@@ -1,0 +1,187 @@
+package io.titan.deploy.pm2;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads {@code pm2 jlist} output. The raw output holds every app's environment, so nothing here
+ * puts it into a message: parse errors say only how much output there was.
+ */
+final class Jlist {
+
+    /**
+     * Keys PM2 adds to an app's env on its own; left out when the app's env cannot be recovered
+     * exactly (see {@link Pm2AppDefinition#envExact()}).
+     */
+    private static final Set<String> PM2_BOOKKEEPING = Set.of("PM2_HOME", "PM2_USAGE", "PM2_JSON_PROCESSING",
+            "unique_id", "NODE_APP_INSTANCE", "pm_id", "_", "PWD", "OLDPWD", "SHLVL");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Jlist() {
+    }
+
+    /**
+     * The apps in {@code pm2 jlist} output, modules left out. PM2 may print its banner and daemon
+     * messages first (when the call spawned the daemon), so only the last line that starts with
+     * {@code [} is parsed.
+     */
+    static List<JsonNode> apps(String stdout) {
+        String[] lines = Pm2Cli.strip(stdout).split("\n");
+        String json = null;
+        for (int i = lines.length - 1; i >= 0 && json == null; i--) {
+            if (lines[i].startsWith("[")) {
+                json = lines[i];
+            }
+        }
+        if (json == null) {
+            throw new Pm2Exception("pm2 jlist printed no process list (" + lines.length + " lines of other output)");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            // Not the parser's message: it quotes the input, which holds environments.
+            throw new Pm2Exception("pm2 jlist printed a process list that is not valid JSON ("
+                    + json.length() + " characters)");
+        }
+        if (!root.isArray()) {
+            throw new Pm2Exception("pm2 jlist printed JSON that is not a list");
+        }
+        List<JsonNode> apps = new ArrayList<>();
+        for (JsonNode node : root) {
+            if (!node.path("pm2_env").path("pmx_module").asBoolean(false)) {
+                apps.add(node);
+            }
+        }
+        return apps;
+    }
+
+    static String name(JsonNode node) {
+        return node.path("name").asText(node.path("pm2_env").path("name").asText(""));
+    }
+
+    static Pm2Process process(JsonNode node) {
+        JsonNode env = node.path("pm2_env");
+        long uptime = env.path("pm_uptime").asLong(0);
+        return new Pm2Process(
+                name(node),
+                node.path("pm_id").asInt(env.path("pm_id").asInt(-1)),
+                node.path("pid").asLong(0),
+                Pm2Status.fromPm2(env.path("status").asText(null)),
+                env.path("restart_time").asInt(0),
+                env.path("unstable_restarts").asInt(0),
+                uptime > 0 ? Instant.ofEpochMilli(uptime) : null,
+                node.path("monit").path("cpu").asDouble(0),
+                node.path("monit").path("memory").asLong(0),
+                textOrNull(env.path("version")),
+                pathOrNull(env.path("pm_exec_path")),
+                pathOrNull(env.path("pm_cwd")));
+    }
+
+    /**
+     * The definition of an app from its jlist entries (one per instance).
+     *
+     * <p>PM2 keeps no copy of the app's own env: {@code pm2_env.env} is the pm2 caller's
+     * environment with the app's env merged over it, and every one of those keys is also copied to
+     * the top level of {@code pm2_env}. The ecosystem file therefore records the app's keys under
+     * {@link Ecosystem#ENV_KEYS_MARKER}, and only those keys are read back from {@code pm2_env.env}.
+     */
+    static Pm2AppDefinition definition(List<JsonNode> instances) {
+        JsonNode first = instances.get(0);
+        JsonNode env = first.path("pm2_env");
+        String name = name(first);
+        JsonNode appEnv = env.path("env");
+        JsonNode marker = appEnv.get(Ecosystem.ENV_KEYS_MARKER);
+        Map<String, String> values = new TreeMap<>();
+        if (marker != null) {
+            for (String key : marker.asText("").split(",")) {
+                JsonNode value = appEnv.get(key);
+                if (!key.isEmpty() && value != null) {
+                    values.put(key, text(value));
+                }
+            }
+        } else {
+            for (Map.Entry<String, JsonNode> field : appEnv.properties()) {
+                if (!PM2_BOOKKEEPING.contains(field.getKey()) && !field.getKey().equals(name)) {
+                    values.put(field.getKey(), text(field.getValue()));
+                }
+            }
+        }
+        Pm2App app = Pm2App.builder(name, Path.of(env.path("pm_exec_path").asText()))
+                .cwd(pathOrNull(env.path("pm_cwd")))
+                .args(args(env.path("args")))
+                .env(new LinkedHashMap<>(values))
+                .instances(Math.max(instances.size(), Math.max(1, env.path("instances").asInt(1))))
+                .maxMemoryRestart(memory(env.path("max_memory_restart")))
+                .autorestart(env.path("autorestart").asBoolean(true))
+                .maxRestarts(env.path("max_restarts").asInt(Pm2App.DEFAULT_MAX_RESTARTS))
+                .killTimeout(millis(env.path("kill_timeout"), Pm2App.DEFAULT_KILL_TIMEOUT))
+                .minUptime(millis(env.path("min_uptime"), Pm2App.DEFAULT_MIN_UPTIME))
+                .restartDelay(millis(env.path("restart_delay"), Duration.ZERO))
+                .build();
+        Pm2Status status = Pm2Status.fromPm2(env.path("status").asText(null));
+        return new Pm2AppDefinition(app, status, status.keepsRunning(), marker != null);
+    }
+
+    private static List<String> args(JsonNode node) {
+        List<String> args = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(arg -> args.add(arg.asText()));
+        } else if (node.isTextual() && !node.asText().isBlank()) {
+            // PM2 keeps a string when args came from the command line; it splits it on spaces itself.
+            args.addAll(Arrays.asList(node.asText().trim().split("\\s+")));
+        }
+        return args;
+    }
+
+    /** PM2 stores max_memory_restart in bytes; give it back in the largest exact unit. */
+    static String memory(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        long bytes = node.asLong(0);
+        if (bytes <= 0) {
+            return null;
+        }
+        for (String unit : List.of("G", "M", "K")) {
+            long size = 1L << (unit.equals("G") ? 30 : unit.equals("M") ? 20 : 10);
+            if (bytes % size == 0) {
+                return bytes / size + unit;
+            }
+        }
+        return Long.toString(bytes);
+    }
+
+    private static Duration millis(JsonNode node, Duration fallback) {
+        if (node.isNumber() || (node.isTextual() && node.asText().matches("[0-9]+"))) {
+            return Duration.ofMillis(node.asLong());
+        }
+        return fallback;
+    }
+
+    private static String text(JsonNode value) {
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    private static Path pathOrNull(JsonNode node) {
+        String text = textOrNull(node);
+        return text == null || text.isEmpty() ? null : Path.of(text);
+    }
+}

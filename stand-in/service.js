@@ -1,0 +1,117 @@
+'use strict';
+/*
+ * Stand-in for a Titan Node.js service, run under PM2 by the engine's tests and benchmarks.
+ * No npm dependencies: it must start in a bare checkout with only Node 20.
+ *
+ * GET /health  -> 200 {"status":"ok","service":NAME,"version":VERSION} (503 when UNHEALTHY=1)
+ * GET /version -> 200 {"version":VERSION}
+ *
+ * Environment:
+ *   PORT (required)   port to listen on; HOST overrides the 127.0.0.1 bind address
+ *   SERVICE_NAME      reported name; defaults to PM2's `name` env, else "stand-in"
+ *   SERVICE_VERSION   reported version; default "1"
+ *   START_DELAY_MS    wait this long before listening (slow start)
+ *   CRASH_ON_START=1  exit 1 at once (crash loop)
+ *   HANG=1            never listen but stay alive (never becomes healthy)
+ *   UNHEALTHY=1       listen, but /health answers 503
+ *   CRASH_AFTER_MS=n  exit 1 n ms after listening
+ *   READY_FILE=path   append the epoch time in ms (with fraction) at which listening began
+ *
+ * SIGINT/SIGTERM close the server and exit 0 well inside PM2's 1600 ms kill_timeout.
+ */
+const http = require('http');
+const fs = require('fs');
+
+const env = process.env;
+const name = env.SERVICE_NAME || env.name || 'stand-in';
+const version = env.SERVICE_VERSION || '1';
+const port = Number.parseInt(env.PORT, 10);
+const host = env.HOST || '127.0.0.1';
+
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`stand-in ${name}: PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  process.exit(2);
+}
+if (env.CRASH_ON_START === '1') {
+  console.error(`stand-in ${name}: CRASH_ON_START=1, exiting`);
+  process.exit(1);
+}
+
+let server = null;
+// Keeps the event loop alive while waiting (HANG, START_DELAY_MS) without a listening socket.
+let keepAlive = null;
+
+function shutdown(signal) {
+  console.log(`stand-in ${name}: ${signal}, shutting down`);
+  if (keepAlive) clearInterval(keepAlive);
+  if (server) {
+    server.close(() => process.exit(0));
+    // Idle keep-alive connections would hold close() open; do not outlive PM2's kill_timeout.
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 500).unref();
+  } else {
+    process.exit(0);
+  }
+}
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function listen() {
+  server = http.createServer((req, res) => {
+    const path = (req.url || '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') {
+      if (env.UNHEALTHY === '1') {
+        send(res, 503, { status: 'unhealthy', service: name, version });
+      } else {
+        send(res, 200, { status: 'ok', service: name, version });
+      }
+    } else if (req.method === 'GET' && path === '/version') {
+      send(res, 200, { version });
+    } else {
+      send(res, 404, { error: 'not found', path });
+    }
+  });
+  server.listen(port, host, () => {
+    if (keepAlive) {
+      clearInterval(keepAlive);
+      keepAlive = null;
+    }
+    if (env.READY_FILE) {
+      // performance.timeOrigin + now() gives sub-millisecond epoch time for benchmarks.
+      const at = performance.timeOrigin + performance.now();
+      fs.appendFileSync(env.READY_FILE, `${at.toFixed(3)}\n`);
+    }
+    console.log(`stand-in ${name} ${version} listening on ${host}:${server.address().port}`);
+    if (typeof process.send === 'function') process.send('ready');
+    const crashAfter = Number.parseInt(env.CRASH_AFTER_MS || '', 10);
+    if (Number.isInteger(crashAfter) && crashAfter >= 0) {
+      setTimeout(() => {
+        console.error(`stand-in ${name}: CRASH_AFTER_MS=${crashAfter}, exiting`);
+        process.exit(1);
+      }, crashAfter);
+    }
+  });
+  server.on('error', (err) => {
+    console.error(`stand-in ${name}: cannot listen on ${host}:${port}: ${err.message}`);
+    process.exit(1);
+  });
+}
+
+if (env.HANG === '1') {
+  keepAlive = setInterval(() => {}, 60 * 60 * 1000);
+  console.log(`stand-in ${name}: HANG=1, never listening`);
+} else {
+  const delay = Number.parseInt(env.START_DELAY_MS || '0', 10);
+  if (delay > 0) {
+    keepAlive = setInterval(() => {}, 60 * 60 * 1000);
+    setTimeout(listen, delay);
+  } else {
+    listen();
+  }
+}
