@@ -1,0 +1,173 @@
+package io.titan.deploy.testing;
+
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.config.TopologyLoader;
+import io.titan.deploy.deploy.DeployOptions;
+import io.titan.deploy.deploy.DeploymentOrchestrator;
+import io.titan.deploy.deploy.DeploymentResult;
+import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.pm2.LogRotation;
+import io.titan.deploy.pm2.Pm2Binary;
+import io.titan.deploy.pm2.Pm2Manager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A deployment target of its own for one test: a temp folder with a PM2_HOME whose daemon is
+ * killed on close, the stand-in service, and helpers to write topologies and call services.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    /** The project checkout (where package.json and stand-in/ are). */
+    public static final Path PROJECT = Path.of(Optional.ofNullable(System.getenv("TITAN_PROJECT_DIR"))
+            .orElse(System.getProperty("user.dir"))).toAbsolutePath();
+    /** The stand-in Node service. */
+    public static final Path STAND_IN = PROJECT.resolve("stand-in/service.js");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final Path dir;
+    private final Path pm2Home;
+    private final Pm2Manager pm2;
+    private final List<DeploymentEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    public Sandbox() {
+        try {
+            this.dir = Files.createTempDirectory("titan-sandbox-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.pm2Home = dir.resolve("pm2");
+        this.pm2 = new Pm2Manager(Pm2Binary.resolve(null), pm2Home, LogRotation.disabled());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path pm2Home() {
+        return pm2Home;
+    }
+
+    public Pm2Manager pm2() {
+        return pm2;
+    }
+
+    /** Every event of every deployment this sandbox ran, in order. */
+    public List<DeploymentEvent> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
+    public void clearEvents() {
+        events.clear();
+    }
+
+    /** Writes {@code yaml} as {@code name} in the sandbox and loads it. */
+    public Topology topology(String name, String yaml) {
+        try {
+            Path file = dir.resolve(name);
+            Files.writeString(file, yaml);
+            return new TopologyLoader().load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy of the stand-in in its own folder, as a release's code would be. */
+    public Path standInCopy(String folder) {
+        try {
+            Path target = dir.resolve(folder);
+            Files.createDirectories(target);
+            Path script = target.resolve("service.js");
+            Files.copy(STAND_IN, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return script;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The orchestrator for this sandbox's target. */
+    public DeploymentOrchestrator orchestrator(Topology topology) {
+        return orchestrator(topology, Map.of());
+    }
+
+    public DeploymentOrchestrator orchestrator(Topology topology, Map<String, String> environment) {
+        EventBus bus = new EventBus().onAny(events::add);
+        return new DeploymentOrchestrator(topology, new Pm2Control(pm2), pm2Home.resolve("titan"), bus,
+                environment, Clock.systemUTC(), log::add);
+    }
+
+    public DeploymentResult deploy(Topology topology) {
+        return orchestrator(topology).deploy(DeployOptions.defaults());
+    }
+
+    public DeploymentResult deploy(Topology topology, DeployOptions options) {
+        return orchestrator(topology).deploy(options);
+    }
+
+    /** The body of GET http://127.0.0.1:port/path, or empty when nothing answers 200. */
+    public static Optional<String> get(int port, String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** A port nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills this target's PM2 daemon (and with it every stand-in it ran) and deletes the folder. */
+    @Override
+    public void close() {
+        try {
+            pm2.kill();
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
