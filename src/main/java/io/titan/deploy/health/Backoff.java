@@ -92,18 +92,22 @@ public final class Backoff {
         return Duration.ofNanos((long) Math.min(jittered, maxNanos));
     }
 
+    /** The pause after the first failed attempt, before jitter. */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /** Growth per attempt. */
     public double factor() {
         return factor;
     }
 
+    /** Largest relative deviation added by jitter. */
     public double jitter() {
         return jitter;
     }
 
+    /** Upper bound of every pause, jitter included. */
     public Duration maxDelay() {
         return maxDelay;
     }
