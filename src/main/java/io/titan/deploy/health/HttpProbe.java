@@ -43,7 +43,7 @@ public final class HttpProbe implements HealthProbe {
      * @throws IllegalArgumentException unless {@code uri} is an absolute http or https URI with a host
      */
     public HttpProbe(URI uri) {
-        this(checkUri(uri), ANY_2XX, "2xx");
+        this(checkUri(uri, "uri"), ANY_2XX, "2xx");
     }
 
     private HttpProbe(URI uri, IntPredicate expectedStatus, String statusDescription) {
@@ -52,11 +52,11 @@ public final class HttpProbe implements HealthProbe {
         this.statusDescription = statusDescription;
     }
 
-    private static URI checkUri(URI uri) {
-        Checks.notNull(uri, "uri");
+    static URI checkUri(URI uri, String name) {
+        Checks.notNull(uri, name);
         String scheme = uri.getScheme();
         if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || uri.getHost() == null) {
-            throw new IllegalArgumentException("uri must be an absolute http(s) URI with a host, was " + uri);
+            throw new IllegalArgumentException(name + " must be an absolute http(s) URI with a host, was " + uri);
         }
         return uri;
     }
