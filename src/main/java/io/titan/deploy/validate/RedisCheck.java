@@ -17,6 +17,7 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.params.SetParams;
 
@@ -95,9 +96,12 @@ final class RedisCheck {
                 // and servers that lack HELLO, and pub/sub needs nothing from RESP3.
                 .autoNegotiateProtocol(false)
                 .database(spec.database())
-                .ssl(spec.tls())
                 // One round trip fewer per connection, and no library banner in CLIENT LIST.
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (spec.tls()) {
+            // Jedis' defaults: JDK trust store and host name verification.
+            config.sslOptions(SslOptions.defaults());
+        }
         spec.user().ifPresent(config::user);
         password.ifPresent(config::password);
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
