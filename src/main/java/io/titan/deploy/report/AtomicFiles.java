@@ -1,0 +1,51 @@
+package io.titan.deploy.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes a file so that readers see the old content or the new, never half of it: Jenkins may
+ * archive a report while a retried step rewrites it, and a killed CLI must not leave a torn file.
+ */
+final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    static void write(Path file, String content) {
+        write(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void write(Path file, byte[] content) {
+        Path target = file.toAbsolutePath().normalize();
+        Path dir = target.getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            // Same directory as the target, so the move is a rename on one file system.
+            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            Files.write(temp, content);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // Best effort: the write already failed and that is the error worth reporting.
+                }
+            }
+        }
+    }
+}
