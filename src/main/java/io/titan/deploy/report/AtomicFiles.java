@@ -7,6 +7,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that readers see the old content or the new, never half of it: Jenkins may
@@ -15,6 +17,17 @@ import java.nio.file.StandardCopyOption;
 final class AtomicFiles {
 
     private AtomicFiles() {
+    }
+
+    /**
+     * createTempFile makes owner-only files; a report is meant to be archived and served by Jenkins
+     * (possibly another user), like any file the umask would have given rw-r--r--.
+     */
+    private static void readableByOthers(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view != null) {
+            view.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     static void write(Path file, String content) {
@@ -30,6 +43,7 @@ final class AtomicFiles {
             // Same directory as the target, so the move is a rename on one file system.
             temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             Files.write(temp, content);
+            readableByOthers(temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
