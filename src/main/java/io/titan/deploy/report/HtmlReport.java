@@ -2,6 +2,7 @@ package io.titan.deploy.report;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -61,11 +62,14 @@ public final class HtmlReport {
         html.append("<dl class=\"facts\">\n");
         fact(html, "Release", "<code>" + Text.safe(report.releaseId()) + "</code>");
         fact(html, "Started", time(report.startedAt()));
-        fact(html, "Finished", time(report.finishedAt()));
+        fact(html, "Finished", sameDay(report.startedAt(), report.finishedAt())
+                ? "<time datetime=\"" + report.finishedAt() + "\">" + Format.clock(report.finishedAt()).substring(0, 8)
+                        + " UTC</time>"
+                : time(report.finishedAt()));
         fact(html, "Duration", Text.escape(Format.duration(report.durationMs())));
         fact(html, "Services", serviceCounts(report));
         if (report.rollback() != null) {
-            fact(html, "Rollback", (report.rollback().success() ? "restored previous release in " : "FAILED after ")
+            fact(html, "Rollback", (report.rollback().success() ? "restored in " : "FAILED after ")
                     + Text.escape(Format.duration(report.rollback().duration().toMillis())));
         }
         html.append("</dl>\n");
@@ -179,8 +183,12 @@ public final class HtmlReport {
         return "<time datetime=\"" + instant + "\">" + Text.escape(Format.dateTime(instant)) + "</time>";
     }
 
+    private static boolean sameDay(Instant a, Instant b) {
+        return a.atZone(ZoneOffset.UTC).toLocalDate().equals(b.atZone(ZoneOffset.UTC).toLocalDate());
+    }
+
     private static String serviceCounts(DeployReport report) {
-        StringBuilder counts = new StringBuilder().append(report.services().size()).append(" total");
+        StringBuilder counts = new StringBuilder().append(report.services().size());
         for (ServiceStatus status : ServiceStatus.values()) {
             long n = report.count(status);
             if (n > 0) {
@@ -332,6 +340,9 @@ public final class HtmlReport {
             ".timeline .axis-title{font-weight:600;text-transform:uppercase;letter-spacing:.06em;font-size:10px}",
             ".timeline .level{fill:var(--muted);font-weight:700;font-size:11px}",
             ".timeline .name{font-weight:600;font-size:13px}",
+            // A white halo keeps labels legible where they cross grid lines or the rollback band.
+            ".timeline .bar-label,.timeline .axis text{paint-order:stroke;stroke:#fff;stroke-width:3px;"
+                    + "stroke-linejoin:round}",
             ".timeline .bar-label{font-size:12px}",
             ".timeline .status-failed .bar-label,.timeline .status-rolled-back .bar-label{font-weight:700}",
             ".timeline .status-skipped .bar-label{fill:var(--muted);font-style:italic}",

@@ -35,11 +35,14 @@ final class Chromium {
         this.binary = binary;
     }
 
-    /** The Chromium on this machine: env {@code CHROMIUM}, then the usual Debian paths. */
+    /**
+     * The Chromium on this machine: env {@code CHROMIUM} when set (and then only that, so a wrong
+     * setting is noticed rather than silently replaced), else the usual Debian paths.
+     */
     static Optional<Chromium> find() {
         String configured = System.getenv("CHROMIUM");
         if (configured != null && !configured.isBlank()) {
-            return Optional.of(new Chromium(Paths.get(configured)));
+            return Optional.of(Paths.get(configured)).filter(Files::isExecutable).map(Chromium::new);
         }
         return CANDIDATES.stream().map(Paths::get).filter(Files::isExecutable).findFirst().map(Chromium::new);
     }
