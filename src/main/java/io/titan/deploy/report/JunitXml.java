@@ -1,0 +1,159 @@
+package io.titan.deploy.report;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * JUnit XML (the Ant/Surefire dialect Jenkins' {@code junit} step reads) for deploy and validate
+ * reports, so a release shows up on the build page as tests.
+ *
+ * <p>Mapping for a deploy report (suite {@code titan-deploy}, class {@code titan.deploy}, one test
+ * case per service):
+ * <ul>
+ *   <li>{@code deployed}, {@code unchanged}: passed;</li>
+ *   <li>{@code failed}: {@code <failure>} with the service's message;</li>
+ *   <li>{@code rolled-back}: {@code <failure>} too, because the release it belonged to failed; the
+ *       message says it was deployed and then rolled back;</li>
+ *   <li>{@code skipped}, {@code pending}: {@code <skipped>} with the reason.</li>
+ * </ul>
+ * For a validate report (suite {@code titan-validate}, class {@code titan.validate.<kind>}, one
+ * test case per check), a failed required check is a {@code <failure>}; a failed optional check
+ * passes, with {@code WARNING: <message>} in its {@code <system-out>}, because it must not fail
+ * the build yet should be visible on the test's page.
+ *
+ * <p>Text is escaped and characters XML 1.0 forbids (most control characters) are dropped: one of
+ * them in a message would make Jenkins reject the whole file. Passwords in URLs are masked.
+ */
+public final class JunitXml {
+
+    /** The {@code testsuite} name of a deploy report. */
+    public static final String DEPLOY_SUITE = "titan-deploy";
+    /** The {@code testsuite} name of a validate report. */
+    public static final String VALIDATE_SUITE = "titan-validate";
+
+    private JunitXml() {
+    }
+
+    /** Writes {@link #render(DeployReport)} to {@code file}, atomically. */
+    public static void write(Path file, DeployReport report) {
+        Objects.requireNonNull(file, "file");
+        AtomicFiles.write(file, render(report));
+    }
+
+    /** Writes {@link #render(ValidateReport)} to {@code file}, atomically. */
+    public static void write(Path file, ValidateReport report) {
+        Objects.requireNonNull(file, "file");
+        AtomicFiles.write(file, render(report));
+    }
+
+    /** The JUnit XML document for a deploy report. */
+    public static String render(DeployReport report) {
+        Objects.requireNonNull(report, "report");
+        long failures = report.services().stream().filter(s -> isFailure(s.status())).count();
+        long skipped = report.services().stream().filter(s -> isSkipped(s.status())).count();
+        StringBuilder xml = header(DEPLOY_SUITE, report.services().size(), failures, skipped,
+                report.durationMs(), report);
+        property(xml, "releaseId", report.releaseId());
+        property(xml, "outcome", report.outcome().value());
+        xml.append("  </properties>\n");
+        for (ServiceReport service : report.services()) {
+            xml.append("  <testcase classname=\"titan.deploy\" name=\"").append(Text.escape(service.name()))
+                    .append("\" time=\"").append(Format.seconds(service.durationMs())).append('"');
+            String message = message(service);
+            switch (service.status()) {
+                case FAILED -> element(xml, "failure", "failed: " + message, service);
+                case ROLLED_BACK -> element(xml, "failure",
+                        "rolled back: deployed, then restored to the previous release because the release failed"
+                                + (service.message() == null ? "" : " (" + service.message() + ")"), service);
+                case SKIPPED -> element(xml, "skipped", "skipped: " + message, null);
+                case PENDING -> element(xml, "skipped", "pending: not deployed when the run ended"
+                        + (service.message() == null ? "" : " (" + service.message() + ")"), null);
+                case DEPLOYED, UNCHANGED -> {
+                    if (service.message() == null) {
+                        xml.append("/>\n");
+                    } else {
+                        xml.append(">\n    <system-out>").append(Text.safe(service.status() + ": " + message))
+                                .append("</system-out>\n  </testcase>\n");
+                    }
+                }
+                default -> throw new IllegalStateException("unhandled status " + service.status());
+            }
+        }
+        if (report.error() != null) {
+            // Suite-level output: the release's own error, which may name no single service.
+            xml.append("  <system-err>").append(Text.safe(report.error())).append("</system-err>\n");
+        }
+        return xml.append("</testsuite>\n").toString();
+    }
+
+    /** The JUnit XML document for a validate report. */
+    public static String render(ValidateReport report) {
+        Objects.requireNonNull(report, "report");
+        long failures = report.checks().stream().filter(c -> !c.success() && c.required()).count();
+        StringBuilder xml = header(VALIDATE_SUITE, report.checks().size(), failures, 0, report.durationMs(), report);
+        xml.append("  </properties>\n");
+        for (CheckReport check : report.checks()) {
+            xml.append("  <testcase classname=\"titan.validate.").append(check.kind().value())
+                    .append("\" name=\"").append(Text.escape(check.name()))
+                    .append("\" time=\"").append(Format.seconds(check.durationMs())).append("\">\n");
+            String detail = check.target() + (check.message() == null ? "" : ": " + check.message());
+            if (!check.success() && check.required()) {
+                xml.append("    <failure message=\"").append(Text.safe(detail)).append("\" type=\"")
+                        .append(check.kind().value()).append("\">")
+                        .append(Text.safe(detail)).append("</failure>\n");
+            } else if (!check.success()) {
+                xml.append("    <system-out>").append(Text.safe("WARNING: optional check failed: " + detail))
+                        .append("</system-out>\n");
+            } else {
+                xml.append("    <system-out>").append(Text.safe("OK: " + detail)).append("</system-out>\n");
+            }
+            xml.append("  </testcase>\n");
+        }
+        return xml.append("</testsuite>\n").toString();
+    }
+
+    private static boolean isFailure(ServiceStatus status) {
+        return status == ServiceStatus.FAILED || status == ServiceStatus.ROLLED_BACK;
+    }
+
+    private static boolean isSkipped(ServiceStatus status) {
+        return status == ServiceStatus.SKIPPED || status == ServiceStatus.PENDING;
+    }
+
+    private static String message(ServiceReport service) {
+        return service.message() == null ? service.status().value() : service.message();
+    }
+
+    private static StringBuilder header(String suite, int tests, long failures, long skipped, long millis,
+                                        Report report) {
+        StringBuilder xml = new StringBuilder(1024);
+        xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+                .append("<testsuite name=\"").append(suite)
+                .append("\" tests=\"").append(tests)
+                .append("\" failures=\"").append(failures)
+                .append("\" errors=\"0\" skipped=\"").append(skipped)
+                .append("\" time=\"").append(Format.seconds(millis))
+                .append("\" timestamp=\"").append(report.startedAt().toString().replaceFirst("\\.\\d+Z$", "Z"))
+                .append("\">\n  <properties>\n");
+        property(xml, "success", Boolean.toString(report.success()));
+        return xml;
+    }
+
+    private static void property(StringBuilder xml, String name, String value) {
+        xml.append("    <property name=\"").append(name).append("\" value=\"").append(Text.safe(value))
+                .append("\"/>\n");
+    }
+
+    /** Closes the open {@code <testcase} with a failure or skipped child carrying {@code message}. */
+    private static void element(StringBuilder xml, String tag, String message, ServiceReport body) {
+        String text = Text.safe(message);
+        xml.append(">\n    <").append(tag).append(" message=\"").append(text).append('"');
+        if (body == null) {
+            xml.append("/>\n");
+        } else {
+            xml.append(" type=\"").append(body.status().value()).append("\">").append(text)
+                    .append("</").append(tag).append(">\n");
+        }
+        xml.append("  </testcase>\n");
+    }
+}

@@ -1,0 +1,72 @@
+package io.titan.deploy.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What happened to one service in a deployment.
+ *
+ * @param name       the PM2 app name, e.g. {@code titan-brain}
+ * @param status     the service's result
+ * @param level      its depth in the dependency graph: 0 for services without dependencies,
+ *                   otherwise one more than its deepest dependency
+ * @param dependsOn  the services it depends on (never null; empty for roots)
+ * @param startedAt  when the engine started it; null for services that were never started
+ *                   ({@code skipped}, {@code pending}, and usually {@code unchanged})
+ * @param readyAt    when its health check passed; null when it never became ready
+ * @param durationMs from start to ready, or to the failure; 0 when never started
+ * @param restarts   PM2 restarts seen during the deployment and soak
+ * @param message    one line for a person, e.g. the failure cause; may be null
+ */
+@JsonPropertyOrder({"name", "status", "level", "dependsOn", "startedAt", "readyAt", "durationMs",
+        "restarts", "message"})
+public record ServiceReport(
+        String name,
+        ServiceStatus status,
+        int level,
+        List<String> dependsOn,
+        @JsonSerialize(using = InstantJson.Serializer.class)
+        @JsonDeserialize(using = InstantJson.Deserializer.class)
+        Instant startedAt,
+        @JsonSerialize(using = InstantJson.Serializer.class)
+        @JsonDeserialize(using = InstantJson.Deserializer.class)
+        Instant readyAt,
+        long durationMs,
+        int restarts,
+        String message) {
+
+    /** Validates the components and copies {@code dependsOn}. */
+    public ServiceReport {
+        Checks.requireNonBlank(name, "ServiceReport.name");
+        Objects.requireNonNull(status, "ServiceReport.status must not be null (service " + name + ")");
+        Checks.requireNonNegative(level, "ServiceReport.level of " + name);
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        Checks.requireNonNegative(durationMs, "ServiceReport.durationMs of " + name);
+        Checks.requireNonNegative(restarts, "ServiceReport.restarts of " + name);
+    }
+
+    /** {@link #durationMs()} as a {@link Duration}. */
+    @JsonIgnore
+    public Duration duration() {
+        return Duration.ofMillis(durationMs);
+    }
+
+    /**
+     * When the service stopped being "in progress": ready, or start plus duration for a failure.
+     * Empty for services that never started.
+     */
+    @JsonIgnore
+    public Optional<Instant> endedAt() {
+        if (readyAt != null) {
+            return Optional.of(readyAt);
+        }
+        return Optional.ofNullable(startedAt).map(start -> start.plusMillis(durationMs));
+    }
+}

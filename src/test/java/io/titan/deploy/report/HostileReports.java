@@ -1,0 +1,30 @@
+package io.titan.deploy.report;
+
+import java.util.List;
+
+/** Reports whose text tries to break out of HTML, SVG and attributes. */
+final class HostileReports {
+
+    static final String SCRIPT_NAME = "<script>alert(1)</script>";
+    static final String MESSAGE = "Tom & Jerry's \"quoted\" <img src=x onerror=alert(2)> done";
+
+    private HostileReports() {
+    }
+
+    static DeployReport deploy() {
+        List<ServiceReport> services = List.of(
+                new ServiceReport(SCRIPT_NAME, ServiceStatus.FAILED, 0, List.of(), SampleReports.at(100), null, 2_000, 1,
+                        MESSAGE),
+                new ServiceReport("titan-console\" onmouseover=\"alert(3)", ServiceStatus.SKIPPED, 1,
+                        List.of(SCRIPT_NAME), null, null, 0, 0, "</text><script>alert(4)</script>"));
+        RollbackReport rollback = new RollbackReport(SampleReports.at(2_200), SampleReports.at(3_000), true,
+                "restored '</title><script>alert(5)</script>'");
+        return new DeployReport(false, "r-<b>bold</b>&amp;", true, MESSAGE, Outcome.ROLLED_BACK, SampleReports.T0,
+                SampleReports.at(3_100), 3_100, rollback, services);
+    }
+
+    static ValidateReport validate() {
+        return new ValidateReport(false, SampleReports.T0, 100, List.of(new CheckReport(SCRIPT_NAME, CheckKind.HTTP,
+                "http://x/?q=<script>alert(6)</script>", true, false, 100, MESSAGE)));
+    }
+}

@@ -1,0 +1,102 @@
+package io.titan.deploy.report;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Realistic reports of the seven-service Titan topology, shared by the tests and the docs screenshot.
+ *
+ * <pre>
+ *   titan-shared (L0)
+ *        |
+ *   titan-security (L1)
+ *        |
+ *   titan-brain (L2) ------------------+
+ *        |                             |
+ *   titan-execution (L3)          titan-console (L3)
+ *        |            \
+ *   titan-phase1-scavenger (L4)   titan-ai-quant (L4)
+ * </pre>
+ */
+final class SampleReports {
+
+    static final Instant T0 = Instant.parse("2026-11-26T03:12:04.210Z");
+    static final String BRAIN_FAILURE =
+            "titan-brain did not become healthy within 30 s (GET http://127.0.0.1:3000/health returned 503)";
+    static final List<String> SERVICES = List.of("titan-shared", "titan-security", "titan-brain", "titan-execution",
+            "titan-phase1-scavenger", "titan-ai-quant", "titan-console");
+
+    private SampleReports() {
+    }
+
+    static Instant at(long millis) {
+        return T0.plusMillis(millis);
+    }
+
+    static ServiceReport deployed(String name, int level, List<String> deps, long start, long ready, String url) {
+        return new ServiceReport(name, ServiceStatus.DEPLOYED, level, deps, at(start), at(ready), ready - start, 0,
+                "healthy after " + Format.duration(ready - start) + " (GET " + url + " returned 200), soak 5 s without restarts");
+    }
+
+    /** All seven deployed; independent branches overlap (console beside execution, the two phase services together). */
+    static DeployReport successfulDeploy() {
+        List<ServiceReport> services = List.of(
+                deployed("titan-shared", 0, List.of(), 120, 2_430, "http://127.0.0.1:3001/health"),
+                deployed("titan-security", 1, List.of("titan-shared"), 2_460, 4_910, "http://127.0.0.1:3002/health"),
+                deployed("titan-brain", 2, List.of("titan-shared", "titan-security"), 4_950, 9_870,
+                        "http://127.0.0.1:3000/health"),
+                deployed("titan-execution", 3, List.of("titan-shared", "titan-security", "titan-brain"), 9_900, 13_240,
+                        "http://127.0.0.1:3003/health"),
+                deployed("titan-phase1-scavenger", 4, List.of("titan-brain", "titan-execution"), 13_270, 16_050,
+                        "http://127.0.0.1:3004/health"),
+                deployed("titan-ai-quant", 4, List.of("titan-brain", "titan-execution"), 13_280, 17_620,
+                        "http://127.0.0.1:3005/health"),
+                deployed("titan-console", 3, List.of("titan-brain"), 9_910, 11_480, "http://127.0.0.1:3006/health"));
+        return new DeployReport(true, "r-20261126-031204", false, null, Outcome.SUCCESS, T0, at(22_700), 22_700,
+                null, services);
+    }
+
+    /** titan-brain answers 503 for 30 s; its dependents are skipped; shared and security are rolled back. */
+    static DeployReport failedAndRolledBack() {
+        List<ServiceReport> services = List.of(
+                new ServiceReport("titan-shared", ServiceStatus.ROLLED_BACK, 0, List.of(), at(120), at(2_430), 2_310, 0,
+                        "deployed v2.8.0, healthy after 2.3 s; restored to v2.7.3 by the rollback"),
+                new ServiceReport("titan-security", ServiceStatus.ROLLED_BACK, 1, List.of("titan-shared"), at(2_460),
+                        at(4_910), 2_450, 0, "deployed v2.8.0, healthy after 2.5 s; restored to v2.7.3 by the rollback"),
+                new ServiceReport("titan-brain", ServiceStatus.FAILED, 2, List.of("titan-shared", "titan-security"),
+                        at(4_950), null, 30_000, 0, BRAIN_FAILURE),
+                skipped("titan-execution", 3, List.of("titan-shared", "titan-security", "titan-brain")),
+                skipped("titan-phase1-scavenger", 4, List.of("titan-brain", "titan-execution")),
+                skipped("titan-ai-quant", 4, List.of("titan-brain", "titan-execution")),
+                skipped("titan-console", 3, List.of("titan-brain")));
+        RollbackReport rollback = new RollbackReport(at(35_010), at(41_380), true,
+                "restored release r-20261119-221500 (v2.7.3): titan-security, titan-shared stopped in reverse order, "
+                        + "previous definitions restarted and healthy; titan-brain restored to v2.7.3");
+        return new DeployReport(false, "r-20261126-031204", true, BRAIN_FAILURE, Outcome.ROLLED_BACK, T0, at(41_400),
+                41_400, rollback, services);
+    }
+
+    static ServiceReport skipped(String name, int level, List<String> deps) {
+        return new ServiceReport(name, ServiceStatus.SKIPPED, level, deps, null, null, 0, 0,
+                "not started: dependency titan-brain failed");
+    }
+
+    /** Service, Redis and exchange checks; one optional exchange fails (a warning), one required check fails. */
+    static ValidateReport validation() {
+        List<CheckReport> checks = List.of(
+                new CheckReport("titan-shared", CheckKind.HTTP, "http://127.0.0.1:3001/health", true, true, 18, "200 OK"),
+                new CheckReport("titan-security", CheckKind.HTTP, "http://127.0.0.1:3002/health", true, true, 22, "200 OK"),
+                new CheckReport("titan-brain", CheckKind.HTTP, "http://127.0.0.1:3000/health", true, false, 5_000,
+                        "no answer within 5 s"),
+                new CheckReport("titan-execution", CheckKind.TCP, "127.0.0.1:3003", true, true, 3, "connected"),
+                new CheckReport("titan-console", CheckKind.PM2, "titan-console", true, true, 140,
+                        "online, 0 restarts in the last minute"),
+                new CheckReport("redis", CheckKind.REDIS, "redis://:***@127.0.0.1:6379/0", true, true, 41,
+                        "PING ok, pub/sub round trip on titan:validate in 12 ms"),
+                new CheckReport("binance", CheckKind.WEBSOCKET, "wss://stream.binance.com:9443/ws/btcusdt@trade", true,
+                        true, 812, "first message after 0.8 s"),
+                new CheckReport("bybit", CheckKind.WEBSOCKET, "wss://stream.bybit.com/v5/public/spot", false, false,
+                        10_000, "no data message within 10 s"));
+        return new ValidateReport(false, T0, 10_030, checks);
+    }
+}
