@@ -5,9 +5,12 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.deploy.Pm2StatusAdapter;
+import io.titan.deploy.deploy.TitanDeploymentPipeline;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.health.Durations;
+import io.titan.deploy.validate.ValidationEvents;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code titan-deploy deploy}: dependency-ordered, health-gated, rolled back on failure. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = "Deploy the topology's services under PM2 in dependency order; roll back on failure.")
+        description = "Deploy the topology's services under PM2 in dependency order, validate (when the topology "
+                + "has a validation section) and roll back on any failure.")
 final class DeployCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,6 +48,9 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--no-rollback", description = "Leave a failed release as it is, for debugging.")
     boolean noRollback;
 
+    @Option(names = "--no-validate", description = "Skip the validation that follows a successful deploy.")
+    boolean noValidate;
+
     @Option(names = "--wait-lock", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Wait this long (e.g. 5m) for another deployment of this target to finish instead of exiting 4.")
     Duration waitLock = Duration.ZERO;
@@ -63,10 +70,15 @@ final class DeployCommand implements Callable<Integer> {
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events);
              Signals.Registration signal = Signals.onTermination(orchestrator::abort)) {
-            DeploymentResult result = orchestrator.deploy(options);
+            TitanDeploymentPipeline pipeline = new TitanDeploymentPipeline(t, orchestrator,
+                    new Pm2StatusAdapter(target.pm2()), new ValidationEvents(events, clock), System.getenv());
+            TitanDeploymentPipeline.Outcome outcome = pipeline.deployToProduction(options, !noValidate);
+            DeploymentResult result = outcome.deployment();
+            if (outcome.validation() != null) {
+                ValidateCommand.printTable(out, outcome.validation());
+            }
             printTable(out, result);
             sinks.writeDeploy(result, out);
-            printNextSteps(out, topology);
             return result.exitCode();
         }
     }
@@ -88,12 +100,6 @@ final class DeployCommand implements Callable<Integer> {
         if (result.error() != null) {
             out.println("cause: " + result.error());
         }
-        out.flush();
-    }
-
-    private static void printNextSteps(PrintWriter out, TopologyOptions topology) {
-        out.println("status: bin/titan-deploy status " + topology.asArguments()
-                + "   stop: bin/titan-deploy stop " + topology.asArguments());
         out.flush();
     }
 

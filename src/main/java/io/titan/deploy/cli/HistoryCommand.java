@@ -56,7 +56,7 @@ final class HistoryCommand implements Callable<Integer> {
                 String services = r.services().stream()
                         .map(s -> r.versions().containsKey(s) ? s + "@" + r.versions().get(s) : s)
                         .collect(Collectors.joining(", "));
-                out.printf("%-22s %-24s %-16s %s%n", r.id(), r.startedAt(), result(r), services);
+                out.printf("%-22s %-24s %-16s %s%n", r.id(), r.startedAt().replaceAll("\\.\\d+Z$", "Z"), result(r), services);
             }
             if (records.isEmpty()) {
                 out.println("(no releases yet)");

@@ -4,6 +4,8 @@ import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.event.NdjsonEventWriter;
+import io.titan.deploy.report.CheckKind;
+import io.titan.deploy.report.CheckReport;
 import io.titan.deploy.report.DeployReport;
 import io.titan.deploy.report.HtmlReport;
 import io.titan.deploy.report.JunitXml;
@@ -15,7 +17,9 @@ import io.titan.deploy.report.ServiceReport;
 import io.titan.deploy.report.ServiceStatus;
 import io.titan.deploy.report.ValidateReport;
 import java.io.PrintWriter;
+import io.titan.deploy.validate.ValidationResult;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -101,6 +105,15 @@ final class OutputOptions {
         return new DeployReport(result.success(), result.releaseId(), result.rolledBack(), result.error(),
                 Outcome.from(result.success(), rollback), result.startedAt(), result.finishedAt(),
                 result.duration().toMillis(), rollback, services);
+    }
+
+    /** The JSON report of a validation that started at {@code startedAt}. */
+    static ValidateReport toReport(ValidationResult result, Instant startedAt) {
+        List<CheckReport> checks = result.checks().stream()
+                .map(c -> new CheckReport(c.name(), CheckKind.of(c.kind().jsonName()), c.target(), c.required(),
+                        c.success(), c.durationMs(), c.message()))
+                .toList();
+        return new ValidateReport(result.success(), startedAt, result.durationMs(), checks);
     }
 
     private static ServiceReport toReport(ServiceOutcome s) {

@@ -87,6 +87,15 @@ public final class DeploymentOrchestrator {
      * services that are not healthy) is rejected with exit code 2 before anything is touched.
      */
     public DeploymentResult deploy(DeployOptions options) {
+        return deploy(options, result -> Optional.empty());
+    }
+
+    /**
+     * Deploys, then runs {@code verify} on the deployed release while still holding the target's
+     * lock; when it names a problem the release is rolled back as for any other failure (the seed's
+     * deployToProduction: deploy, validate, roll back when validation fails).
+     */
+    public DeploymentResult deploy(DeployOptions options, ReleaseVerifier verify) {
         List<String> targets = targets(options.only());
         Map<String, Pm2App> apps = new LinkedHashMap<>();
         for (String name : targets) {
@@ -97,7 +106,7 @@ public final class DeploymentOrchestrator {
             pm2.initialize();
             events.emit(new DeploymentEvent.Pm2Started(clock.instant(), String.valueOf(stateDir.getParent())));
             requireHealthyDependencies(targets);
-            return rollOut(targets, apps, options);
+            return rollOut(targets, apps, options, verify);
         }
     }
 
@@ -130,7 +139,7 @@ public final class DeploymentOrchestrator {
                             + "); deploy it too or start it first. Nothing was changed.");
                 }
                 ServiceSpec spec = topology.service(dependency);
-                Optional<HealthProbe> probe = HealthGate.probe(spec);
+                Optional<HealthProbe> probe = ServiceHealth.probe(spec);
                 if (probe.isPresent()) {
                     ProbeResult result = probe.get().probe(spec.healthTimeout());
                     if (!result.healthy()) {
@@ -165,7 +174,8 @@ public final class DeploymentOrchestrator {
         return new Rollback(pm2, events, clock, environment, topology);
     }
 
-    private DeploymentResult rollOut(List<String> targets, Map<String, Pm2App> apps, DeployOptions options) {
+    private DeploymentResult rollOut(List<String> targets, Map<String, Pm2App> apps, DeployOptions options,
+                                     ReleaseVerifier verify) {
         Instant startedAt = clock.instant();
         String releaseId = ReleaseStore.newId(startedAt);
         Map<String, PreviousApp> previous = new TreeMap<>();
@@ -201,7 +211,14 @@ public final class DeploymentOrchestrator {
             Instant done = clock.instant();
             releases.save(record.withStatus(Status.DEPLOYED, done.toString(), null).withVersions(versions(targets)));
             events.emit(new DeploymentEvent.DeploymentCompleted(done, releaseId, Duration.between(startedAt, done)));
-            return result(true, releaseId, false, false, null, startedAt, null, null, rollout.outcomes());
+            DeploymentResult accepted = result(true, releaseId, false, false, null, startedAt, null, null,
+                    rollout.outcomes());
+            Optional<String> problem = verify.verify(accepted);
+            if (problem.isEmpty()) {
+                return accepted;
+            }
+            rollout.failure = problem.get();
+            rollout.touched.addAll(targets);
         }
         String error = rollout.failure;
         events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), releaseId, error));
@@ -224,6 +241,13 @@ public final class DeploymentOrchestrator {
         String message = restored.success() ? error : error + "; rollback failed: " + restored.message();
         return result(false, releaseId, restored.success(), !restored.success(), message, startedAt,
                 rollbackStart, rollbackEnd, outcomes);
+    }
+
+    /** Checks a deployed release before it is accepted. */
+    @FunctionalInterface
+    public interface ReleaseVerifier {
+        /** A reason to roll the release back, or empty to keep it. */
+        Optional<String> verify(DeploymentResult deployed);
     }
 
     private DeploymentResult result(boolean success, String releaseId, boolean rolledBack, boolean rollbackFailed,

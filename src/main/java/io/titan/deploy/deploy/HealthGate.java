@@ -1,19 +1,15 @@
 package io.titan.deploy.deploy;
 
 import io.titan.deploy.TitanException;
-import io.titan.deploy.config.HealthSpec;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthCheckFailedException;
 import io.titan.deploy.health.HealthCheckTimeoutException;
 import io.titan.deploy.health.HealthProbe;
-import io.titan.deploy.health.HttpProbe;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ProbeWaitStrategy;
-import io.titan.deploy.health.TcpProbe;
 import io.titan.deploy.health.Wait;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,17 +27,6 @@ final class HealthGate {
         this.monitor = monitor;
     }
 
-    /** The probe of a service's health definition, if it has one. */
-    static Optional<HealthProbe> probe(ServiceSpec spec) {
-        if (spec.health() instanceof HealthSpec.Http http) {
-            return Optional.of(new HttpProbe(URI.create("http://" + http.host() + ":" + spec.port() + http.path())));
-        }
-        if (spec.health() instanceof HealthSpec.Tcp tcp) {
-            return Optional.of(new TcpProbe(tcp.host(), spec.port()));
-        }
-        return Optional.empty();
-    }
-
     /**
      * Waits until {@code spec} is ready or fails.
      *
@@ -51,7 +36,7 @@ final class HealthGate {
      */
     void await(ServiceSpec spec, Instant launchedAt, Duration timeout, Supplier<Optional<String>> stop) {
         Supplier<Optional<String>> abort = () -> stop.get().or(() -> monitor.problem(spec.name(), launchedAt));
-        Optional<HealthProbe> probe = probe(spec);
+        Optional<HealthProbe> probe = ServiceHealth.probe(spec);
         ProbeWaitStrategy wait = Wait.forProbe(probe.orElseGet(() -> new OnlineProbe(spec.name(), monitor, launchedAt)))
                 .withStartupTimeout(timeout)
                 .withAttemptTimeout(spec.healthTimeout().compareTo(timeout) < 0 ? spec.healthTimeout() : timeout)

@@ -4,25 +4,24 @@ import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.ProcessControl;
+import io.titan.deploy.deploy.ServiceHealth;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthProbe;
-import io.titan.deploy.health.HttpProbe;
-import io.titan.deploy.health.TcpProbe;
+import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.Wait;
-import io.titan.deploy.config.HealthSpec;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.PreviousApp;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +101,7 @@ public final class Rollback {
             PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
             String action;
             try {
-                action = restoreOne(name, before, clearPrevious.get(name));
+                action = restoreOne(name, before, clearPrevious.get(name), record.id());
             } catch (TitanException | IllegalStateException e) {
                 action = "failed: " + e.getMessage();
                 firstProblem = firstProblem == null ? name + ": " + e.getMessage() : firstProblem;
@@ -116,9 +115,9 @@ public final class Rollback {
         return new Result(success, firstProblem, actions);
     }
 
-    private String restoreOne(String name, PreviousApp before, Pm2App clear) {
+    private String restoreOne(String name, PreviousApp before, Pm2App clear, String releaseId) {
         if (!before.existed()) {
-            return "removed (new in the failed release)";
+            return "removed (it did not exist before release " + releaseId + ")";
         }
         Pm2App app = clear != null ? clear : before.app().toPm2App(environment);
         pm2.start(app);
@@ -134,7 +133,7 @@ public final class Rollback {
     private void awaitHealthy(String name, Instant launched) {
         ServiceSpec spec = topology == null ? null : topology.services().get(name);
         Duration timeout = spec == null ? DEFAULT_STARTUP : spec.startupTimeout();
-        Optional<HealthProbe> probe = spec == null ? Optional.empty() : probe(spec);
+        Optional<HealthProbe> probe = spec == null ? Optional.empty() : ServiceHealth.probe(spec);
         try {
             if (probe.isPresent()) {
                 Wait.forProbe(probe.get()).withStartupTimeout(timeout)
@@ -147,16 +146,6 @@ public final class Rollback {
             throw new TitanException(name + " was restored but is not healthy within " + Durations.format(timeout)
                     + " of " + launched + ": " + e.getMessage(), e.exitCode());
         }
-    }
-
-    private static Optional<HealthProbe> probe(ServiceSpec spec) {
-        if (spec.health() instanceof HealthSpec.Http http) {
-            return Optional.of(new HttpProbe(URI.create("http://" + http.host() + ":" + spec.port() + http.path())));
-        }
-        if (spec.health() instanceof HealthSpec.Tcp tcp) {
-            return Optional.of(new TcpProbe(tcp.host(), spec.port()));
-        }
-        return Optional.empty();
     }
 
     /** Whether PM2 already runs exactly what was there before (script, cwd, args, plain env, running). */
@@ -178,18 +167,18 @@ public final class Rollback {
 
     private static List<String> reversed(List<String> list) {
         List<String> copy = new ArrayList<>(list);
-        java.util.Collections.reverse(copy);
+        Collections.reverse(copy);
         return copy;
     }
 
     /** Healthy once PM2 lists the app online with a pid. */
     private record Pm2OnlineProbe(ProcessControl pm2, String name) implements HealthProbe {
         @Override
-        public io.titan.deploy.health.ProbeResult probe(Duration timeout) {
+        public ProbeResult probe(Duration timeout) {
             Optional<Pm2Process> p = pm2.processes().stream().filter(x -> x.name().equals(name)).findFirst();
             return p.filter(Pm2Process::isOnline)
-                    .map(x -> io.titan.deploy.health.ProbeResult.healthy("online"))
-                    .orElseGet(() -> io.titan.deploy.health.ProbeResult.unhealthy(
+                    .map(x -> ProbeResult.healthy("online"))
+                    .orElseGet(() -> ProbeResult.unhealthy(
                             p.map(x -> "PM2 status " + x.status().pm2Name()).orElse("not in PM2")));
         }
 
