@@ -1,0 +1,50 @@
+package io.titan.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/** Argument handling shared by the steps. */
+final class Args implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    private Args() {
+    }
+
+    /** The keys of {@code given} that {@code defaults} does not know, comma-separated; '' when none. */
+    @NonCPS
+    static String unknown(Map defaults, Map given) {
+        List<String> keys = []
+        for (Object key : given.keySet()) {
+            if (!defaults.containsKey(key)) {
+                keys << "'${key}'".toString()
+            }
+        }
+        return keys.join(', ')
+    }
+
+    /** The report files of one run of {@code command} in {@code dir}. */
+    @NonCPS
+    static Map<String, String> files(String dir, String base) {
+        String prefix = "${dir}/${base}"
+        return [report: "${prefix}.json".toString(), junit: "${prefix}-junit.xml".toString(),
+                html  : "${prefix}.html".toString(), events: "${prefix}-events.ndjson".toString(),
+                err   : "${prefix}.stderr".toString()]
+    }
+
+    /** {@code only} as the CLI wants it: a List or a comma-separated String becomes {@code a,b}; '' for all. */
+    @NonCPS
+    static String only(Object only) {
+        if (!only) {
+            return ''
+        }
+        List names = only instanceof Collection ? new ArrayList((Collection) only) : only.toString().split(',') as List
+        return names.collect { Object n -> n.toString().trim() }.findAll { String n -> n }.join(',')
+    }
+
+    /** {@code failOn} checked against FAILURE, UNSTABLE and NONE; null when valid, else the error. */
+    @NonCPS
+    static String badFailOn(String step, Object failOn) {
+        return failOn in ['FAILURE', 'UNSTABLE', 'NONE'] ? null
+                : "${step}: 'failOn' must be 'FAILURE', 'UNSTABLE' or 'NONE', got '${failOn}'".toString()
+    }
+}

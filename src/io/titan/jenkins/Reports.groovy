@@ -1,0 +1,331 @@
+package io.titan.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Turns the CLI's reports and events (docs/reports.md) into what the Jenkins steps show: per-service
+ * log sections, stage results, one-line summaries, failure messages and the Maps the steps return.
+ * Pure functions on plain Maps and Lists, so they run outside CPS and are tested without Jenkins.
+ */
+final class Reports implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** Service statuses whose node is green. */
+    static final List<String> OK_STATUSES = ['deployed', 'unchanged']
+    /** Service statuses whose node is "not built": the service was never started. */
+    static final List<String> NOT_STARTED_STATUSES = ['skipped', 'pending']
+
+    private Reports() {
+    }
+
+    /** The report's services grouped by dependency level, lowest first, in report (plan) order within a level. */
+    @NonCPS
+    static List<List<String>> levels(Map report) {
+        Map<Integer, List<String>> byLevel = new TreeMap<Integer, List<String>>()
+        for (Object s : (report.services ?: [])) {
+            Map service = (Map) s
+            int level = service.level == null ? 0 : (service.level as int)
+            if (!byLevel.containsKey(level)) {
+                byLevel.put(level, new ArrayList<String>())
+            }
+            byLevel.get(level).add(service.name as String)
+        }
+        return new ArrayList<List<String>>(byLevel.values())
+    }
+
+    /**
+     * The nodes titanDeploy shows, grouped as they run: one list per dependency level with a Map per
+     * service, then ['validation'] and ['rollback'] when those ran. Each Map holds the stage's name, its
+     * log (the subject's events), a one-line verdict, the stage result and the worst build result it
+     * may cause. {@code failResult} is FAILURE, or UNSTABLE with {@code failBuild: false}.
+     */
+    @NonCPS
+    static List<List<Map>> nodes(Map report, List events, String failResult) {
+        List<List<Map>> nodes = []
+        for (List<String> level : levels(report)) {
+            List<Map> group = []
+            for (String name : level) {
+                Map service = (Map) (report.services ?: []).find { Object s -> ((Map) s).name == name }
+                String result = stageResult(service.status as String, failResult)
+                group << [name       : name, log: serviceLog(events, name), line: serviceLine(service), result: result,
+                          buildResult: result == 'NOT_BUILT' ? 'SUCCESS' : failResult]
+            }
+            nodes << group
+        }
+        Boolean validated = validationPassed(events)
+        if (validated != null) {
+            nodes << [[name       : 'validation', log: validationLog(events),
+                       line       : validated ? 'validation passed' : 'validation failed',
+                       result     : validated ? 'SUCCESS' : failResult, buildResult: failResult]]
+        }
+        Map rollback = (Map) report.rollback
+        if (rollback != null) {
+            boolean restored = rollback.success as boolean
+            // A failed rollback leaves the target in an unknown state: FAILURE even with failBuild: false.
+            nodes << [[name       : 'rollback', log: rollbackLog(events),
+                       line       : "rollback: ${rollback.message ?: (restored ? 'previous release restored' : 'failed')}".toString(),
+                       result     : restored ? 'SUCCESS' : 'FAILURE',
+                       buildResult: 'FAILURE']]
+        }
+        return nodes
+    }
+
+    /**
+     * The stage result of a service's node. A rolled-back service deployed fine but belonged to a
+     * failed release: UNSTABLE, so the red node stays the service that caused the rollback.
+     */
+    @NonCPS
+    static String stageResult(String status, String failResult) {
+        if (status in OK_STATUSES) {
+            return 'SUCCESS'
+        }
+        if (status in NOT_STARTED_STATUSES) {
+            return 'NOT_BUILT'
+        }
+        if (status == 'rolled-back') {
+            return 'UNSTABLE'
+        }
+        return failResult
+    }
+
+    /** One line saying what happened to a service, for its node's log and its error. */
+    @NonCPS
+    static String serviceLine(Map service) {
+        String name = service.name
+        String status = service.status
+        String message = service.message ? ": ${service.message}" : ''
+        switch (status) {
+            case 'deployed':
+                return "${name} deployed in ${seconds(service.durationMs)}${message}".toString()
+            case 'unchanged':
+                return "${name} unchanged${message}".toString()
+            case 'failed':
+                return "${name} failed${message}".toString()
+            case 'rolled-back':
+                return "${name} rolled back: it deployed, but its release failed${message}".toString()
+            case 'skipped':
+                return "${name} not deployed (skipped)${message}".toString()
+            default:
+                return "${name} ${status}${message}".toString()
+        }
+    }
+
+    /** The events about one service, one line each ({@code 12:04:05.210 service:deployed durationMs=812}). */
+    @NonCPS
+    static String serviceLog(List events, String name) {
+        return lines(events.findAll { Object e -> ((Map) e).service == name })
+    }
+
+    /** The rollback's events (rollback:started, service:rolled-back, rollback:completed). */
+    @NonCPS
+    static String rollbackLog(List events) {
+        return lines(events.findAll { Object e ->
+            String type = ((Map) e).type
+            type.startsWith('rollback:') || type == 'service:rolled-back'
+        })
+    }
+
+    /** The validation's events (validation:started, validation:check, validation:completed). */
+    @NonCPS
+    static String validationLog(List events) {
+        return lines(events.findAll { Object e -> ((Map) e).type?.toString()?.startsWith('validation:') })
+    }
+
+    /** Whether the events contain a validation run, and whether it passed (null when none ran). */
+    @NonCPS
+    static Boolean validationPassed(List events) {
+        Map completed = (Map) events.reverse().find { Object e -> ((Map) e).type == 'validation:completed' }
+        if (completed != null) {
+            return completed.success as Boolean
+        }
+        return events.any { Object e -> ((Map) e).type == 'validation:started' } ? Boolean.FALSE : null
+    }
+
+    @NonCPS
+    private static String lines(List events) {
+        List<String> out = []
+        for (Object o : events) {
+            Map e = (Map) o
+            String at = e.at ? e.at.toString() : ''
+            String time = at.length() >= 23 ? at.substring(11, 23) : at
+            List<String> fields = []
+            e.each { k, v ->
+                if (!(k in ['type', 'at', 'releaseId', 'service']) && v != null) {
+                    fields << "${k}=${v}".toString()
+                }
+            }
+            String subject = e.service ? " ${e.service}" : ''
+            out << "${time} ${e.type}${subject}${fields ? ' ' + fields.join(' ') : ''}".toString()
+        }
+        return out.join('\n')
+    }
+
+    /** {@code release r-1: 3 deployed} / {@code release r-2: FAILED at titan-brain, 2 skipped, rolled back}. */
+    @NonCPS
+    static String deploySummary(Map report) {
+        List services = report.services ?: []
+        Map<String, Integer> counts = [:]
+        for (Object s : services) {
+            String status = ((Map) s).status
+            counts[status] = (counts[status] ?: 0) + 1
+        }
+        List<String> parts = []
+        if (!report.success) {
+            List failed = services.findAll { Object s -> ((Map) s).status == 'failed' }.collect { Object s -> ((Map) s).name }
+            parts << (failed ? "FAILED at ${failed.join(', ')}".toString() : 'FAILED')
+        }
+        ['deployed', 'unchanged', 'rolled-back', 'skipped', 'pending'].each { String status ->
+            if (counts[status]) {
+                parts << "${counts[status]} ${status}".toString()
+            }
+        }
+        String outcome = report.outcome
+        if (outcome == 'rolled-back') {
+            parts << 'previous release restored'
+        } else if (outcome == 'rollback-failed') {
+            parts << 'ROLLBACK FAILED'
+        }
+        return "release ${report.releaseId}: ${parts.join(', ')}".toString()
+    }
+
+    /** Why a deployment failed, naming the service and the cause, and what became of the target. */
+    @NonCPS
+    static String deployFailure(Map report) {
+        Map failed = (Map) (report.services ?: []).find { Object s -> ((Map) s).status == 'failed' }
+        String cause = failed ? "${failed.name} failed: ${failed.message ?: report.error}" : "${report.error ?: 'failed'}"
+        String after
+        switch (report.outcome) {
+            case 'rolled-back':
+                after = 'rolled back to the previous release'
+                break
+            case 'rollback-failed':
+                after = "ROLLBACK FAILED, manual action needed: ${report.rollback?.message ?: ''}"
+                break
+            default:
+                after = 'not rolled back'
+        }
+        return "release ${report.releaseId}: ${cause} (${after})".toString()
+    }
+
+    /** What titanDeploy returns: plain values only. */
+    @NonCPS
+    static Map deployResult(Map report) {
+        List services = []
+        for (Object o : (report.services ?: [])) {
+            Map s = (Map) o
+            services << [name: s.name, status: s.status, durationMs: s.durationMs, message: s.message]
+        }
+        return [success   : report.success as Boolean,
+                releaseId : report.releaseId,
+                rolledBack: report.rolledBack as Boolean,
+                outcome   : report.outcome,
+                error     : report.error,
+                services  : services]
+    }
+
+    /** What titanValidate returns: plain values only. */
+    @NonCPS
+    static Map validateResult(Map report) {
+        List checks = []
+        for (Object o : (report.checks ?: [])) {
+            Map c = (Map) o
+            checks << [name   : c.name, kind: c.kind, target: c.target, required: c.required as Boolean,
+                       success: c.success as Boolean, durationMs: c.durationMs, message: c.message]
+        }
+        return [success: report.success as Boolean, durationMs: report.durationMs, checks: checks]
+    }
+
+    /** {@code 2 of 5 required checks failed: redis (connection refused), titan-brain (503)}. */
+    @NonCPS
+    static String validateFailure(Map report) {
+        List checks = report.checks ?: []
+        List required = checks.findAll { Object c -> ((Map) c).required }
+        List failed = required.findAll { Object c -> !((Map) c).success }
+        String which = failed.collect { Object o ->
+            Map c = (Map) o
+            c.message ? "${c.name} (${c.message})" : c.name
+        }.join(', ')
+        return "${failed.size()} of ${required.size()} required checks failed: ${which}".toString()
+    }
+
+    /** {@code validation passed: 5 checks, 1 optional warning}. */
+    @NonCPS
+    static String validateSummary(Map report) {
+        List checks = report.checks ?: []
+        int warnings = checks.count { Object c -> !((Map) c).required && !((Map) c).success } as int
+        String verdict = report.success ? 'passed' : 'FAILED'
+        return "validation ${verdict}: ${checks.size()} checks${warnings ? ", ${warnings} optional failed" : ''}".toString()
+    }
+
+    /** Topology services (in plan order) that PM2 does not show online, with what it shows instead. */
+    @NonCPS
+    static List<String> offline(List<String> topology, List processes) {
+        List<String> out = []
+        for (String name : topology) {
+            Map p = (Map) processes.find { Object o -> ((Map) o).name == name }
+            if (p == null) {
+                out << "${name} (not in PM2)".toString()
+            } else if (p.status != 'online') {
+                out << "${name} (${p.status})".toString()
+            }
+        }
+        return out
+    }
+
+    /** PM2's process list as a fixed-width table for the build log. */
+    @NonCPS
+    static String pm2Table(List processes) {
+        StringBuilder out = new StringBuilder()
+        out << String.format('%-24s %-16s %8s %10s %8s %6s %9s%n', 'NAME', 'STATUS', 'PID', 'UPTIME', 'RESTARTS',
+                'CPU', 'MEMORY')
+        for (Object o : processes) {
+            Map p = (Map) o
+            long memory = (p.memory ?: 0) as long
+            out << String.format('%-24s %-16s %8s %10s %8s %5s%% %8.1fM%n', p.name, p.status, p.pid,
+                    seconds(p.uptimeMs), p.restarts, p.cpu, memory / 1048576.0d)
+        }
+        if (!processes) {
+            out << '(no processes)\n'
+        }
+        return out.toString()
+    }
+
+    /** JUnit XML for the PM2 table: one test case per topology service, failing when it is not online. */
+    @NonCPS
+    static String pm2Junit(List<String> topology, List processes) {
+        List<String> down = offline(topology, processes)
+        StringBuilder out = new StringBuilder('<?xml version="1.0" encoding="UTF-8"?>\n')
+        out << "<testsuite name=\"titan-pm2-status\" tests=\"${topology.size()}\" failures=\"${down.size()}\">\n"
+        for (String name : topology) {
+            Map p = (Map) processes.find { Object o -> ((Map) o).name == name }
+            out << "  <testcase classname=\"titan.pm2\" name=\"${xml(name)}\">"
+            String status = p == null ? 'not in PM2' : p.status
+            if (status != 'online') {
+                out << "<failure message=\"${xml(name + ' is ' + status)}\"/>"
+            } else {
+                out << "<system-out>${xml("online, pid ${p.pid}, restarts ${p.restarts}")}</system-out>"
+            }
+            out << '</testcase>\n'
+        }
+        out << '</testsuite>\n'
+        return out.toString()
+    }
+
+    /** Escapes text for XML and drops the control characters XML 1.0 forbids. */
+    @NonCPS
+    static String xml(Object value) {
+        String text = String.valueOf(value).replaceAll('[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]', '')
+        return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
+                .replace("'", '&apos;')
+    }
+
+    /** {@code 1.2 s} from milliseconds. */
+    @NonCPS
+    static String seconds(Object millis) {
+        if (millis == null) {
+            return '-'
+        }
+        return String.format('%.1f s', ((millis as long) / 1000.0d))
+    }
+}

@@ -1,0 +1,104 @@
+package io.titan.jenkins;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A canned titan-deploy behind the {@code sh} step of the unit tests: it reads the quoted argument
+ * list out of the script the step built, writes the canned report files the arguments name into the
+ * workspace, puts stderr where the script redirects it, and returns the canned exit code.
+ */
+final class FakeCli implements PipelineTestBase.ShHandler {
+
+    private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'\"'\"')*)'");
+    private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status");
+
+    private final Path workspace;
+    boolean onPath = true;
+    final Map<String, Integer> exitCodes = new HashMap<>();
+    /** JSON written to --report (deploy, validate) or to the stdout redirect (plan, status). */
+    final Map<String, String> output = new HashMap<>();
+    final Map<String, String> events = new HashMap<>();
+    final Map<String, String> stderr = new HashMap<>();
+    /** Each CLI run: its argument list after the launcher. */
+    final List<List<String>> runs = new ArrayList<>();
+    /** Each CLI run's launcher words, as the script has them. */
+    final List<String> launchers = new ArrayList<>();
+    /** Each CLI run's environment. */
+    final List<Map<String, Object>> environments = new ArrayList<>();
+
+    FakeCli(Path workspace) {
+        this.workspace = workspace;
+    }
+
+    @Override
+    public Object run(Map<String, Object> args, Map<String, Object> env) throws Exception {
+        String script = String.valueOf(args.get("script"));
+        if (script.contains("command -v titan-deploy")) {
+            return onPath ? 0 : 1;
+        }
+        String line = script.lines().filter(l -> l.contains(" 2>'")).findFirst()
+                .orElseThrow(() -> new AssertionError("no CLI call in " + script));
+        int redirects = line.indexOf(line.contains(" >'") ? " >'" : " 2>'");
+        List<String> words = words(line.substring(0, redirects));
+        List<String> targets = words(line.substring(redirects));
+        String err = targets.get(targets.size() - 1);
+        String stdout = targets.size() > 1 ? targets.get(0) : null;
+        int command = -1;
+        for (int i = 0; i < words.size(); i++) {
+            if (COMMANDS.contains(words.get(i))) {
+                command = i;
+                break;
+            }
+        }
+        if (command < 0) {
+            throw new AssertionError("no titan-deploy command in " + line);
+        }
+        launchers.add(line.substring(0, line.indexOf("'" + words.get(command) + "'")).trim());
+        List<String> cli = words.subList(command, words.size());
+        String name = cli.get(0);
+        runs.add(List.copyOf(cli));
+        environments.add(new LinkedHashMap<>(env));
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < cli.size(); i++) {
+            options.put(cli.get(i), cli.get(i + 1));
+        }
+        int rc = exitCodes.getOrDefault(name, 0);
+        String out = output.get(name);
+        write(err, stderr.getOrDefault(name, ""));
+        if (name.equals("plan") || name.equals("status")) {
+            write(stdout, out == null ? "" : "[PM2] banner before the JSON\n" + out + "\n");
+        } else if (out != null) {
+            write(options.get("--report"), out);
+            write(options.get("--junit"), "<testsuite name=\"titan-" + name + "\"/>");
+            write(options.get("--html"), "<html></html>");
+            write(options.get("--events"), events.getOrDefault(name, ""));
+        }
+        return rc;
+    }
+
+    private static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        Matcher m = QUOTED.matcher(text);
+        while (m.find()) {
+            words.add(m.group(1).replace("'\"'\"'", "'"));
+        }
+        return words;
+    }
+
+    private void write(String name, String text) throws Exception {
+        if (name == null) {
+            return;
+        }
+        Path file = workspace.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}

@@ -1,0 +1,126 @@
+import io.titan.jenkins.Cli
+import io.titan.jenkins.Json
+import io.titan.jenkins.Reports
+import io.titan.jenkins.Args
+
+/**
+ * Deploys the topology's services with the titan-deploy CLI on this agent: one release, one
+ * rollback. Then shows each service as its own stage (grouped by dependency level, parallel within
+ * a level) whose log holds that service's events and whose result is the service's, plus
+ * 'validation' and 'rollback' stages when those ran. See vars/titanDeploy.txt.
+ */
+Map call(Map userConfig = [:]) {
+    Map defaultConfig = [
+            // Topology YAML, relative to the workspace.
+            config   : 'titan.yaml',
+            // Services to deploy (List or comma-separated String); empty deploys all of them.
+            only     : [],
+            // 'parallel' (each service once its dependencies are healthy) or 'sequential'.
+            strategy : 'parallel',
+            // Roll the release back when a service fails (false leaves it as it is, for debugging).
+            rollback : true,
+            // Validate the release after it deployed (when the topology has a validation section).
+            validate : true,
+            // PM2_HOME of the target, when the topology does not set pm2.home.
+            pm2Home  : null,
+            // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
+            cli      : null,
+            // Where the JSON, JUnit, HTML and NDJSON reports go, relative to the workspace.
+            reportDir: 'titan-reports',
+            // Publish the per-service JUnit results with the junit step.
+            junit    : true,
+            // true: a failed deployment fails the step and the build; false: UNSTABLE, and the Map is returned.
+            failBuild: true,
+            // Wait this long for another deployment of the target (e.g. '5m') instead of failing at once.
+            waitLock : null,
+    ]
+    String unknown = Args.unknown(defaultConfig, userConfig)
+    if (unknown) {
+        error("titanDeploy: unknown argument(s) ${unknown}; known: ${defaultConfig.keySet().join(', ')}")
+    }
+    Map config = defaultConfig << userConfig
+    if (!config.config) {
+        error("titanDeploy: 'config' must name the topology file")
+    }
+    if (!(config.strategy in ['parallel', 'sequential'])) {
+        error("titanDeploy: 'strategy' must be 'parallel' or 'sequential', got '${config.strategy}'")
+    }
+    if (!fileExists(config.config as String)) {
+        error("titanDeploy: 'config' names ${config.config}, which is not in the workspace")
+    }
+
+    Cli cli = new Cli(this, 'titanDeploy')
+    String launcher = cli.launcher(config.cli)
+    String dir = config.reportDir
+    Map files = Args.files(dir, 'deploy')
+    List args = ['deploy', '--config', config.config, '--strategy', config.strategy,
+                 '--report', files.report, '--junit', files.junit, '--html', files.html, '--events', files.events]
+    String only = Args.only(config.only)
+    if (only) {
+        args += ['--only', only]
+    }
+    if (!config.rollback) {
+        args << '--no-rollback'
+    }
+    if (!config.validate) {
+        args << '--no-validate'
+    }
+    if (config.waitLock) {
+        args += ['--wait-lock', config.waitLock]
+    }
+    int rc = cli.run('titan-deploy deploy', launcher, args, dir,
+            [files.report, files.junit, files.html, files.events], files.err, null, config.pm2Home)
+    if (!fileExists(files.report)) {
+        cli.failWithoutReport(rc, files.err)
+    }
+    Map report = (Map) Json.parse(readFile(files.report), files.report)
+    List events = fileExists(files.events) ? Json.parseLines(readFile(files.events)) : []
+    String failResult = config.failBuild ? 'FAILURE' : 'UNSTABLE'
+
+    // One node per service, then 'validation' and 'rollback' when they ran (see Reports.nodes).
+    List<List<Map>> levels = Reports.nodes(report, events, failResult)
+    // Index loops: an Iterator held across steps would not survive a controller restart.
+    for (int i = 0; i < levels.size(); i++) {
+        List<Map> level = levels[i]
+        if (level.size() == 1) {
+            showNode(level[0])
+        } else {
+            Map branches = [:]
+            for (int j = 0; j < level.size(); j++) {
+                Map service = level[j]
+                branches[service.name] = { showNode(service) }
+            }
+            parallel(branches)
+        }
+    }
+
+    cli.publish([files.report, files.junit, files.html, files.events], files.junit, config.junit as boolean,
+            files.html, 'Titan deploy')
+    currentBuild.description = Reports.deploySummary(report)
+    Map result = Reports.deployResult(report)
+    if (!result.success) {
+        String message = "titanDeploy: ${Reports.deployFailure(report)}"
+        if (config.failBuild) {
+            error(message)
+        }
+        unstable(message)
+    }
+    return result
+}
+
+/** A stage whose log holds the events of its subject and whose result is the subject's. */
+void showNode(Map node) {
+    stage(node.name) {
+        if (node.log) {
+            echo(node.log)
+        }
+        if (node.result == 'SUCCESS') {
+            echo(node.line)
+        } else {
+            // error inside catchError: the stage gets its own result, the build at most buildResult.
+            catchError(buildResult: node.buildResult, stageResult: node.result) {
+                error(node.line)
+            }
+        }
+    }
+}
