@@ -16,6 +16,12 @@ final class Reports implements Serializable {
     /** Service statuses whose node is "not built": the service was never started. */
     static final List<String> NOT_STARTED_STATUSES = ['skipped', 'pending']
 
+    /** Event fields every line starts with, so they are not repeated as key=value. */
+    private static final List<String> EVENT_HEADER = ['type', 'at', 'releaseId', 'service']
+    /** The order of the other fields in an event's line (NDJSON objects come back unordered). */
+    private static final List<String> EVENT_FIELDS = ['name', 'kind', 'target', 'required', 'success', 'level',
+                                                      'durationMs', 'soaked', 'action', 'reason', 'message']
+
     private Reports() {
     }
 
@@ -150,9 +156,11 @@ final class Reports implements Serializable {
             String at = e.at ? e.at.toString() : ''
             String time = at.length() >= 23 ? at.substring(11, 23) : at
             List<String> fields = []
-            e.each { k, v ->
-                if (!(k in ['type', 'at', 'releaseId', 'service']) && v != null) {
-                    fields << "${k}=${v}".toString()
+            List keys = EVENT_FIELDS.findAll { Object k -> e.containsKey(k) } +
+                    new TreeSet(e.keySet()).findAll { Object k -> !(k in EVENT_FIELDS) && !(k in EVENT_HEADER) }
+            for (Object k : keys) {
+                if (e[k] != null) {
+                    fields << "${k}=${e[k]}".toString()
                 }
             }
             String subject = e.service ? " ${e.service}" : ''
