@@ -1,0 +1,8 @@
+package io.titan.jenkins;
+
+/** titanValidate through groovy-cps, with its state serialized at every step. */
+class TitanValidateCpsTest extends TitanValidateScenarios {
+    TitanValidateCpsTest() {
+        super(true);
+    }
+}

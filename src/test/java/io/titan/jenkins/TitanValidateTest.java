@@ -1,0 +1,8 @@
+package io.titan.jenkins;
+
+/** titanValidate as plain Groovy. */
+class TitanValidateTest extends TitanValidateScenarios {
+    TitanValidateTest() {
+        super(false);
+    }
+}
