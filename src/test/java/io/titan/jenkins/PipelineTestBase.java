@@ -54,6 +54,8 @@ abstract class PipelineTestBase extends BasePipelineTest {
     /** Every {@code sh} script, in order. */
     protected final List<String> shScripts = new ArrayList<>();
     protected final Deque<String> stageStack = new ArrayDeque<>();
+    /** The error that failed a declarative stage, if one did. */
+    protected RuntimeException lastError;
     protected ShHandler sh = (args, environment) -> {
         throw new AssertionError("unexpected sh: " + args.get("script"));
     };

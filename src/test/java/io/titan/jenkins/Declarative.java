@@ -1,0 +1,283 @@
+package io.titan.jenkins;
+
+import groovy.lang.Closure;
+import groovy.lang.GroovyObjectSupport;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The declarative pipeline syntax that JenkinsPipelineUnit 1.1 lacks, enough for Jenkinsfile.example:
+ * {@code pipeline}, {@code agent}, {@code options}, {@code parameters}, {@code environment},
+ * {@code stages}/{@code stage}/{@code steps}, {@code when { expression }}, and {@code post} with
+ * always/success/failure/unstable/unsuccessful/cleanup. The blocks are first read into a model, then
+ * run as Jenkins runs them: a failing stage fails the build and skips the stages after it, a false
+ * {@code when} skips its stage, and post conditions run against the build's result. A {@code stage}
+ * called from inside {@code steps} (as the library's vars do) is a scripted stage.
+ */
+final class Declarative {
+
+    private static final class PipelineModel {
+        final List<StageModel> stages = new ArrayList<>();
+        final Map<String, Closure<?>> post = new LinkedHashMap<>();
+        Closure<?> environment;
+    }
+
+    private static final class StageModel {
+        final String name;
+        final Map<String, Closure<?>> post = new LinkedHashMap<>();
+        Closure<?> steps;
+        Closure<?> when;
+        Closure<?> environment;
+
+        StageModel(String name) {
+            this.name = name;
+        }
+    }
+
+    private static final class StagesCollector {
+        final List<StageModel> stages;
+
+        StagesCollector(List<StageModel> stages) {
+            this.stages = stages;
+        }
+    }
+
+    private static final class PostCollector {
+        final Map<String, Closure<?>> conditions;
+
+        PostCollector(Map<String, Closure<?>> conditions) {
+            this.conditions = conditions;
+        }
+    }
+
+    private static final class WhenCollector {
+        boolean pass = true;
+    }
+
+    /** Marks code that runs steps: a stage there is a scripted stage. */
+    private static final Object SCRIPT = new Object();
+
+    private final PipelineTestBase test;
+    private final Deque<Object> context = new ArrayDeque<>();
+
+    private Declarative(PipelineTestBase test) {
+        this.test = test;
+    }
+
+    /** Registers the declarative syntax on {@code test}'s helper. */
+    static void register(PipelineTestBase test) {
+        new Declarative(test).registerAll();
+    }
+
+    private void registerAll() {
+        test.register("pipeline", List.of(Closure.class), a -> {
+            PipelineModel model = new PipelineModel();
+            collect(model, (Closure<?>) a[0]);
+            run(model);
+            return null;
+        });
+        test.register("agent", List.of(Closure.class), a -> null);
+        test.register("agent", List.of(Map.class), a -> null);
+        test.register("options", List.of(Closure.class), a -> null);
+        test.register("parameters", List.of(Closure.class), a -> null);
+        test.register("environment", List.of(Closure.class), a -> {
+            Object top = context.peek();
+            if (top instanceof PipelineModel p) {
+                p.environment = (Closure<?>) a[0];
+            } else if (top instanceof StageModel s) {
+                s.environment = (Closure<?>) a[0];
+            } else {
+                throw new IllegalStateException("environment outside pipeline or stage");
+            }
+            return null;
+        });
+        test.register("stages", List.of(Closure.class), a -> {
+            if (!(context.peek() instanceof PipelineModel p)) {
+                throw new IllegalStateException("stages outside pipeline");
+            }
+            collect(new StagesCollector(p.stages), (Closure<?>) a[0]);
+            return null;
+        });
+        test.register("stage", List.of(String.class, Closure.class), a -> {
+            if (context.peek() instanceof StagesCollector c) {
+                StageModel stage = new StageModel((String) a[0]);
+                collect(stage, (Closure<?>) a[1]);
+                c.stages.add(stage);
+                return null;
+            }
+            return test.scriptedStage((String) a[0], (Closure<?>) a[1]);
+        });
+        test.register("steps", List.of(Closure.class), a -> {
+            stageModel("steps").steps = (Closure<?>) a[0];
+            return null;
+        });
+        test.register("when", List.of(Closure.class), a -> {
+            stageModel("when").when = (Closure<?>) a[0];
+            return null;
+        });
+        test.register("expression", List.of(Closure.class), a -> {
+            if (!(context.peek() instanceof WhenCollector w)) {
+                throw new IllegalStateException("expression outside when");
+            }
+            Object value = script((Closure<?>) a[0]);
+            w.pass &= org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation.castToBoolean(value);
+            return null;
+        });
+        test.register("post", List.of(Closure.class), a -> {
+            Object top = context.peek();
+            Map<String, Closure<?>> conditions = top instanceof PipelineModel p ? p.post
+                    : top instanceof StageModel s ? s.post : null;
+            if (conditions == null) {
+                throw new IllegalStateException("post outside pipeline or stage");
+            }
+            collect(new PostCollector(conditions), (Closure<?>) a[0]);
+            return null;
+        });
+        for (String condition : List.of("always", "success", "failure", "unstable", "unsuccessful", "cleanup")) {
+            test.register(condition, List.of(Closure.class), a -> {
+                if (!(context.peek() instanceof PostCollector p)) {
+                    throw new IllegalStateException(condition + " outside post");
+                }
+                p.conditions.put(condition, (Closure<?>) a[0]);
+                return null;
+            });
+        }
+        test.register("disableConcurrentBuilds", List.of(), a -> null);
+        test.register("timeout", List.of(Map.class), a -> null);
+        test.register("timeout", List.of(Map.class, Closure.class), a -> script((Closure<?>) a[1]));
+        test.register("string", List.of(Map.class), a -> new LinkedHashMap<>(castMap(a[0])));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private StageModel stageModel(String section) {
+        if (!(context.peek() instanceof StageModel s)) {
+            throw new IllegalStateException(section + " outside a declarative stage");
+        }
+        return s;
+    }
+
+    private void collect(Object collector, Closure<?> body) {
+        context.push(collector);
+        try {
+            test.call(body);
+        } finally {
+            context.pop();
+        }
+    }
+
+    private Object script(Closure<?> body) {
+        context.push(SCRIPT);
+        try {
+            return test.call(body);
+        } finally {
+            context.pop();
+        }
+    }
+
+    private void run(PipelineModel model) {
+        Map<String, Object> saved = new LinkedHashMap<>(test.env);
+        try {
+            applyEnvironment(model.environment);
+            boolean failed = false;
+            for (StageModel stage : model.stages) {
+                if (failed) {
+                    test.log.add("Stage \"" + stage.name + "\" skipped due to earlier failure(s)");
+                    test.stageResults.put(stage.name, "NOT_BUILT");
+                    continue;
+                }
+                failed = !runStage(stage);
+            }
+            runPost(model.post);
+        } finally {
+            test.env.clear();
+            test.env.putAll(saved);
+        }
+    }
+
+    /** Runs a stage; false when it failed (and so the build did). */
+    private boolean runStage(StageModel stage) {
+        test.stageResults.put(stage.name, "SUCCESS");
+        test.stageStack.push(stage.name);
+        Map<String, Object> saved = new LinkedHashMap<>(test.env);
+        try {
+            applyEnvironment(stage.environment);
+            if (stage.when != null) {
+                WhenCollector when = new WhenCollector();
+                collect(when, stage.when);
+                if (!when.pass) {
+                    test.log.add("Stage \"" + stage.name + "\" skipped due to when conditional");
+                    test.stageResults.put(stage.name, "NOT_BUILT");
+                    return true;
+                }
+            }
+            try {
+                if (stage.steps != null) {
+                    script(stage.steps);
+                }
+            } catch (RuntimeException e) {
+                test.log.add("ERROR: " + e.getMessage());
+                test.stageResults.put(stage.name, "FAILURE");
+                test.worsenBuild("FAILURE");
+                test.lastError = e;
+                runPost(stage.post);
+                return false;
+            }
+            runPost(stage.post);
+            return true;
+        } finally {
+            test.stageStack.pop();
+            test.env.clear();
+            test.env.putAll(saved);
+        }
+    }
+
+    private void runPost(Map<String, Closure<?>> conditions) {
+        String result = test.buildResult();
+        for (String condition : List.of("always", "failure", "success", "unstable", "unsuccessful", "cleanup")) {
+            Closure<?> body = conditions.get(condition);
+            boolean applies = switch (condition) {
+                case "failure" -> result.equals("FAILURE");
+                case "success" -> result.equals("SUCCESS");
+                case "unstable" -> result.equals("UNSTABLE");
+                case "unsuccessful" -> !result.equals("SUCCESS");
+                default -> true;
+            };
+            if (body != null && applies) {
+                try {
+                    script(body);
+                } catch (RuntimeException e) {
+                    test.log.add("ERROR: post " + condition + ": " + e.getMessage());
+                    test.worsenBuild("FAILURE");
+                }
+            }
+        }
+    }
+
+    /** {@code environment { NAME = 'value' }}: assignments go to env; reads see env, then the script. */
+    private void applyEnvironment(Closure<?> body) {
+        if (body == null) {
+            return;
+        }
+        body.setResolveStrategy(Closure.DELEGATE_FIRST);
+        body.setDelegate(new GroovyObjectSupport() {
+            @Override
+            public Object getProperty(String name) {
+                return test.env.containsKey(name) ? test.env.get(name) : test.getBinding().getVariable(name);
+            }
+
+            @Override
+            public void setProperty(String name, Object value) {
+                test.env.put(name, String.valueOf(value));
+            }
+        });
+        script(body);
+    }
+}
