@@ -20,7 +20,8 @@ List call(Map userConfig = [:]) {
             reportDir: 'titan-reports',
             // Publish one JUnit test case per topology service (online passes) with the junit step.
             junit    : true,
-            // A topology service not online: 'UNSTABLE' marks stage and build, 'FAILURE' fails the step, 'NONE' only prints.
+            // A topology service not online: 'UNSTABLE' marks stage and build, 'FAILURE' fails the step,
+            // 'NONE' only prints.
             failOn   : 'UNSTABLE',
     ]
     String unknown = Args.unknown(defaultConfig, userConfig)

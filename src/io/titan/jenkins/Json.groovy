@@ -46,7 +46,9 @@ final class Json implements Serializable {
     /** The last line of {@code text} that starts a JSON value, for output with a banner before it. */
     @NonCPS
     static Object parseLastLine(String text, String what) {
-        List<String> lines = (text ?: '').readLines().findAll { String l -> l.trim().startsWith('[') || l.trim().startsWith('{') }
+        List<String> lines = (text ?: '').readLines().findAll { String l ->
+            l.trim().startsWith('[') || l.trim().startsWith('{')
+        }
         if (!lines) {
             throw new IllegalArgumentException("${what} has no JSON line".toString())
         }

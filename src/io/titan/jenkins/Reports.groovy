@@ -69,8 +69,9 @@ final class Reports implements Serializable {
         if (rollback != null) {
             boolean restored = rollback.success as boolean
             // A failed rollback leaves the target in an unknown state: FAILURE even with failBuild: false.
+            String message = rollback.message ?: (restored ? 'previous release restored' : 'failed')
             nodes << [[name       : 'rollback', log: rollbackLog(events),
-                       line       : "rollback: ${rollback.message ?: (restored ? 'previous release restored' : 'failed')}".toString(),
+                       line       : "rollback: ${message}".toString(),
                        result     : restored ? 'SUCCESS' : 'FAILURE',
                        buildResult: 'FAILURE']]
         }
@@ -180,7 +181,8 @@ final class Reports implements Serializable {
         }
         List<String> parts = []
         if (!report.success) {
-            List failed = services.findAll { Object s -> ((Map) s).status == 'failed' }.collect { Object s -> ((Map) s).name }
+            List failed = services.findAll { Object s -> ((Map) s).status == 'failed' }
+                    .collect { Object s -> ((Map) s).name }
             parts << (failed ? "FAILED at ${failed.join(', ')}".toString() : 'FAILED')
         }
         ['deployed', 'unchanged', 'rolled-back', 'skipped', 'pending'].each { String status ->
@@ -201,7 +203,8 @@ final class Reports implements Serializable {
     @NonCPS
     static String deployFailure(Map report) {
         Map failed = (Map) (report.services ?: []).find { Object s -> ((Map) s).status == 'failed' }
-        String cause = failed ? "${failed.name} failed: ${failed.message ?: report.error}" : "${report.error ?: 'failed'}"
+        String cause = failed ? "${failed.name} failed: ${failed.message ?: report.error}"
+                : "${report.error ?: 'failed'}"
         String after
         switch (report.outcome) {
             case 'rolled-back':
@@ -263,7 +266,8 @@ final class Reports implements Serializable {
         List checks = report.checks ?: []
         int warnings = checks.count { Object c -> !((Map) c).required && !((Map) c).success } as int
         String verdict = report.success ? 'passed' : 'FAILED'
-        return "validation ${verdict}: ${checks.size()} checks${warnings ? ", ${warnings} optional failed" : ''}".toString()
+        String optional = warnings ? ", ${warnings} optional failed" : ''
+        return "validation ${verdict}: ${checks.size()} checks${optional}".toString()
     }
 
     /** Topology services (in plan order) that PM2 does not show online, with what it shows instead. */
