@@ -160,7 +160,7 @@ public final class DeploymentOrchestrator {
         ReleaseRecord unfinished = latest.get();
         log.accept("release " + unfinished.id() + " (process " + unfinished.pid()
                 + ") did not finish; restoring the release before it first");
-        Rollback.Result result = rollback().restore(unfinished, unfinished.services(), Map.of(), true,
+        Rollback.Result result = rollback().restore(unfinished, unfinished.services(), Map.of(), Set.of(),
                 "unfinished release " + unfinished.id() + " found");
         releases.save(unfinished.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
                 clock.instant().toString(), "process " + unfinished.pid() + " died during the deployment"));
@@ -227,15 +227,16 @@ public final class DeploymentOrchestrator {
             return result(false, releaseId, false, false, error, startedAt, null, null, rollout.outcomes());
         }
         Instant rollbackStart = clock.instant();
-        List<String> touched = targets.stream().filter(rollout.touched::contains).toList();
-        Rollback.Result restored = rollback().restore(record, touched, previousClear, false, error);
+        Set<String> touched = Set.copyOf(rollout.touched);
+        Rollback.Result restored = rollback().restore(record, targets, previousClear, touched, error);
         Instant rollbackEnd = clock.instant();
         releases.save(record.withStatus(restored.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
                 rollbackEnd.toString(), error));
         List<ServiceOutcome> outcomes = new ArrayList<>();
         for (ServiceOutcome o : rollout.outcomes()) {
-            boolean wasTouched = touched.contains(o.name());
-            outcomes.add(wasTouched && !o.status().equals("failed") ? o.withStatus("rolled-back",
+            boolean restoredIt = restored.actions().containsKey(o.name())
+                    && !"unchanged".equals(restored.actions().get(o.name()));
+            outcomes.add(restoredIt && !o.status().equals("failed") ? o.withStatus("rolled-back",
                     o.message() == null ? "rolled back: " + restored.actions().get(o.name()) : o.message()) : o);
         }
         String message = restored.success() ? error : error + "; rollback failed: " + restored.message();

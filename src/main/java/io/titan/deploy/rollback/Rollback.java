@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Puts the release before {@code record} back: the record's services are removed in reverse
@@ -71,18 +72,19 @@ public final class Rollback {
      * Restores the state before {@code record} for {@code services} (plan order).
      *
      * @param clearPrevious previous definitions with secrets in clear, when this process has them
-     * @param skipUnchanged leave a service alone when PM2 already runs its previous definition
-     *                      (recovery after a crash, where what was touched is not known)
+     * @param touched       services known to have been changed: always restored. Every other service
+     *                      is restored only when PM2 does not run its previous definition any more
+     *                      (it was touched before a crash, or the PM2 daemon died with it)
      * @param reason        why, for the {@code rollback:started} event
      */
     public Result restore(ReleaseRecord record, List<String> services, Map<String, Pm2App> clearPrevious,
-                          boolean skipUnchanged, String reason) {
+                          Set<String> touched, String reason) {
         events.emit(new DeploymentEvent.RollbackStarted(clock.instant(), record.id(), reason));
         Map<String, String> actions = new LinkedHashMap<>();
         List<String> toRestore = new ArrayList<>();
         for (String name : services) {
             PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
-            if (skipUnchanged && matches(name, before)) {
+            if (!touched.contains(name) && matches(name, before)) {
                 actions.put(name, "unchanged");
             } else {
                 toRestore.add(name);
