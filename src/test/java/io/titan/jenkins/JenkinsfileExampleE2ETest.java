@@ -49,6 +49,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
     private LocalRedis redis;
     private Path pm2Home;
     private Path tools;
+    private Path libraries;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private int release = 1;
 
@@ -59,7 +60,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
     @BeforeEach
     void agent() throws Exception {
         Declarative.register(this);
-        Path libraries = Files.createTempDirectory("titan-e2e-libs-");
+        libraries = Files.createTempDirectory("titan-e2e-libs-");
         Files.createSymbolicLink(libraries.resolve("titan-deploy@main"), PROJECT);
         getHelper().registerSharedLibrary(LibraryConfiguration.library("titan-deploy").defaultVersion("main")
                 .allowOverride(false).implicit(false).targetPath(libraries.toString())
@@ -103,7 +104,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
             if (redis != null) {
                 redis.close();
             }
-            for (Path dir : new Path[] {pm2Home, tools}) {
+            for (Path dir : new Path[] {pm2Home, tools, libraries}) {
                 if (dir != null) {
                     try (var files = Files.walk(dir)) {
                         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
