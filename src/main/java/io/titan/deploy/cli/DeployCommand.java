@@ -48,6 +48,13 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--no-rollback", description = "Leave a failed release as it is, for debugging.")
     boolean noRollback;
 
+    @Option(names = "--force", description = "Redeploy every service, changed or not.")
+    boolean force;
+
+    @Option(names = "--remove-orphans",
+            description = "Remove services an earlier release deployed that are no longer in the topology.")
+    boolean removeOrphans;
+
     @Option(names = "--no-validate", description = "Skip the validation that follows a successful deploy.")
     boolean noValidate;
 
@@ -65,7 +72,8 @@ final class DeployCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
-        DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock);
+        DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
+                removeOrphans);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, new Pm2Control(target.pm2()),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events);

@@ -76,6 +76,7 @@ class TopologyLoaderTest {
         assertThat(worker.healthTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(worker.startupTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(worker.health()).isNull();
+        assertThat(worker.cwd()).as("no cwd: the script's folder, as in PM2").isEqualTo(dir);
         assertThat(t.graph().plan().order()).containsExactly("api", "worker");
         assertThat(t.pm2().logRotation()).isEqualTo(LogRotation.defaults());
     }
