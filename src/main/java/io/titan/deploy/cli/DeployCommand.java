@@ -67,11 +67,12 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Topology t = topology.load();
-        Target target = Target.of(t);
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
+        Session session = Session.open(topology, spec);
+        Topology t = session.topology();
+        Target target = session.target();
+        PrintWriter out = session.out();
+        Clock clock = session.clock();
+        EventBus events = session.events();
         DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
                 removeOrphans);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, new Pm2Control(target.pm2()),
