@@ -109,7 +109,7 @@ public final class DeploymentOrchestrator {
         try (DeployLock lock = DeployLock.acquire(stateDir, "deploy " + topology.source(), options.waitLock(), log)) {
             recoverUnfinished();
             pm2.initialize();
-            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), String.valueOf(stateDir.getParent())));
+            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
             requireHealthyDependencies(targets);
             return rollOut(targets, apps, options, verify);
         }

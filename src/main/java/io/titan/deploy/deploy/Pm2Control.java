@@ -18,6 +18,11 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
+    public String home() {
+        return pm2.pm2Home().toString();
+    }
+
+    @Override
     public void initialize() {
         pm2.initialize();
     }

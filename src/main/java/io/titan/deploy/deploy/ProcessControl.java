@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public interface ProcessControl {
 
+    /** PM2_HOME of the target, for messages. */
+    String home();
+
     /** Starts or pings the daemon and configures log rotation. */
     void initialize();
 
