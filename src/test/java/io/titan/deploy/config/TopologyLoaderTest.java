@@ -102,6 +102,10 @@ class TopologyLoaderTest {
             assertThat(s.healthTimeout()).isEqualTo(Duration.ofSeconds(5));
         });
         assertThat(t.pm2().logRotation()).isEqualTo(new LogRotation(true, ByteSize.parse("10M"), 30, true));
+        assertThat(t.validation().exchanges()).extracting(ValidationSettings.Exchange::name)
+                .containsExactly("binance", "bybit");
+        assertThat(t.validation().redis().channel()).isEqualTo("titan:deploy:validation");
+        assertThat(t.validation().timeouts()).isEqualTo(ValidationSettings.Timeouts.defaults());
     }
 
     @Test
