@@ -43,11 +43,12 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Topology t = topology.load();
-        Target target = Target.of(t);
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
+        Session session = Session.open(topology, spec);
+        Topology t = session.topology();
+        Target target = session.target();
+        PrintWriter out = session.out();
+        Clock clock = session.clock();
+        EventBus events = session.events();
         ReleaseStore store = new ReleaseStore(target.stateDir());
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), "rollback", waitLock, out::println)) {
             Optional<ReleaseRecord> current = store.list().stream()

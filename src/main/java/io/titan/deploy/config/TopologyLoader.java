@@ -221,13 +221,18 @@ public final class TopologyLoader {
             if (raw.script() == null || raw.script().isBlank()) {
                 throw fail(field + ".script", "is required");
             }
-            Path cwd = raw.cwd() == null ? baseDir : resolve(raw.cwd());
-            if (!Files.isDirectory(cwd)) {
+            // As PM2 does: without a cwd the service runs in its script's folder (and the script
+            // path is relative to this file); with one, the script is relative to the cwd.
+            Path cwd = raw.cwd() == null ? null : resolve(raw.cwd());
+            if (cwd != null && !Files.isDirectory(cwd)) {
                 throw fail(field + ".cwd", cwd + " is not a directory");
             }
-            Path script = cwd.resolve(raw.script()).normalize();
+            Path script = (cwd == null ? baseDir : cwd).resolve(raw.script()).normalize();
             if (!Files.isRegularFile(script)) {
                 throw fail(field + ".script", script + " does not exist");
+            }
+            if (cwd == null) {
+                cwd = script.getParent();
             }
             Integer port = raw.port();
             if (port != null && (port < 1 || port > 65535)) {

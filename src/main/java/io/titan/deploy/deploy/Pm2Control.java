@@ -5,6 +5,7 @@ import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.pm2.Pm2Process;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link ProcessControl} over real PM2. */
@@ -14,6 +15,11 @@ public final class Pm2Control implements ProcessControl {
 
     public Pm2Control(Pm2Manager pm2) {
         this.pm2 = pm2;
+    }
+
+    @Override
+    public String home() {
+        return pm2.pm2Home().toString();
     }
 
     @Override
@@ -39,6 +45,11 @@ public final class Pm2Control implements ProcessControl {
     @Override
     public Optional<Pm2AppDefinition> describe(String name) {
         return pm2.describe(name);
+    }
+
+    @Override
+    public Map<String, Pm2AppDefinition> describeAll() {
+        return pm2.describeAll();
     }
 
     @Override

@@ -416,6 +416,25 @@ public final class Pm2Manager {
         });
     }
 
+    /**
+     * Every app's current definition, by name, from a single {@code jlist}: what a change-aware
+     * deploy compares against, without one Node start-up per service. Empty without a daemon.
+     */
+    public Map<String, Pm2AppDefinition> describeAll() {
+        return locked(() -> {
+            if (!daemonRunning()) {
+                return Map.<String, Pm2AppDefinition>of();
+            }
+            Map<String, List<JsonNode>> byName = new java.util.TreeMap<>();
+            for (JsonNode node : jlist()) {
+                byName.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
+            }
+            Map<String, Pm2AppDefinition> definitions = new java.util.TreeMap<>();
+            byName.forEach((name, instances) -> definitions.put(name, Jlist.definition(instances)));
+            return definitions;
+        });
+    }
+
     private List<JsonNode> jlist() {
         return Jlist.apps(cli.run(List.of("jlist"), timeout, Map.of(), List.of()).stdout());
     }

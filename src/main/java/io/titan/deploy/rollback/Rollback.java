@@ -44,6 +44,7 @@ public final class Rollback {
     private final Clock clock;
     private final Map<String, String> environment;
     private final Topology topology;
+    private Map<String, Pm2AppDefinition> current;
 
     /**
      * @param environment where stored {@code ${VAR}} secrets are resolved from
@@ -82,9 +83,10 @@ public final class Rollback {
         events.emit(new DeploymentEvent.RollbackStarted(clock.instant(), record.id(), reason));
         Map<String, String> actions = new LinkedHashMap<>();
         List<String> toRestore = new ArrayList<>();
+        current = null;
         for (String name : services) {
             PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
-            if (!touched.contains(name) && matches(name, before)) {
+            if (!touched.contains(name) && matches(Optional.ofNullable(current().get(name)), before)) {
                 actions.put(name, "unchanged");
             } else {
                 toRestore.add(name);
@@ -150,9 +152,16 @@ public final class Rollback {
         }
     }
 
+    /** PM2's definitions, read once per restore: one jlist instead of one per service. */
+    private Map<String, Pm2AppDefinition> current() {
+        if (current == null) {
+            current = pm2.describeAll();
+        }
+        return current;
+    }
+
     /** Whether PM2 already runs exactly what was there before (script, cwd, args, plain env, running). */
-    private boolean matches(String name, PreviousApp before) {
-        Optional<Pm2AppDefinition> now = pm2.describe(name);
+    private boolean matches(Optional<Pm2AppDefinition> now, PreviousApp before) {
         if (!before.existed()) {
             return now.isEmpty();
         }
