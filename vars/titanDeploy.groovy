@@ -33,6 +33,12 @@ Map call(Map userConfig = [:]) {
             failBuild: true,
             // Wait this long for another deployment of the target (e.g. '5m') instead of failing at once.
             waitLock : null,
+            // Only show what a deploy would do (start, restart and why, unchanged, orphan); touch nothing.
+            dryRun   : false,
+            // Redeploy every service, changed or not.
+            force    : false,
+            // Remove services an earlier release deployed that are no longer in the topology.
+            removeOrphans: false,
     ]
     String unknown = Args.unknown(defaultConfig, userConfig)
     if (unknown) {
@@ -52,6 +58,9 @@ Map call(Map userConfig = [:]) {
     Cli cli = new Cli(this, 'titanDeploy')
     String launcher = cli.launcher(config.cli)
     String dir = config.reportDir
+    if (config.dryRun) {
+        return dryRun(cli, launcher, config, dir)
+    }
     Map files = Args.files(dir, 'deploy')
     List args = ['deploy', '--config', config.config, '--strategy', config.strategy,
                  '--report', files.report, '--junit', files.junit, '--html', files.html, '--events', files.events]
@@ -68,6 +77,7 @@ Map call(Map userConfig = [:]) {
     if (config.waitLock) {
         args += ['--wait-lock', config.waitLock]
     }
+    args.addAll(changeFlags(config))
     int rc = cli.run('titan-deploy deploy', launcher, args, dir,
             [files.report, files.junit, files.html, files.events], files.err, null, config.pm2Home)
     if (!fileExists(files.report)) {
@@ -106,6 +116,37 @@ Map call(Map userConfig = [:]) {
         unstable(message)
     }
     return result
+}
+
+/** The CLI flags that decide what counts as a change. */
+List changeFlags(Map config) {
+    List flags = []
+    if (config.force) {
+        flags << '--force'
+    }
+    if (config.removeOrphans) {
+        flags << '--remove-orphans'
+    }
+    return flags
+}
+
+/**
+ * dryRun: what a deploy would do, as a 'plan' section of the log, without touching PM2. Returns
+ * [dryRun: true, services: [[name, action, reasons]], orphans: [...]].
+ */
+Map dryRun(Cli cli, String launcher, Map config, String dir) {
+    String out = "${dir}/plan-diff.json"
+    String err = "${dir}/plan-diff.err"
+    List args = ['plan', '--diff', '--json', '--config', config.config] + changeFlags(config)
+    int rc = cli.run('titan-deploy plan --diff', launcher, args, dir, [out], err, out, config.pm2Home)
+    if (rc != 0) {
+        cli.failWithoutReport(rc, err)
+    }
+    Map plan = (Map) Json.parseLastLine(readFile(out), out)
+    stage('plan') {
+        echo(Reports.planTable(plan))
+    }
+    return [dryRun: true, services: plan.services, orphans: plan.orphans]
 }
 
 /** A stage whose log holds the events of its subject and whose result is the subject's. */

@@ -170,6 +170,19 @@ final class Reports implements Serializable {
         return out.join('\n')
     }
 
+    /** {@code plan --diff --json} as lines a person reads: {@code titan-brain  restart  code, env LOG_LEVEL}. */
+    @NonCPS
+    static String planTable(Map plan) {
+        List<String> lines = ['What a deploy would do:']
+        List rows = ((List) plan.services ?: []) + ((List) plan.orphans ?: [])
+        for (Object row : rows) {
+            Map change = (Map) row
+            List reasons = (List) change.reasons ?: []
+            lines << String.format('  %-24s %-10s %s', change.name, change.action, reasons.join('; '))
+        }
+        return lines.join('\n')
+    }
+
     /** {@code release r-1: 3 deployed} / {@code release r-2: FAILED at titan-brain, 2 skipped, rolled back}. */
     @NonCPS
     static String deploySummary(Map report) {

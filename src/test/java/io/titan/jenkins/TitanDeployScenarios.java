@@ -76,6 +76,34 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
     }
 
     @Test
+    void dryRunShowsThePlanDiffAndDeploysNothing() {
+        cli.output.put("plan", "{\"services\":[{\"name\":\"titan-brain\",\"action\":\"restart\","
+                + "\"reasons\":[\"code\",\"env LOG_LEVEL\"]},{\"name\":\"titan-shared\",\"action\":\"unchanged\","
+                + "\"reasons\":[]}],\"orphans\":[]}");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) callStep("titanDeploy",
+                args("dryRun", true, "force", true));
+
+        assertThat(cli.runs).containsExactly(List.of("plan", "--diff", "--json", "--config", "titan.yaml", "--force"));
+        assertThat(result).containsEntry("dryRun", true);
+        assertThat(result.get("services")).asList().hasSize(2);
+        assertThat(stageResults).containsExactly(Map.entry("plan", "SUCCESS"));
+        assertThat(String.join("\n", calls("echo"))).contains("titan-brain").contains("restart")
+                .contains("code; env LOG_LEVEL");
+        assertThat(calls("archiveArtifacts")).isEmpty();
+    }
+
+    @Test
+    void passesChangeFlagsToTheDeploy() {
+        cannedSuccess();
+
+        callStep("titanDeploy", args("force", true, "removeOrphans", true));
+
+        assertThat(cli.runs.get(0)).contains("--force", "--remove-orphans");
+    }
+
+    @Test
     void groupsALevelOfSeveralServicesIntoParallelBranchesOfOneStageEach() {
         cannedSuccess();
 
