@@ -1,5 +1,6 @@
 package io.titan.jenkins;
 
+import io.titan.deploy.testing.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration;
@@ -46,7 +47,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
             "titan-console");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private LocalRedis redis;
+    private RedisServer redis;
     private Path pm2Home;
     private Path tools;
     private Path libraries;
@@ -66,7 +67,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
                 .allowOverride(false).implicit(false).targetPath(libraries.toString())
                 .retriever(LocalSource.localSource(libraries.toString())).build());
 
-        redis = new LocalRedis(PASSWORD);
+        redis = RedisServer.start(PASSWORD);
         pm2Home = Files.createTempDirectory("titan-e2e-pm2-");
         tools = Files.createTempDirectory("titan-e2e-bin-");
         // Tests run before `mvn package`: the agent's titan-deploy runs this build's classes.
@@ -205,7 +206,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
                 .append("  bin: ").append(PROJECT.resolve("node_modules/.bin/pm2")).append('\n')
                 .append("  logRotation: {enabled: false}\n")
                 .append("defaults:\n  startupTimeout: 8s\n  healthTimeout: 1s\n  soak: 1s\n")
-                .append("validation:\n  redis: {url: \"redis://127.0.0.1:").append(redis.port).append("/0\"}\n")
+                .append("validation:\n  redis: {url: \"redis://127.0.0.1:").append(redis.port()).append("/0\"}\n")
                 .append("  timeouts: {service: 2s, redis: 2s, overall: 10s, quick: 5s}\n")
                 .append("services:\n");
         Map<String, String> deps = Map.of("titan-shared", "[]", "titan-brain", "[titan-shared]",

@@ -1,5 +1,6 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.testing.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.titan.deploy.validate;
+package io.titan.deploy.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Debian {@code redis-server} on a free loopback port, with no persistence, killed on
- * {@link #close()}. Test support meant to move to a shared test package; needs {@code redis-server}
+ * {@link #close()}. Needs {@code redis-server}
  * on the PATH ({@code apt-get install -y redis-server}).
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(10);
 
@@ -34,13 +34,13 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a server without a password. */
-    static RedisServer start() throws IOException, InterruptedException {
+    public static RedisServer start() throws IOException, InterruptedException {
         return start(null);
     }
 
     /** Starts a server, with {@code --requirepass} when {@code password} is not null; waits until it answers. */
-    static RedisServer start(String password) throws IOException, InterruptedException {
-        int port = FreePorts.unused();
+    public static RedisServer start(String password) throws IOException, InterruptedException {
+        int port = Sandbox.freePort();
         Path dir = Files.createTempDirectory("titan-redis-");
         List<String> command = new ArrayList<>(List.of("redis-server",
                 "--save", "", "--appendonly", "no", "--port", Integer.toString(port), "--bind", "127.0.0.1",
@@ -62,21 +62,21 @@ final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** {@code redis://127.0.0.1:PORT/0}. */
-    URI url() {
+    public URI url() {
         return URI.create("redis://127.0.0.1:" + port + "/0");
     }
 
     /** {@code redis://[user]:password@127.0.0.1:PORT/0}. */
-    URI url(String user, String password) {
+    public URI url(String user, String password) {
         return URI.create("redis://" + (user == null ? "" : user) + ":" + password + "@127.0.0.1:" + port + "/0");
     }
 
