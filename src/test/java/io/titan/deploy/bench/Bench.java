@@ -20,6 +20,8 @@ import java.util.Set;
 public final class Bench {
 
     private static final List<String> ALL = List.of("plan", "validation", "cli", "deploy", "overhead");
+    /** Not part of a full run: one parallel deployment of the generated topology, to profile a change. */
+    private static final String PROBE = "probe";
 
     private Bench() {
     }
@@ -27,7 +29,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Set<String> chosen = args.length == 0 ? Set.copyOf(ALL) : Set.of(args);
         for (String name : chosen) {
-            if (!ALL.contains(name)) {
+            if (!ALL.contains(name) && !name.equals(PROBE)) {
                 System.err.println("bench: unknown scenario " + name + " (known: " + String.join(" ", ALL) + ")");
                 System.exit(2);
             }
@@ -54,6 +56,10 @@ public final class Bench {
         if (chosen.contains("deploy")) {
             deploy.deployVsCriticalPath(BenchTopology.generated(20, 5, 42));
             deploy.deployVsCriticalPath(BenchTopology.titan(42));
+            deploy.readinessLatency();
+        }
+        if (chosen.contains(PROBE)) {
+            deploy.probe(BenchTopology.generated(20, 5, 42));
             deploy.readinessLatency();
         }
         if (chosen.contains("overhead")) {

@@ -4,8 +4,11 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.Apps;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeployOptions.Strategy;
+import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
+import io.titan.deploy.deploy.Pm2Control;
 import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
 import io.titan.deploy.pm2.Ecosystem;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.testing.Sandbox;
@@ -14,9 +17,11 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +51,8 @@ final class DeployBench {
     }
 
     /** What one deployment took, from the events and the stand-ins' ready files. */
-    record Run(String topology, String strategy, double wallMs, double lastHealthyMs, boolean success,
-               Map<String, Double> gapMs) {
+    record Run(String topology, String strategy, double wallMs, double lastHealthyMs, double beforeRolloutMs,
+               boolean success, Map<String, Double> gapMs, Map<String, TimedControl.Stat> pm2Calls) {
     }
 
     /** Scenario 1 for one topology, collecting scenario 2's gaps on the way. */
@@ -90,6 +95,13 @@ final class DeployBench {
         detail.put("soakMs", SOAK_MS);
         detail.put("runs", runs);
         results.detail("deploy:" + topo.label(), detail);
+    }
+
+    /** One parallel deployment of {@code topo}, for profiling a change quickly ({@code bench/run probe}). */
+    void probe(BenchTopology topo) throws Exception {
+        Run run = deploy(topo, Strategy.PARALLEL);
+        results.info("probe " + topo.label(), "parallel / (critical path + soak)",
+                Results.round(run.wallMs() / (topo.criticalPathMs() + SOAK_MS), 2), "x");
     }
 
     /** Scenario 2, from every deployment scenario 1 ran. */
@@ -143,7 +155,10 @@ final class DeployBench {
             sandbox.pm2().ping();
             Instant wallStart = Instant.now();
             long start = System.nanoTime();
-            DeploymentResult result = sandbox.orchestrator(topology)
+            TimedControl pm2 = new TimedControl(new Pm2Control(sandbox.pm2()));
+            List<DeploymentEvent> events = Collections.synchronizedList(new ArrayList<>());
+            DeploymentResult result = new DeploymentOrchestrator(topology, pm2, sandbox.pm2Home().resolve("titan"),
+                    new EventBus().onAny(events::add), Map.of(), Clock.systemUTC(), line -> { })
                     .deploy(DeployOptions.defaults().withStrategy(strategy));
             double wallMs = (System.nanoTime() - start) / 1e6;
             if (!result.success()) {
@@ -151,8 +166,11 @@ final class DeployBench {
             }
             Map<String, Instant> deploying = new HashMap<>();
             Map<String, Instant> deployed = new HashMap<>();
-            for (DeploymentEvent e : sandbox.events()) {
-                if (e instanceof DeploymentEvent.ServiceDeploying d) {
+            double beforeRollout = 0;
+            for (DeploymentEvent e : List.copyOf(events)) {
+                if (e instanceof DeploymentEvent.DeploymentStarted d) {
+                    beforeRollout = Duration.between(wallStart, d.at()).toNanos() / 1e6;
+                } else if (e instanceof DeploymentEvent.ServiceDeploying d) {
                     deploying.put(d.service(), d.at());
                 } else if (e instanceof DeploymentEvent.ServiceDeployed d) {
                     deployed.put(d.service(), d.at());
@@ -180,10 +198,10 @@ final class DeployBench {
                 }
                 lastHealthy = Math.max(lastHealthy, Duration.between(wallStart, at).toNanos() / 1e6);
             }
-            System.out.printf("  .. %s %s: %.0f ms%s%n", topo.label(), strategy.name().toLowerCase(), wallMs,
-                    result.success() ? "" : " (FAILED)");
+            System.out.printf("  .. %s %s: %.0f ms (%.0f ms before the rollout began)%s; pm2 calls %s%n", topo.label(),
+                    strategy.name().toLowerCase(), wallMs, beforeRollout, result.success() ? "" : " FAILED", pm2.stats());
             return new Run(topo.label(), strategy.name().toLowerCase(), Results.round(wallMs, 1),
-                    Results.round(lastHealthy, 1), result.success(), gaps);
+                    Results.round(lastHealthy, 1), Results.round(beforeRollout, 1), result.success(), gaps, pm2.stats());
         }
     }
 
