@@ -52,7 +52,8 @@ final class DeployBench {
 
     /** What one deployment took, from the events and the stand-ins' ready files. */
     record Run(String topology, String strategy, double wallMs, double lastHealthyMs, double beforeRolloutMs,
-               boolean success, Map<String, Double> gapMs, Map<String, TimedControl.Stat> pm2Calls) {
+               boolean success, Map<String, Double> gapMs, Map<String, TimedControl.Stat> pm2Calls,
+               Map<String, List<Double>> timelineMs) {
     }
 
     /** Scenario 1 for one topology, collecting scenario 2's gaps on the way. */
@@ -65,6 +66,8 @@ final class DeployBench {
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             Run run = deploy(topo, Strategy.PARALLEL);
+        run.timelineMs().forEach((name, t) -> System.out.printf("     %-10s delay %4d  deploying %6.0f  listening %6.0f  deployed %6.0f%n",
+                name, topo.delays().get(name), t.get(0), t.get(1), t.get(2)));
             runs.add(run);
             parallel.add(run.wallMs());
             lastHealthy.add(run.lastHealthyMs());
@@ -100,6 +103,8 @@ final class DeployBench {
     /** One parallel deployment of {@code topo}, for profiling a change quickly ({@code bench/run probe}). */
     void probe(BenchTopology topo) throws Exception {
         Run run = deploy(topo, Strategy.PARALLEL);
+        run.timelineMs().forEach((name, t) -> System.out.printf("     %-10s delay %4d  deploying %6.0f  listening %6.0f  deployed %6.0f%n",
+                name, topo.delays().get(name), t.get(0), t.get(1), t.get(2)));
         results.info("probe " + topo.label(), "parallel / (critical path + soak)",
                 Results.round(run.wallMs() / (topo.criticalPathMs() + SOAK_MS), 2), "x");
     }
@@ -177,6 +182,8 @@ final class DeployBench {
                 }
             }
             Map<String, Double> gaps = new LinkedHashMap<>();
+            Map<String, List<Double>> timeline = new LinkedHashMap<>();
+            double wallStartMs = epochMs(wallStart);
             double lastHealthy = 0;
             for (String name : topo.services().keySet()) {
                 Instant at = deployed.get(name);
@@ -184,12 +191,14 @@ final class DeployBench {
                 if (at == null || readyAt == null) {
                     continue;
                 }
-                double atMs = at.toEpochMilli() + (at.getNano() % 1_000_000) / 1e6;
+                double atMs = epochMs(at);
                 double gap = atMs - readyAt;
                 gaps.put(name, Results.round(gap, 1));
                 readinessGaps.add(Results.round(gap, 1));
                 Instant began = deploying.get(name);
-                double beganMs = began.toEpochMilli() + (began.getNano() % 1_000_000) / 1e6;
+                double beganMs = epochMs(began);
+                timeline.put(name, List.of(Results.round(beganMs - wallStartMs, 0), Results.round(readyAt - wallStartMs, 0),
+                        Results.round(atMs - wallStartMs, 0)));
                 launchOverheads.add(Results.round(readyAt - beganMs - topo.delays().get(name), 1));
                 List<String> deps = topo.services().get(name);
                 if (!deps.isEmpty()) {
@@ -201,8 +210,12 @@ final class DeployBench {
             System.out.printf("  .. %s %s: %.0f ms (%.0f ms before the rollout began)%s; pm2 calls %s%n", topo.label(),
                     strategy.name().toLowerCase(), wallMs, beforeRollout, result.success() ? "" : " FAILED", pm2.stats());
             return new Run(topo.label(), strategy.name().toLowerCase(), Results.round(wallMs, 1),
-                    Results.round(lastHealthy, 1), Results.round(beforeRollout, 1), result.success(), gaps, pm2.stats());
+                    Results.round(lastHealthy, 1), Results.round(beforeRollout, 1), result.success(), gaps, pm2.stats(), timeline);
         }
+    }
+
+    private static double epochMs(Instant at) {
+        return at.getEpochSecond() * 1000.0 + at.getNano() / 1e6;
     }
 
     private static Double readyEpochMs(Path file) throws IOException {

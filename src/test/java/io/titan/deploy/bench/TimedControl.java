@@ -60,6 +60,14 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
+    public void startAll(List<Pm2App> apps) {
+        timed("startAll", () -> {
+            delegate.startAll(apps);
+            return null;
+        });
+    }
+
+    @Override
     public void stop(String name) {
         timed("stop", () -> {
             delegate.stop(name);
