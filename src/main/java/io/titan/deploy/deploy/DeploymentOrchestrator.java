@@ -182,10 +182,11 @@ public final class DeploymentOrchestrator {
         Map<String, Pm2App> previousClear = new HashMap<>();
         Map<String, StoredApp> deployed = new TreeMap<>();
         Map<String, Map<String, String>> knownSecrets = knownSecretTemplates();
+        Map<String, Pm2AppDefinition> running = pm2.describeAll(targets);
         for (String name : targets) {
             Map<String, String> secrets = new TreeMap<>(knownSecrets.getOrDefault(name, Map.of()));
             secrets.putAll(Apps.secretTemplates(topology.service(name)));
-            Optional<Pm2AppDefinition> current = pm2.describe(name);
+            Optional<Pm2AppDefinition> current = Optional.ofNullable(running.get(name));
             previous.put(name, current
                     .map(d -> new PreviousApp(true, d.running(), StoredApp.of(d.app(), secrets)))
                     .orElse(PreviousApp.absent()));

@@ -5,6 +5,7 @@ import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.pm2.Pm2Process;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link ProcessControl} over real PM2. */
@@ -44,6 +45,11 @@ public final class Pm2Control implements ProcessControl {
     @Override
     public Optional<Pm2AppDefinition> describe(String name) {
         return pm2.describe(name);
+    }
+
+    @Override
+    public Map<String, Pm2AppDefinition> describeAll(List<String> names) {
+        return pm2.describeAll(names);
     }
 
     @Override

@@ -402,17 +402,29 @@ public final class Pm2Manager {
      * @return empty when PM2 has no such app
      */
     public Optional<Pm2AppDefinition> describe(String name) {
+        return Optional.ofNullable(describeAll(List.of(name)).get(name));
+    }
+
+    /**
+     * The current definitions of several apps from one {@code pm2 jlist}; see {@link #describe(String)}.
+     *
+     * @return the apps PM2 has, by name; names PM2 does not know are left out
+     */
+    public Map<String, Pm2AppDefinition> describeAll(Collection<String> names) {
         return locked(() -> {
             if (!daemonRunning()) {
-                return Optional.empty();
+                return Map.of();
             }
-            List<JsonNode> instances = new ArrayList<>();
+            Set<String> wanted = Set.copyOf(names);
+            Map<String, List<JsonNode>> instances = new LinkedHashMap<>();
             for (JsonNode node : jlist()) {
-                if (Jlist.name(node).equals(name)) {
-                    instances.add(node);
+                if (wanted.contains(Jlist.name(node))) {
+                    instances.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
                 }
             }
-            return instances.isEmpty() ? Optional.<Pm2AppDefinition>empty() : Optional.of(Jlist.definition(instances));
+            Map<String, Pm2AppDefinition> definitions = new LinkedHashMap<>();
+            instances.forEach((name, nodes) -> definitions.put(name, Jlist.definition(nodes)));
+            return definitions;
         });
     }
 
