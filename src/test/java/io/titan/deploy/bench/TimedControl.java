@@ -89,6 +89,11 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
+    public Map<String, Pm2AppDefinition> describeAll(List<String> names) {
+        return timed("describeAll", () -> delegate.describeAll(names));
+    }
+
+    @Override
     public List<Pm2Process> processes() {
         return timed("processes", delegate::processes);
     }
