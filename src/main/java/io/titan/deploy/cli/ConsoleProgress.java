@@ -58,6 +58,8 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
             return service(e.service()) + "healthy in " + Durations.format(e.duration());
         } else if (event instanceof ServiceUnchanged e) {
             return service(e.service()) + "unchanged";
+        } else if (event instanceof DeploymentEvent.ServiceRemoved e) {
+            return service(e.service()) + "removed: " + e.reason();
         } else if (event instanceof ServiceFailed e) {
             return service(e.service()) + "FAILED: " + e.reason();
         } else if (event instanceof ServiceSkipped e) {

@@ -48,6 +48,13 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--no-rollback", description = "Leave a failed release as it is, for debugging.")
     boolean noRollback;
 
+    @Option(names = "--force", description = "Redeploy every service, changed or not.")
+    boolean force;
+
+    @Option(names = "--remove-orphans",
+            description = "Remove services an earlier release deployed that are no longer in the topology.")
+    boolean removeOrphans;
+
     @Option(names = "--no-validate", description = "Skip the validation that follows a successful deploy.")
     boolean noValidate;
 
@@ -60,12 +67,14 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Topology t = topology.load();
-        Target target = Target.of(t);
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
-        DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock);
+        Session session = Session.open(topology, spec);
+        Topology t = session.topology();
+        Target target = session.target();
+        PrintWriter out = session.out();
+        Clock clock = session.clock();
+        EventBus events = session.events();
+        DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
+                removeOrphans);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, new Pm2Control(target.pm2()),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events);

@@ -1,7 +1,10 @@
 package io.titan.deploy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.graph.Plan;
 import java.io.PrintWriter;
@@ -21,8 +24,19 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     TopologyOptions topology;
 
-    @Option(names = "--json", description = "Print {\"levels\":[[...],...],\"order\":[...]}.")
+    @Option(names = "--json", description = "Print {\"levels\":[[...],...],\"order\":[...]} (with --diff: "
+            + "{\"services\":[{\"name\",\"action\",\"reasons\"}],\"orphans\":[...]}).")
     boolean json;
+
+    @Option(names = "--diff", description = "Show what a deploy would do per service (start, restart and why, "
+            + "unchanged, orphan) without touching PM2.")
+    boolean diff;
+
+    @Option(names = "--force", description = "With --diff: as deploy --force would.")
+    boolean force;
+
+    @Option(names = "--remove-orphans", description = "With --diff: as deploy --remove-orphans would.")
+    boolean removeOrphans;
 
     @Spec
     CommandSpec spec;
@@ -32,7 +46,9 @@ final class PlanCommand implements Callable<Integer> {
         Topology t = topology.load();
         Plan plan = t.graph().plan();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (diff) {
+            printDiff(out, t);
+        } else if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode node = mapper.createObjectNode();
             node.set("levels", mapper.valueToTree(plan.levels()));
@@ -48,5 +64,35 @@ final class PlanCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private void printDiff(PrintWriter out, Topology t) throws Exception {
+        ChangePlan changes = DeployPreview.of(t, force, removeOrphans);
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode node = mapper.createObjectNode();
+            node.set("services", diffJson(mapper, changes.services()));
+            node.set("orphans", diffJson(mapper, changes.orphans()));
+            out.println(mapper.writeValueAsString(node));
+            return;
+        }
+        out.println("What a deploy of " + t.source() + " would do:");
+        for (ServiceChange c : changes.services()) {
+            out.printf("  %-24s %-10s %s%n", c.name(), c.action().word(), String.join("; ", c.reasons()));
+        }
+        for (ServiceChange c : changes.orphans()) {
+            out.printf("  %-24s %-10s %s%n", c.name(), c.action().word(), String.join("; ", c.reasons()));
+        }
+    }
+
+    private static ArrayNode diffJson(ObjectMapper mapper, List<ServiceChange> changes) {
+        ArrayNode array = mapper.createArrayNode();
+        for (ServiceChange c : changes) {
+            ObjectNode item = array.addObject();
+            item.put("name", c.name());
+            item.put("action", c.action().word());
+            item.set("reasons", mapper.valueToTree(c.reasons()));
+        }
+        return array;
     }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +43,12 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Topology t = topology.load();
-        Target target = Target.of(t);
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        EventBus events = new EventBus().onAny(new ConsoleProgress(out, clock.instant()));
+        Session session = Session.open(topology, spec);
+        Topology t = session.topology();
+        Target target = session.target();
+        PrintWriter out = session.out();
+        Clock clock = session.clock();
+        EventBus events = session.events();
         ReleaseStore store = new ReleaseStore(target.stateDir());
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), "rollback", waitLock, out::println)) {
             Optional<ReleaseRecord> current = store.list().stream()
@@ -60,7 +62,7 @@ final class RollbackCommand implements Callable<Integer> {
             Pm2Control pm2 = new Pm2Control(target.pm2());
             pm2.initialize();
             Rollback.Result result = new Rollback(pm2, events, clock, System.getenv(), t)
-                    .restore(record, record.services(), Map.of(), true, "rollback requested");
+                    .restore(record, record.services(), Map.of(), Set.of(), "rollback requested");
             store.save(record.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
                     clock.instant().toString(), "rolled back by hand"));
             result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));

@@ -30,9 +30,10 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Topology t = topology.load();
-        Target target = Target.of(t);
-        PrintWriter out = spec.commandLine().getOut();
+        Session session = Session.open(topology, spec);
+        Topology t = session.topology();
+        Target target = session.target();
+        PrintWriter out = session.out();
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), "stop", Duration.ZERO, out::println)) {
             List<String> order = new ArrayList<>(t.graph().plan().order());
             Collections.reverse(order);

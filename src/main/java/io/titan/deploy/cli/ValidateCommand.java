@@ -39,15 +39,15 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Topology t = topology.load();
-        Target target = Target.of(t);
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        Instant started = clock.instant();
-        EventBus events = new EventBus().onAny(new ConsoleProgress(out, started));
+        Session session = Session.open(topology, spec);
+        Topology t = session.topology();
+        PrintWriter out = session.out();
+        Clock clock = session.clock();
+        Instant started = session.started();
+        EventBus events = session.events();
         try (OutputOptions.Sinks sinks = output.open(events);
              DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t),
-                     new Pm2StatusAdapter(target.pm2()), new ValidationEvents(events, clock), System.getenv())) {
+                     new Pm2StatusAdapter(session.target().pm2()), new ValidationEvents(events, clock), System.getenv())) {
             ValidationResult result = quick ? validator.quickHealthCheck() : validator.validateDeployment();
             printTable(out, result);
             sinks.writeValidate(OutputOptions.toReport(result, started), out);

@@ -1,5 +1,6 @@
 package io.titan.deploy.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +42,7 @@ final class RawTopology {
         public String cwd;
         public List<String> args;
         public Integer port;
-        public List<String> dependsOn;
+        public List<RawDependency> dependsOn;
         public String memory;
         public Integer instances;
         public Map<String, String> env;
@@ -66,7 +67,7 @@ final class RawTopology {
             return port;
         }
 
-        List<String> dependsOn() {
+        List<RawDependency> dependsOn() {
             return dependsOn;
         }
 
@@ -280,6 +281,25 @@ final class RawTopology {
 
         String quick() {
             return quick;
+        }
+    }
+
+    /**
+     * One {@code dependsOn} entry: a service name, or {@code {service: name, restartWith: true}} to
+     * restart this service whenever that dependency changes (compose's {@code depends_on.restart}).
+     */
+    static final class RawDependency {
+        public String service;
+        public Boolean restartWith;
+
+        RawDependency() {
+        }
+
+        @JsonCreator
+        static RawDependency of(String service) {
+            RawDependency d = new RawDependency();
+            d.service = service;
+            return d;
         }
     }
 }

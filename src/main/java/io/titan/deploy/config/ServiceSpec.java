@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One service of a topology, validated and with paths resolved.
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param args           script arguments
  * @param port           the port it listens on, or null
  * @param dependsOn      direct dependencies, sorted
+ * @param restartWith    dependencies whose change restarts this service too
  * @param memory         PM2 {@code max_memory_restart}
  * @param instances      PM2 instances (more than 1 means cluster mode)
  * @param env            environment, secrets unresolved
@@ -30,6 +32,7 @@ public record ServiceSpec(
         List<String> args,
         Integer port,
         List<String> dependsOn,
+        Set<String> restartWith,
         ByteSize memory,
         int instances,
         Map<String, EnvValue> env,
@@ -41,6 +44,7 @@ public record ServiceSpec(
     public ServiceSpec {
         args = List.copyOf(args);
         dependsOn = List.copyOf(dependsOn);
+        restartWith = Set.copyOf(restartWith);
         env = Map.copyOf(env);
     }
 

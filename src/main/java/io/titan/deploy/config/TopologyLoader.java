@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -220,26 +221,38 @@ public final class TopologyLoader {
             if (raw.script() == null || raw.script().isBlank()) {
                 throw fail(field + ".script", "is required");
             }
-            Path cwd = raw.cwd() == null ? baseDir : resolve(raw.cwd());
-            if (!Files.isDirectory(cwd)) {
+            // As PM2 does: without a cwd the service runs in its script's folder (and the script
+            // path is relative to this file); with one, the script is relative to the cwd.
+            Path cwd = raw.cwd() == null ? null : resolve(raw.cwd());
+            if (cwd != null && !Files.isDirectory(cwd)) {
                 throw fail(field + ".cwd", cwd + " is not a directory");
             }
-            Path script = cwd.resolve(raw.script()).normalize();
+            Path script = (cwd == null ? baseDir : cwd).resolve(raw.script()).normalize();
             if (!Files.isRegularFile(script)) {
                 throw fail(field + ".script", script + " does not exist");
+            }
+            if (cwd == null) {
+                cwd = script.getParent();
             }
             Integer port = raw.port();
             if (port != null && (port < 1 || port > 65535)) {
                 throw fail(field + ".port", port + " is out of range 1..65535");
             }
-            List<String> dependsOn = raw.dependsOn() == null ? List.of() : raw.dependsOn();
-            for (int i = 0; i < dependsOn.size(); i++) {
-                String dependency = dependsOn.get(i);
+            List<RawTopology.RawDependency> entries = raw.dependsOn() == null ? List.of() : raw.dependsOn();
+            List<String> dependsOn = new ArrayList<>();
+            Set<String> restartWith = new TreeSet<>();
+            for (int i = 0; i < entries.size(); i++) {
+                RawTopology.RawDependency entry = entries.get(i);
+                String dependency = entry == null ? null : entry.service;
                 if (dependency == null || dependency.isBlank()) {
-                    throw fail(field + ".dependsOn[" + i + "]", "is empty");
+                    throw fail(field + ".dependsOn[" + i + "]", "is empty (expected a service name or {service: name, restartWith: true})");
                 }
                 if (dependency.equals(name)) {
                     throw fail(field + ".dependsOn", "a service cannot depend on itself");
+                }
+                dependsOn.add(dependency);
+                if (Boolean.TRUE.equals(entry.restartWith)) {
+                    restartWith.add(dependency);
                 }
             }
             if (new TreeSet<>(dependsOn).size() != dependsOn.size()) {
@@ -260,6 +273,7 @@ public final class TopologyLoader {
                     raw.args() == null ? List.of() : raw.args(),
                     port,
                     dependsOn.stream().sorted().toList(),
+                    restartWith,
                     parse(field + ".memory", firstNonNull(raw.memory(), defaults.memory(), DEFAULT_MEMORY), ByteSize::parse),
                     instances,
                     env,

@@ -11,8 +11,11 @@ import java.util.TreeSet;
  * @param strategy parallel (as soon as dependencies are healthy) or sequential (one at a time)
  * @param rollback roll back automatically on failure
  * @param waitLock how long to wait for another deployment's lock (zero: fail at once, exit 4)
+ * @param force    redeploy services even when nothing about them changed
+ * @param removeOrphans remove services of earlier releases that are no longer in the topology
  */
-public record DeployOptions(Set<String> only, Strategy strategy, boolean rollback, Duration waitLock) {
+public record DeployOptions(Set<String> only, Strategy strategy, boolean rollback, Duration waitLock, boolean force,
+                            boolean removeOrphans) {
 
     public DeployOptions {
         only = new TreeSet<>(only);
@@ -20,23 +23,31 @@ public record DeployOptions(Set<String> only, Strategy strategy, boolean rollbac
 
     /** All services, in parallel, with rollback, not waiting for the lock. */
     public static DeployOptions defaults() {
-        return new DeployOptions(Set.of(), Strategy.PARALLEL, true, Duration.ZERO);
+        return new DeployOptions(Set.of(), Strategy.PARALLEL, true, Duration.ZERO, false, false);
     }
 
     public DeployOptions withStrategy(Strategy value) {
-        return new DeployOptions(only, value, rollback, waitLock);
+        return new DeployOptions(only, value, rollback, waitLock, force, removeOrphans);
     }
 
     public DeployOptions withOnly(Set<String> value) {
-        return new DeployOptions(value, strategy, rollback, waitLock);
+        return new DeployOptions(value, strategy, rollback, waitLock, force, removeOrphans);
     }
 
     public DeployOptions withRollback(boolean value) {
-        return new DeployOptions(only, strategy, value, waitLock);
+        return new DeployOptions(only, strategy, value, waitLock, force, removeOrphans);
     }
 
     public DeployOptions withWaitLock(Duration value) {
-        return new DeployOptions(only, strategy, rollback, value);
+        return new DeployOptions(only, strategy, rollback, value, force, removeOrphans);
+    }
+
+    public DeployOptions withForce(boolean value) {
+        return new DeployOptions(only, strategy, rollback, waitLock, value, removeOrphans);
+    }
+
+    public DeployOptions withRemoveOrphans(boolean value) {
+        return new DeployOptions(only, strategy, rollback, waitLock, force, value);
     }
 
     /** Deployment order strategies. */

@@ -2,6 +2,11 @@ package io.titan.deploy.deploy;
 
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.change.ChangePlanner;
+import io.titan.deploy.change.Fingerprint;
+import io.titan.deploy.change.Fingerprinter;
+import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.ConfigException;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
@@ -104,7 +109,7 @@ public final class DeploymentOrchestrator {
         try (DeployLock lock = DeployLock.acquire(stateDir, "deploy " + topology.source(), options.waitLock(), log)) {
             recoverUnfinished();
             pm2.initialize();
-            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), String.valueOf(stateDir.getParent())));
+            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
             requireHealthyDependencies(targets);
             return rollOut(targets, apps, options, verify);
         }
@@ -160,7 +165,7 @@ public final class DeploymentOrchestrator {
         ReleaseRecord unfinished = latest.get();
         log.accept("release " + unfinished.id() + " (process " + unfinished.pid()
                 + ") did not finish; restoring the release before it first");
-        Rollback.Result result = rollback().restore(unfinished, unfinished.services(), Map.of(), true,
+        Rollback.Result result = rollback().restore(unfinished, unfinished.services(), Map.of(), Set.of(),
                 "unfinished release " + unfinished.id() + " found");
         releases.save(unfinished.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
                 clock.instant().toString(), "process " + unfinished.pid() + " died during the deployment"));
@@ -178,35 +183,60 @@ public final class DeploymentOrchestrator {
                                      ReleaseVerifier verify) {
         Instant startedAt = clock.instant();
         String releaseId = ReleaseStore.newId(startedAt);
+        List<ReleaseRecord> history = releases.list();
+        Map<String, Pm2AppDefinition> running = pm2.describeAll();
+        Fingerprinter fingerprinter = Fingerprinter.forTarget(stateDir);
+        ChangePlan changes = new ChangePlanner(topology, fingerprinter, ServiceHealth::probe)
+                .plan(targets, apps, running, pm2.processes(), history, options.force(), options.removeOrphans());
+        List<String> orphans = changes.orphans().stream()
+                .filter(o -> o.action() == ServiceChange.Action.REMOVE).map(ServiceChange::name).toList();
+        changes.orphans().stream().filter(o -> o.action() == ServiceChange.Action.ORPHAN)
+                .forEach(o -> log.accept("orphan " + o.name() + ": " + o.reasons().get(0)));
+        List<String> recorded = new ArrayList<>(targets);
+        recorded.addAll(orphans);
+
         Map<String, PreviousApp> previous = new TreeMap<>();
         Map<String, Pm2App> previousClear = new HashMap<>();
         Map<String, StoredApp> deployed = new TreeMap<>();
         Map<String, Map<String, String>> knownSecrets = knownSecretTemplates();
-        Map<String, Pm2AppDefinition> running = pm2.describeAll(targets);
-        for (String name : targets) {
+        for (String name : recorded) {
             Map<String, String> secrets = new TreeMap<>(knownSecrets.getOrDefault(name, Map.of()));
-            secrets.putAll(Apps.secretTemplates(topology.service(name)));
-            Optional<Pm2AppDefinition> current = Optional.ofNullable(running.get(name));
-            previous.put(name, current
-                    .map(d -> new PreviousApp(true, d.running(), StoredApp.of(d.app(), secrets)))
-                    .orElse(PreviousApp.absent()));
-            current.ifPresent(d -> previousClear.put(name, d.app()));
-            deployed.put(name, StoredApp.of(apps.get(name), Apps.secretTemplates(topology.service(name))));
+            ServiceSpec spec = topology.services().get(name);
+            if (spec != null) {
+                secrets.putAll(Apps.secretTemplates(spec));
+            }
+            Pm2AppDefinition current = running.get(name);
+            if (current == null) {
+                previous.put(name, PreviousApp.absent());
+            } else {
+                Map<String, String> fingerprint = ChangePlanner.recordedFingerprint(name, current.app(), history)
+                        .map(Fingerprint::parts).orElse(null);
+                previous.put(name, new PreviousApp(true, current.running(),
+                        StoredApp.of(current.app(), secrets, fingerprint)));
+                previousClear.put(name, current.app());
+            }
+            if (spec != null) {
+                deployed.put(name, StoredApp.of(apps.get(name), Apps.secretTemplates(spec),
+                        changes.of(name).orElseThrow().fingerprint().parts()));
+            }
         }
         ReleaseRecord record = new ReleaseRecord(releaseId, startedAt.toString(), null, Status.IN_PROGRESS,
-                ProcessHandle.current().pid(), topology.source(), targets, previous, deployed, Map.of(), null);
+                ProcessHandle.current().pid(), topology.source(), recorded, previous, deployed, Map.of(), null);
         releases.save(record);
         events.emit(new DeploymentEvent.DeploymentStarted(startedAt, releaseId, targets));
 
         Rollout rollout;
         try (ProcessMonitor monitor = new ProcessMonitor(pm2, MONITOR_INTERVAL)) {
-            rollout = new Rollout(releaseId, targets, apps, previous, monitor);
+            rollout = new Rollout(releaseId, targets, apps, previous, monitor, changes);
             if (options.strategy() == DeployOptions.Strategy.SEQUENTIAL) {
                 rollout.runSequential();
             } else {
                 rollout.runParallel();
             }
             rollout.recordRestarts();
+        }
+        if (rollout.failure == null) {
+            rollout.removeOrphans(orphans);
         }
         if (rollout.failure == null) {
             Instant done = clock.instant();
@@ -219,7 +249,6 @@ public final class DeploymentOrchestrator {
                 return accepted;
             }
             rollout.failure = problem.get();
-            rollout.touched.addAll(targets);
         }
         String error = rollout.failure;
         events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), releaseId, error));
@@ -228,15 +257,16 @@ public final class DeploymentOrchestrator {
             return result(false, releaseId, false, false, error, startedAt, null, null, rollout.outcomes());
         }
         Instant rollbackStart = clock.instant();
-        List<String> touched = targets.stream().filter(rollout.touched::contains).toList();
-        Rollback.Result restored = rollback().restore(record, touched, previousClear, false, error);
+        Set<String> touched = Set.copyOf(rollout.touched);
+        Rollback.Result restored = rollback().restore(record, recorded, previousClear, touched, error);
         Instant rollbackEnd = clock.instant();
         releases.save(record.withStatus(restored.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
                 rollbackEnd.toString(), error));
         List<ServiceOutcome> outcomes = new ArrayList<>();
         for (ServiceOutcome o : rollout.outcomes()) {
-            boolean wasTouched = touched.contains(o.name());
-            outcomes.add(wasTouched && !o.status().equals("failed") ? o.withStatus("rolled-back",
+            boolean restoredIt = restored.actions().containsKey(o.name())
+                    && !"unchanged".equals(restored.actions().get(o.name()));
+            outcomes.add(restoredIt && !o.status().equals("failed") ? o.withStatus("rolled-back",
                     o.message() == null ? "rolled back: " + restored.actions().get(o.name()) : o.message()) : o);
         }
         String message = restored.success() ? error : error + "; rollback failed: " + restored.message();
@@ -294,7 +324,7 @@ public final class DeploymentOrchestrator {
         private int inFlight;
 
         Rollout(String releaseId, List<String> targets, Map<String, Pm2App> apps, Map<String, PreviousApp> previous,
-                ProcessMonitor monitor) {
+                ProcessMonitor monitor, ChangePlan changes) {
             this.releaseId = releaseId;
             this.targets = targets;
             this.apps = apps;
@@ -303,7 +333,29 @@ public final class DeploymentOrchestrator {
             this.gate = new HealthGate(monitor);
             this.starts = new StartBatcher(pm2);
             for (String name : targets) {
-                tracks.put(name, new Track(name));
+                Track track = new Track(name);
+                if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
+                    track.status = "unchanged";
+                    track.healthy = true;
+                    track.message = "unchanged: running, healthy and the same as before";
+                    events.emit(new DeploymentEvent.ServiceUnchanged(clock.instant(), releaseId, name));
+                }
+                tracks.put(name, track);
+            }
+        }
+
+        /** Removes services of earlier releases that left the topology (--remove-orphans). */
+        void removeOrphans(List<String> orphans) {
+            for (String name : orphans) {
+                touched.add(name);
+                try {
+                    pm2.delete(name);
+                    events.emit(new DeploymentEvent.ServiceRemoved(clock.instant(), releaseId, name,
+                            "not in the topology (--remove-orphans)"));
+                } catch (TitanException e) {
+                    fail(null, "could not remove orphan " + name + ": " + e.getMessage());
+                    return;
+                }
             }
         }
 
@@ -312,6 +364,9 @@ public final class DeploymentOrchestrator {
                 if (failure != null || stopReason != null) {
                     fail(null, stopReason);
                     break;
+                }
+                if (tracks.get(name).status.equals("unchanged")) {
+                    continue;
                 }
                 if (start(name)) {
                     soak(name);
@@ -329,7 +384,8 @@ public final class DeploymentOrchestrator {
             try {
                 synchronized (this) {
                     for (String name : targets) {
-                        if (dependenciesInRelease(name).isEmpty()) {
+                        if (tracks.get(name).status.equals("pending") && dependenciesInRelease(name).stream()
+                                .allMatch(d -> tracks.get(d).healthy)) {
                             launch(pool, name);
                         }
                     }

@@ -18,6 +18,11 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
+    public String home() {
+        return pm2.pm2Home().toString();
+    }
+
+    @Override
     public void initialize() {
         pm2.initialize();
     }
@@ -48,8 +53,8 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
-    public Map<String, Pm2AppDefinition> describeAll(List<String> names) {
-        return pm2.describeAll(names);
+    public Map<String, Pm2AppDefinition> describeAll() {
+        return pm2.describeAll();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.titan.deploy.deploy;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +12,9 @@ import java.util.Optional;
  * ordering logic use a fake, and every path also runs against real PM2 in the integration tests.
  */
 public interface ProcessControl {
+
+    /** PM2_HOME of the target, for messages. */
+    String home();
 
     /** Starts or pings the daemon and configures log rotation. */
     void initialize();
@@ -37,15 +39,8 @@ public interface ProcessControl {
     /** The app's current definition, if PM2 has one. */
     Optional<Pm2AppDefinition> describe(String name);
 
-    /**
-     * The current definitions of several apps, where the implementation can from one process list;
-     * the default asks one by one. Names PM2 does not know are left out.
-     */
-    default Map<String, Pm2AppDefinition> describeAll(List<String> names) {
-        Map<String, Pm2AppDefinition> definitions = new LinkedHashMap<>();
-        names.forEach(name -> describe(name).ifPresent(d -> definitions.put(name, d)));
-        return definitions;
-    }
+    /** Every app's current definition, by name, from one look at PM2. */
+    Map<String, Pm2AppDefinition> describeAll();
 
     /** PM2's process list, modules left out. */
     List<Pm2Process> processes();

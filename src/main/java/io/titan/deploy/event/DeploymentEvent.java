@@ -61,6 +61,13 @@ public sealed interface DeploymentEvent {
         }
     }
 
+    /** A service of an earlier release that left the topology was removed (--remove-orphans). */
+    record ServiceRemoved(Instant at, String releaseId, String service, String reason) implements DeploymentEvent {
+        public String type() {
+            return "service:removed";
+        }
+    }
+
     /** A service failed to start, become healthy or stay up. */
     record ServiceFailed(Instant at, String releaseId, String service, String reason) implements DeploymentEvent {
         public String type() {

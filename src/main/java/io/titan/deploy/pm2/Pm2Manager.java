@@ -402,28 +402,35 @@ public final class Pm2Manager {
      * @return empty when PM2 has no such app
      */
     public Optional<Pm2AppDefinition> describe(String name) {
-        return Optional.ofNullable(describeAll(List.of(name)).get(name));
+        return locked(() -> {
+            if (!daemonRunning()) {
+                return Optional.empty();
+            }
+            List<JsonNode> instances = new ArrayList<>();
+            for (JsonNode node : jlist()) {
+                if (Jlist.name(node).equals(name)) {
+                    instances.add(node);
+                }
+            }
+            return instances.isEmpty() ? Optional.<Pm2AppDefinition>empty() : Optional.of(Jlist.definition(instances));
+        });
     }
 
     /**
-     * The current definitions of several apps from one {@code pm2 jlist}; see {@link #describe(String)}.
-     *
-     * @return the apps PM2 has, by name; names PM2 does not know are left out
+     * Every app's current definition, by name, from a single {@code jlist}: what a change-aware
+     * deploy compares against, without one Node start-up per service. Empty without a daemon.
      */
-    public Map<String, Pm2AppDefinition> describeAll(Collection<String> names) {
+    public Map<String, Pm2AppDefinition> describeAll() {
         return locked(() -> {
             if (!daemonRunning()) {
-                return Map.of();
+                return Map.<String, Pm2AppDefinition>of();
             }
-            Set<String> wanted = Set.copyOf(names);
-            Map<String, List<JsonNode>> instances = new LinkedHashMap<>();
+            Map<String, List<JsonNode>> byName = new java.util.TreeMap<>();
             for (JsonNode node : jlist()) {
-                if (wanted.contains(Jlist.name(node))) {
-                    instances.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
-                }
+                byName.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
             }
-            Map<String, Pm2AppDefinition> definitions = new LinkedHashMap<>();
-            instances.forEach((name, nodes) -> definitions.put(name, Jlist.definition(nodes)));
+            Map<String, Pm2AppDefinition> definitions = new java.util.TreeMap<>();
+            byName.forEach((name, instances) -> definitions.put(name, Jlist.definition(instances)));
             return definitions;
         });
     }

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A PM2 app definition as a release record keeps it on disk. Secret environment values are never
@@ -13,8 +16,10 @@ import java.util.TreeMap;
  * from the environment when the app is restored.
  *
  * @param env       plain environment values
- * @param secretEnv secret keys and their templates ({@code ${BINANCE_API_KEY}}); a null template
- *                  means the value is secret but where it came from is unknown
+ * @param secretEnv   secret keys and their templates ({@code ${BINANCE_API_KEY}}); a null template
+ *                    means the value is secret but where it came from is unknown
+ * @param fingerprint the parts of the definition's and code's fingerprint when it was deployed, or
+ *                    null when unknown (an app this engine did not start)
  */
 public record StoredApp(
         String name,
@@ -29,12 +34,14 @@ public record StoredApp(
         int maxRestarts,
         long killTimeoutMs,
         long minUptimeMs,
-        long restartDelayMs) {
+        long restartDelayMs,
+        Map<String, String> fingerprint) {
 
     public StoredApp {
         args = List.copyOf(args);
         env = new TreeMap<>(env);
         secretEnv = new TreeMap<>(secretEnv);
+        fingerprint = fingerprint == null ? null : new TreeMap<>(fingerprint);
     }
 
     /**
@@ -43,6 +50,11 @@ public record StoredApp(
      * @param secretTemplates secret keys and their templates (values may be null)
      */
     public static StoredApp of(Pm2App app, Map<String, String> secretTemplates) {
+        return of(app, secretTemplates, null);
+    }
+
+    /** Stores {@code app} with the fingerprint it was deployed with. */
+    public static StoredApp of(Pm2App app, Map<String, String> secretTemplates, Map<String, String> fingerprint) {
         Map<String, String> plain = new TreeMap<>();
         Map<String, String> secret = new TreeMap<>();
         app.env().forEach((key, value) -> {
@@ -54,7 +66,25 @@ public record StoredApp(
         });
         return new StoredApp(app.name(), app.script().toString(), app.cwd().toString(), app.args(), plain, secret,
                 app.instances(), app.maxMemoryRestart(), app.autorestart(), app.maxRestarts(),
-                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis());
+                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis(), fingerprint);
+    }
+
+    /**
+     * Whether PM2's {@code running} definition is this one: same script, cwd, args, instances, memory
+     * limit and environment keys, with equal plain values (secret values are not stored to compare).
+     */
+    public boolean sameDefinition(Pm2App running) {
+        if (!running.script().toString().equals(script) || !running.cwd().toString().equals(cwd)
+                || !running.args().equals(args) || running.instances() != instances
+                || !Objects.equals(running.maxMemoryRestart(), maxMemoryRestart)) {
+            return false;
+        }
+        Set<String> keys = new TreeSet<>(env.keySet());
+        keys.addAll(secretEnv.keySet());
+        if (!keys.equals(running.env().keySet())) {
+            return false;
+        }
+        return env.entrySet().stream().allMatch(e -> e.getValue().equals(running.env().get(e.getKey())));
     }
 
     /**

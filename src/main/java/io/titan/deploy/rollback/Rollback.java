@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Puts the release before {@code record} back: the record's services are removed in reverse
@@ -43,6 +44,7 @@ public final class Rollback {
     private final Clock clock;
     private final Map<String, String> environment;
     private final Topology topology;
+    private Map<String, Pm2AppDefinition> current;
 
     /**
      * @param environment where stored {@code ${VAR}} secrets are resolved from
@@ -71,18 +73,20 @@ public final class Rollback {
      * Restores the state before {@code record} for {@code services} (plan order).
      *
      * @param clearPrevious previous definitions with secrets in clear, when this process has them
-     * @param skipUnchanged leave a service alone when PM2 already runs its previous definition
-     *                      (recovery after a crash, where what was touched is not known)
+     * @param touched       services known to have been changed: always restored. Every other service
+     *                      is restored only when PM2 does not run its previous definition any more
+     *                      (it was touched before a crash, or the PM2 daemon died with it)
      * @param reason        why, for the {@code rollback:started} event
      */
     public Result restore(ReleaseRecord record, List<String> services, Map<String, Pm2App> clearPrevious,
-                          boolean skipUnchanged, String reason) {
+                          Set<String> touched, String reason) {
         events.emit(new DeploymentEvent.RollbackStarted(clock.instant(), record.id(), reason));
         Map<String, String> actions = new LinkedHashMap<>();
         List<String> toRestore = new ArrayList<>();
+        current = null;
         for (String name : services) {
             PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
-            if (skipUnchanged && matches(name, before)) {
+            if (!touched.contains(name) && matches(Optional.ofNullable(current().get(name)), before)) {
                 actions.put(name, "unchanged");
             } else {
                 toRestore.add(name);
@@ -148,9 +152,16 @@ public final class Rollback {
         }
     }
 
+    /** PM2's definitions, read once per restore: one jlist instead of one per service. */
+    private Map<String, Pm2AppDefinition> current() {
+        if (current == null) {
+            current = pm2.describeAll();
+        }
+        return current;
+    }
+
     /** Whether PM2 already runs exactly what was there before (script, cwd, args, plain env, running). */
-    private boolean matches(String name, PreviousApp before) {
-        Optional<Pm2AppDefinition> now = pm2.describe(name);
+    private boolean matches(Optional<Pm2AppDefinition> now, PreviousApp before) {
         if (!before.existed()) {
             return now.isEmpty();
         }

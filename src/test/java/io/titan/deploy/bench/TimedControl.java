@@ -44,6 +44,11 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
+    public String home() {
+        return delegate.home();
+    }
+
+    @Override
     public void initialize() {
         timed("initialize", () -> {
             delegate.initialize();
@@ -89,8 +94,8 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
-    public Map<String, Pm2AppDefinition> describeAll(List<String> names) {
-        return timed("describeAll", () -> delegate.describeAll(names));
+    public Map<String, Pm2AppDefinition> describeAll() {
+        return timed("describeAll", delegate::describeAll);
     }
 
     @Override

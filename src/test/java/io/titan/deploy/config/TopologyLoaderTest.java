@@ -76,6 +76,7 @@ class TopologyLoaderTest {
         assertThat(worker.healthTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(worker.startupTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(worker.health()).isNull();
+        assertThat(worker.cwd()).as("no cwd: the script's folder, as in PM2").isEqualTo(dir);
         assertThat(t.graph().plan().order()).containsExactly("api", "worker");
         assertThat(t.pm2().logRotation()).isEqualTo(LogRotation.defaults());
     }
@@ -101,6 +102,10 @@ class TopologyLoaderTest {
             assertThat(s.healthTimeout()).isEqualTo(Duration.ofSeconds(5));
         });
         assertThat(t.pm2().logRotation()).isEqualTo(new LogRotation(true, ByteSize.parse("10M"), 30, true));
+        assertThat(t.validation().exchanges()).extracting(ValidationSettings.Exchange::name)
+                .containsExactly("binance", "bybit");
+        assertThat(t.validation().redis().channel()).isEqualTo("titan:deploy:validation");
+        assertThat(t.validation().timeouts()).isEqualTo(ValidationSettings.Timeouts.defaults());
     }
 
     @Test

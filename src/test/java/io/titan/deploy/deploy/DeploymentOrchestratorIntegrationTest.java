@@ -244,7 +244,8 @@ class DeploymentOrchestratorIntegrationTest {
 
         assertThat(sandbox.deploy(topology).success()).isTrue();
         Map<String, Long> before = pids();
-        DeploymentResult only = sandbox.deploy(topology, DeployOptions.defaults().withOnly(Set.of("titan-console")));
+        DeploymentResult only = sandbox.deploy(topology,
+                DeployOptions.defaults().withOnly(Set.of("titan-console")).withForce(true));
 
         assertThat(only.success()).isTrue();
         assertThat(only.services()).extracting(ServiceOutcome::name).containsExactly("titan-console");

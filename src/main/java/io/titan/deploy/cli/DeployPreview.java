@@ -1,0 +1,40 @@
+package io.titan.deploy.cli;
+
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.change.ChangePlanner;
+import io.titan.deploy.change.Fingerprinter;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.Apps;
+import io.titan.deploy.deploy.ServiceHealth;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.release.ReleaseStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code plan --diff}: the same change plan a deploy computes, from the same inputs, without a
+ * lock and without starting a PM2 daemon (with none running, every service is a start).
+ */
+final class DeployPreview {
+
+    private DeployPreview() {
+    }
+
+    static ChangePlan of(Topology topology, boolean force, boolean removeOrphans) {
+        return of(topology, System.getenv(), force, removeOrphans);
+    }
+
+    static ChangePlan of(Topology topology, Map<String, String> environment, boolean force, boolean removeOrphans) {
+        Target target = Target.of(topology);
+        List<String> order = topology.graph().plan().order();
+        Map<String, Pm2App> apps = new LinkedHashMap<>();
+        order.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
+        boolean daemon = target.pm2().isDaemonRunning();
+        return new ChangePlanner(topology, Fingerprinter.forTarget(target.stateDir()), ServiceHealth::probe)
+                .plan(order, apps,
+                        daemon ? target.pm2().describeAll() : Map.of(),
+                        daemon ? target.pm2().getProcessList() : List.of(),
+                        new ReleaseStore(target.stateDir()).list(), force, removeOrphans);
+    }
+}

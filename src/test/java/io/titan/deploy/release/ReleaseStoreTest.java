@@ -1,0 +1,98 @@
+package io.titan.deploy.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.titan.deploy.TitanException;
+import io.titan.deploy.release.ReleaseRecord.PreviousApp;
+import io.titan.deploy.release.ReleaseRecord.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseStoreTest {
+
+    @TempDir
+    Path state;
+
+    private static ReleaseRecord record(String id, Status status) {
+        StoredApp app = new StoredApp("a", "/srv/a/index.js", "/srv/a", List.of(), Map.of("MODE", "x"),
+                Map.of("TOKEN", "${TOKEN}"), 1, "300M", true, 10, 1600, 5000, 100, Map.of("code", "abc"));
+        return new ReleaseRecord(id, "2026-11-26T12:00:00Z", null, status, 42, "titan.yaml", List.of("a"),
+                Map.of("a", new PreviousApp(true, true, app)), Map.of("a", app), Map.of(), null);
+    }
+
+    @Test
+    void keepsTheNewestTenRecordsNewestFirstReadableByTheOwnerOnly() throws Exception {
+        ReleaseStore store = new ReleaseStore(state);
+        for (int i = 0; i < 12; i++) {
+            store.save(record(String.format("20261126T1200%02dZ-0000", i), Status.DEPLOYED));
+        }
+
+        List<ReleaseRecord> records = store.list();
+
+        assertThat(records).hasSize(ReleaseStore.KEEP);
+        assertThat(records.get(0).id()).isEqualTo("20261126T120011Z-0000");
+        assertThat(records.get(9).id()).isEqualTo("20261126T120002Z-0000");
+        assertThat(records.get(0)).isEqualTo(record("20261126T120011Z-0000", Status.DEPLOYED));
+        Path file = state.resolve("releases/20261126T120011Z-0000.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (var files = Files.list(state.resolve("releases"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void findsTheNewestRecordOfAStatus() {
+        ReleaseStore store = new ReleaseStore(state);
+        store.save(record("20261126T120000Z-0000", Status.DEPLOYED));
+        store.save(record("20261126T120100Z-0000", Status.ROLLED_BACK));
+
+        assertThat(store.latest().orElseThrow().status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(store.latest(Status.DEPLOYED).orElseThrow().id()).isEqualTo("20261126T120000Z-0000");
+        assertThat(ReleaseStore.newId(Instant.parse("2026-11-26T17:30:00Z"))).matches("20261126T173000Z-[0-9a-f]{4}");
+    }
+
+    @Test
+    void storedSecretsAreTemplatesResolvedOnRestore() {
+        StoredApp app = record("x", Status.DEPLOYED).deployed().get("a");
+
+        assertThat(app.toPm2App(Map.of("TOKEN", "t0k3n")).env()).containsEntry("TOKEN", "t0k3n").containsEntry("MODE", "x");
+        assertThatThrownBy(() -> app.toPm2App(Map.of()))
+                .hasMessageContaining("a env TOKEN").hasMessageContaining("${TOKEN}");
+    }
+
+    @Test
+    void aSecondLockHolderFailsWithExitFourNamingTheHolder() {
+        List<String> log = new ArrayList<>();
+        try (DeployLock first = DeployLock.acquire(state, "deploy titan.yaml", Duration.ZERO, log::add)) {
+            assertThatThrownBy(() -> DeployLock.acquire(state, "rollback", Duration.ofMillis(300), log::add))
+                    .isInstanceOf(TitanException.class)
+                    .hasMessageContaining("pid=" + ProcessHandle.current().pid() + " deploy titan.yaml")
+                    .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(4));
+        }
+        try (DeployLock again = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add)) {
+            assertThat(log).as("a clean release is not a stale lock").isEmpty();
+        }
+    }
+
+    @Test
+    void aStaleLockOfADeadProcessIsTakenOverWithALogLine() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Files.writeString(state.resolve("deploy.lock"), "pid=" + dead.pid() + " deploy since 2026-11-26T12:00:00Z\n");
+        List<String> log = new ArrayList<>();
+
+        try (DeployLock lock = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add)) {
+            assertThat(log).singleElement().asString()
+                    .contains("took over the deploy lock of process " + dead.pid()).contains("no longer running");
+        }
+    }
+}
