@@ -317,6 +317,7 @@ public final class DeploymentOrchestrator {
         private final Map<String, PreviousApp> previous;
         private final ProcessMonitor monitor;
         private final HealthGate gate;
+        private final StartBatcher starts;
         private final Map<String, Track> tracks = new LinkedHashMap<>();
         private final Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile String failure;
@@ -330,6 +331,7 @@ public final class DeploymentOrchestrator {
             this.previous = previous;
             this.monitor = monitor;
             this.gate = new HealthGate(monitor);
+            this.starts = new StartBatcher(pm2);
             for (String name : targets) {
                 Track track = new Track(name);
                 if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
@@ -454,7 +456,7 @@ public final class DeploymentOrchestrator {
                     pm2.delete(name);
                 }
                 requirePortFree(spec);
-                pm2.start(apps.get(name));
+                starts.start(apps.get(name));
                 Instant launchedAt = clock.instant();
                 Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, launchedAt));
                 gate.await(spec, launchedAt, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left,

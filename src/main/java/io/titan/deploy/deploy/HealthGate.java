@@ -2,6 +2,7 @@ package io.titan.deploy.deploy;
 
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.health.Backoff;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthCheckFailedException;
@@ -21,6 +22,13 @@ import java.util.function.Supplier;
  */
 final class HealthGate {
 
+    /**
+     * The health package's default backoff grows to 1 s, so a service could sit healthy for up to a
+     * second before its dependents start, on every level of the graph. The gate polls a service the
+     * engine has just started, usually on loopback: a request every 100 ms costs it nothing.
+     */
+    private static final Backoff BACKOFF = Backoff.defaults().withMaxDelay(Duration.ofMillis(100));
+
     private final ProcessMonitor monitor;
 
     HealthGate(ProcessMonitor monitor) {
@@ -39,6 +47,7 @@ final class HealthGate {
         Optional<HealthProbe> probe = ServiceHealth.probe(spec);
         ProbeWaitStrategy wait = Wait.forProbe(probe.orElseGet(() -> new OnlineProbe(spec.name(), monitor, launchedAt)))
                 .withStartupTimeout(timeout)
+                .withBackoff(BACKOFF)
                 .withAttemptTimeout(spec.healthTimeout().compareTo(timeout) < 0 ? spec.healthTimeout() : timeout)
                 .withAbortCheck(abort);
         try {

@@ -33,6 +33,11 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
+    public void startAll(List<Pm2App> apps) {
+        pm2.startAll(apps);
+    }
+
+    @Override
     public void stop(String name) {
         pm2.stop(name);
     }

@@ -22,6 +22,14 @@ public interface ProcessControl {
     /** Starts the app with exactly this definition, replacing any app of that name. */
     void start(Pm2App app);
 
+    /**
+     * Starts several apps with exactly these definitions, in one pm2 call where the implementation
+     * can; the default starts them one after the other.
+     */
+    default void startAll(List<Pm2App> apps) {
+        apps.forEach(this::start);
+    }
+
     /** Stops the app, keeping its definition. */
     void stop(String name);
 

@@ -1,0 +1,105 @@
+package io.titan.deploy.bench;
+
+import io.titan.deploy.deploy.ProcessControl;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2Process;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Counts and times the engine's calls into PM2 during one deployment, to show where the time over
+ * the critical path goes: each call runs the pm2 CLI (a Node start-up) under one lock per PM2_HOME.
+ */
+final class TimedControl implements ProcessControl {
+
+    /** Calls and total milliseconds inside them, per operation. */
+    record Stat(int calls, double totalMs) {
+    }
+
+    private final ProcessControl delegate;
+    private final Map<String, Stat> stats = new TreeMap<>();
+
+    TimedControl(ProcessControl delegate) {
+        this.delegate = delegate;
+    }
+
+    synchronized Map<String, Stat> stats() {
+        return Map.copyOf(stats);
+    }
+
+    private <T> T timed(String op, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            double ms = (System.nanoTime() - start) / 1e6;
+            synchronized (this) {
+                stats.merge(op, new Stat(1, ms), (a, b) -> new Stat(a.calls() + 1, Results.round(a.totalMs() + b.totalMs(), 1)));
+            }
+        }
+    }
+
+    @Override
+    public String home() {
+        return delegate.home();
+    }
+
+    @Override
+    public void initialize() {
+        timed("initialize", () -> {
+            delegate.initialize();
+            return null;
+        });
+    }
+
+    @Override
+    public void start(Pm2App app) {
+        timed("start", () -> {
+            delegate.start(app);
+            return null;
+        });
+    }
+
+    @Override
+    public void startAll(List<Pm2App> apps) {
+        timed("startAll", () -> {
+            delegate.startAll(apps);
+            return null;
+        });
+    }
+
+    @Override
+    public void stop(String name) {
+        timed("stop", () -> {
+            delegate.stop(name);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String name) {
+        timed("delete", () -> {
+            delegate.delete(name);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Pm2AppDefinition> describe(String name) {
+        return timed("describe", () -> delegate.describe(name));
+    }
+
+    @Override
+    public Map<String, Pm2AppDefinition> describeAll() {
+        return timed("describeAll", delegate::describeAll);
+    }
+
+    @Override
+    public List<Pm2Process> processes() {
+        return timed("processes", delegate::processes);
+    }
+}
