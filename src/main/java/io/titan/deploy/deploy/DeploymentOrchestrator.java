@@ -470,6 +470,10 @@ public final class DeploymentOrchestrator {
             } catch (TitanException e) {
                 fail(name, e instanceof ServiceFailure ? e.getMessage() : name + ": " + e.getMessage());
                 return false;
+            } catch (RuntimeException e) {
+                // Anything unexpected must still fail the release, or a dead worker would look healthy.
+                fail(name, name + ": unexpected error: " + e);
+                return false;
             }
         }
 
