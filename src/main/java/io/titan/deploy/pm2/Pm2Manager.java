@@ -38,6 +38,11 @@ public final class Pm2Manager {
 
     /** Default time a single pm2 call may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A {@code jlist} answers in well under a second; one that takes longer is a pm2 client stuck
+     * on a daemon that died under it, and every health gate of a deployment waits behind it.
+     */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** Time {@code pm2 install} may take: it runs npm. */
     public static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
 
@@ -435,8 +440,12 @@ public final class Pm2Manager {
         });
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private List<JsonNode> jlist() {
-        return Jlist.apps(cli.run(List.of("jlist"), timeout, Map.of(), List.of()).stdout());
+        return Jlist.apps(cli.run(List.of("jlist"), min(timeout, READ_TIMEOUT), Map.of(), List.of()).stdout());
     }
 
     private void ensureDaemon() {

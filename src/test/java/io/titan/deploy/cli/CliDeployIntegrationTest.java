@@ -154,7 +154,7 @@ class CliDeployIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> events(eventsFile).contains("\"service\":\"titan-brain\""));
         sandbox.pm2().kill();
 
-        assertThat(cli.waitFor(Duration.ofSeconds(60))).as(cli.stdout()).isEqualTo(1);
+        assertThat(cli.waitFor(Duration.ofSeconds(90))).as(cli.stdout()).isEqualTo(1);
         assertThat(cli.stdout()).contains("rolled back to the previous release");
         assertAllAnswer("1");
         assertThat(sandbox.pm2().getProcessList()).extracting(Pm2Process::isOnline).containsOnly(true);
