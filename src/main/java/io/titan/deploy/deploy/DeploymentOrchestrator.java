@@ -249,6 +249,8 @@ public final class DeploymentOrchestrator {
                 return accepted;
             }
             rollout.failure = problem.get();
+            // Back to unfinished while it is undone: a crash during this rollback is recovered next time.
+            releases.save(record);
         }
         String error = rollout.failure;
         events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), releaseId, error));
