@@ -14,12 +14,12 @@ import java.util.Set;
  * The benchmarks of issue 7, run by {@code bench/run}: prints a table and writes
  * {@code target/bench/results.json}. Not a test: nothing here runs under surefire.
  *
- * <p>Arguments name the scenarios to run ({@code plan validation cli deploy overhead}); none means all.
+ * <p>Arguments name the scenarios to run ({@code plan validation cli deploy overhead fingerprint}); none means all.
  * {@code BENCH_REPEATS} (default 2) sets how often each deployment variant runs.
  */
 public final class Bench {
 
-    private static final List<String> ALL = List.of("plan", "validation", "cli", "deploy", "overhead");
+    private static final List<String> ALL = List.of("plan", "validation", "cli", "deploy", "overhead", "fingerprint");
     /** Not part of a full run: one parallel deployment of the generated topology, to profile a change. */
     private static final String PROBE = "probe";
 
@@ -61,6 +61,9 @@ public final class Bench {
         if (chosen.contains(PROBE)) {
             deploy.probe(BenchTopology.generated(20, 5, 42));
             deploy.readinessLatency();
+        }
+        if (chosen.contains("fingerprint")) {
+            new FingerprintBench(results).run();
         }
         if (chosen.contains("overhead")) {
             deploy.engineOverhead(BenchTopology.flat(20));
