@@ -268,8 +268,13 @@ public final class DeploymentOrchestrator {
         for (ServiceOutcome o : rollout.outcomes()) {
             boolean restoredIt = restored.actions().containsKey(o.name())
                     && !"unchanged".equals(restored.actions().get(o.name()));
-            outcomes.add(restoredIt && !o.status().equals("failed") ? o.withStatus("rolled-back",
-                    o.message() == null ? "rolled back: " + restored.actions().get(o.name()) : o.message()) : o);
+            if (!restoredIt || o.status().equals("failed")) {
+                outcomes.add(o);
+            } else {
+                // A skipped service keeps saying why it was skipped; the others say what the rollback did.
+                outcomes.add(o.withStatus("rolled-back", o.status().equals("skipped") ? o.message()
+                        : "rolled back: " + restored.actions().get(o.name())));
+            }
         }
         String message = restored.success() ? error : error + "; rollback failed: " + restored.message();
         return result(false, releaseId, restored.success(), !restored.success(), message, startedAt,
