@@ -40,22 +40,11 @@ Map call(Map userConfig = [:]) {
             // Remove services an earlier release deployed that are no longer in the topology.
             removeOrphans: false,
     ]
-    String unknown = Args.unknown(defaultConfig, userConfig)
-    if (unknown) {
-        error("titanDeploy: unknown argument(s) ${unknown}; known: ${defaultConfig.keySet().join(', ')}")
-    }
-    Map config = defaultConfig << userConfig
-    if (!config.config) {
-        error("titanDeploy: 'config' must name the topology file")
-    }
+    Cli cli = new Cli(this, 'titanDeploy')
+    Map config = cli.settings(defaultConfig, userConfig)
     if (!(config.strategy in ['parallel', 'sequential'])) {
         error("titanDeploy: 'strategy' must be 'parallel' or 'sequential', got '${config.strategy}'")
     }
-    if (!fileExists(config.config as String)) {
-        error("titanDeploy: 'config' names ${config.config}, which is not in the workspace")
-    }
-
-    Cli cli = new Cli(this, 'titanDeploy')
     String launcher = cli.launcher(config.cli)
     String dir = config.reportDir
     if (config.dryRun) {

@@ -24,23 +24,12 @@ List call(Map userConfig = [:]) {
             // 'NONE' only prints.
             failOn   : 'UNSTABLE',
     ]
-    String unknown = Args.unknown(defaultConfig, userConfig)
-    if (unknown) {
-        error("titanPm2Status: unknown argument(s) ${unknown}; known: ${defaultConfig.keySet().join(', ')}")
-    }
-    Map config = defaultConfig << userConfig
+    Cli cli = new Cli(this, 'titanPm2Status')
+    Map config = cli.settings(defaultConfig, userConfig)
     String badFailOn = Args.badFailOn('titanPm2Status', config.failOn)
     if (badFailOn) {
         error(badFailOn)
     }
-    if (!config.config) {
-        error("titanPm2Status: 'config' must name the topology file")
-    }
-    if (!fileExists(config.config as String)) {
-        error("titanPm2Status: 'config' names ${config.config}, which is not in the workspace")
-    }
-
-    Cli cli = new Cli(this, 'titanPm2Status')
     String launcher = cli.launcher(config.cli)
     String dir = config.reportDir
     String planFile = "${dir}/pm2-plan.json"

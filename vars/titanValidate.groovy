@@ -26,23 +26,12 @@ Map call(Map userConfig = [:]) {
             // A failed required check: 'FAILURE' fails the step, 'UNSTABLE' marks stage and build, 'NONE' only reports.
             failOn   : 'FAILURE',
     ]
-    String unknown = Args.unknown(defaultConfig, userConfig)
-    if (unknown) {
-        error("titanValidate: unknown argument(s) ${unknown}; known: ${defaultConfig.keySet().join(', ')}")
-    }
-    Map config = defaultConfig << userConfig
+    Cli cli = new Cli(this, 'titanValidate')
+    Map config = cli.settings(defaultConfig, userConfig)
     String badFailOn = Args.badFailOn('titanValidate', config.failOn)
     if (badFailOn) {
         error(badFailOn)
     }
-    if (!config.config) {
-        error("titanValidate: 'config' must name the topology file")
-    }
-    if (!fileExists(config.config as String)) {
-        error("titanValidate: 'config' names ${config.config}, which is not in the workspace")
-    }
-
-    Cli cli = new Cli(this, 'titanValidate')
     String launcher = cli.launcher(config.cli)
     String dir = config.reportDir
     Map files = Args.files(dir, config.quick ? 'validate-quick' : 'validate')

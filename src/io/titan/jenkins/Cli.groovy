@@ -34,6 +34,25 @@ class Cli implements Serializable {
     }
 
     /**
+     * The step's settings, {@code userConfig} over {@code defaultConfig}; unknown arguments and a
+     * topology file that is not named or not in the workspace end the step before anything runs.
+     */
+    Map settings(Map defaultConfig, Map userConfig) {
+        String unknown = Args.unknown(defaultConfig, userConfig)
+        if (unknown) {
+            steps.error("${stepName}: unknown argument(s) ${unknown}; known: ${defaultConfig.keySet().join(', ')}")
+        }
+        Map config = defaultConfig << userConfig
+        if (!config.config) {
+            steps.error("${stepName}: 'config' must name the topology file")
+        }
+        if (!steps.fileExists(config.config as String)) {
+            steps.error("${stepName}: 'config' names ${config.config}, which is not in the workspace")
+        }
+        return config
+    }
+
+    /**
      * The shell words that start the CLI: {@code configured} (a launcher, or a .jar run with java -jar),
      * else env TITAN_DEPLOY_CLI, else titan-deploy on the agent's PATH; an error when there is none.
      */
