@@ -1,5 +1,6 @@
 package io.titan.deploy.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,5 +51,13 @@ public record ServiceSpec(
 
     public Optional<HealthSpec> healthCheck() {
         return Optional.ofNullable(health);
+    }
+
+    /** The URL of an HTTP health check, {@code http://127.0.0.1:3000/health}, if it has one. */
+    public Optional<URI> healthUrl() {
+        if (health instanceof HealthSpec.Http http) {
+            return Optional.of(URI.create("http://" + http.host() + ":" + port + http.path()));
+        }
+        return Optional.empty();
     }
 }

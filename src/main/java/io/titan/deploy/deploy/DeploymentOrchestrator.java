@@ -198,7 +198,7 @@ public final class DeploymentOrchestrator {
         Map<String, PreviousApp> previous = new TreeMap<>();
         Map<String, Pm2App> previousClear = new HashMap<>();
         Map<String, StoredApp> deployed = new TreeMap<>();
-        Map<String, Map<String, String>> knownSecrets = knownSecretTemplates();
+        Map<String, Map<String, String>> knownSecrets = knownSecretTemplates(history);
         for (String name : recorded) {
             Map<String, String> secrets = new TreeMap<>(knownSecrets.getOrDefault(name, Map.of()));
             ServiceSpec spec = topology.services().get(name);
@@ -296,9 +296,10 @@ public final class DeploymentOrchestrator {
     }
 
     /** Secret templates of what runs now, from the last deployed release: where old secrets came from. */
-    private Map<String, Map<String, String>> knownSecretTemplates() {
+    private static Map<String, Map<String, String>> knownSecretTemplates(List<ReleaseRecord> history) {
         Map<String, Map<String, String>> known = new HashMap<>();
-        releases.latest(Status.DEPLOYED).ifPresent(r -> r.deployed().forEach((name, app) -> known.put(name, app.secretEnv())));
+        history.stream().filter(r -> r.status() == Status.DEPLOYED).findFirst()
+                .ifPresent(r -> r.deployed().forEach((name, app) -> known.put(name, app.secretEnv())));
         return known;
     }
 

@@ -8,7 +8,6 @@ import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthCheckFailedException;
 import io.titan.deploy.health.HealthCheckTimeoutException;
 import io.titan.deploy.health.HealthProbe;
-import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ProbeWaitStrategy;
 import io.titan.deploy.health.Wait;
 import java.time.Duration;
@@ -45,10 +44,11 @@ final class HealthGate {
     void await(ServiceSpec spec, Instant launchedAt, Duration timeout, Supplier<Optional<String>> stop) {
         Supplier<Optional<String>> abort = () -> stop.get().or(() -> monitor.problem(spec.name(), launchedAt));
         Optional<HealthProbe> probe = ServiceHealth.probe(spec);
-        ProbeWaitStrategy wait = Wait.forProbe(probe.orElseGet(() -> new OnlineProbe(spec.name(), monitor, launchedAt)))
+        ProbeWaitStrategy wait = Wait.forProbe(probe.orElseGet(() -> ServiceHealth.pm2Online(spec.name(),
+                        () -> monitor.since(launchedAt).map(s -> s.processes().get(spec.name())))))
                 .withStartupTimeout(timeout)
                 .withBackoff(BACKOFF)
-                .withAttemptTimeout(spec.healthTimeout().compareTo(timeout) < 0 ? spec.healthTimeout() : timeout)
+                .withAttemptTimeout(spec.healthTimeout())
                 .withAbortCheck(abort);
         try {
             wait.waitUntilReady();
@@ -59,24 +59,6 @@ final class HealthGate {
             throw new ServiceFailure(spec.name() + " " + e.reason());
         } catch (HealthCheckException e) {
             throw new ServiceFailure(spec.name() + ": " + e.getMessage());
-        }
-    }
-
-    /** For services without a health definition: healthy once PM2 lists them online with a pid. */
-    private record OnlineProbe(String name, ProcessMonitor monitor, Instant launchedAt) implements HealthProbe {
-        @Override
-        public ProbeResult probe(Duration timeout) {
-            return monitor.since(launchedAt)
-                    .map(s -> s.processes().get(name))
-                    .map(p -> p.isOnline()
-                            ? ProbeResult.healthy("online, pid " + p.pid())
-                            : ProbeResult.unhealthy("PM2 status " + p.status().pm2Name()))
-                    .orElse(ProbeResult.unhealthy("not yet listed by PM2"));
-        }
-
-        @Override
-        public String target() {
-            return "pm2 status of " + name;
         }
     }
 }

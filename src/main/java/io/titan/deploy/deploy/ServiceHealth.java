@@ -4,9 +4,12 @@ import io.titan.deploy.config.HealthSpec;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.HttpProbe;
+import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.TcpProbe;
-import java.net.URI;
+import io.titan.deploy.pm2.Pm2Process;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The health probe a topology service declares, shared by deploy, rollback and validation. */
 public final class ServiceHealth {
@@ -14,19 +17,36 @@ public final class ServiceHealth {
     private ServiceHealth() {
     }
 
-    /** The URL of an HTTP health check: {@code http://127.0.0.1:3000/health}. */
-    public static Optional<URI> httpUrl(ServiceSpec spec) {
-        if (spec.health() instanceof HealthSpec.Http http) {
-            return Optional.of(URI.create("http://" + http.host() + ":" + spec.port() + http.path()));
-        }
-        return Optional.empty();
-    }
-
     /** The probe of a service's health definition, if it has one. */
     public static Optional<HealthProbe> probe(ServiceSpec spec) {
         if (spec.health() instanceof HealthSpec.Tcp tcp) {
             return Optional.of(new TcpProbe(tcp.host(), spec.port()));
         }
-        return httpUrl(spec).map(HttpProbe::new);
+        return spec.healthUrl().map(HttpProbe::new);
+    }
+
+    /**
+     * For a service without a health definition: healthy once PM2 lists it online with a pid.
+     *
+     * @param process the service's PM2 entry as it is now, or empty when PM2 does not list it (yet)
+     */
+    public static HealthProbe pm2Online(String name, Supplier<Optional<Pm2Process>> process) {
+        return new Pm2Online(name, process);
+    }
+
+    private record Pm2Online(String name, Supplier<Optional<Pm2Process>> process) implements HealthProbe {
+        @Override
+        public ProbeResult probe(Duration timeout) {
+            return process.get()
+                    .map(p -> p.isOnline()
+                            ? ProbeResult.healthy("online, pid " + p.pid())
+                            : ProbeResult.unhealthy("PM2 status " + p.status().pm2Name()))
+                    .orElse(ProbeResult.unhealthy("not listed by PM2"));
+        }
+
+        @Override
+        public String target() {
+            return "pm2 status of " + name;
+        }
     }
 }

@@ -95,11 +95,19 @@ public final class ReleaseStore {
         return list().stream().filter(r -> r.status() == status).findFirst();
     }
 
+    /** Deletes all but the newest {@value #KEEP} records; ids sort by time, so names suffice. */
     private void prune() {
-        List<ReleaseRecord> records = list();
-        for (ReleaseRecord old : records.subList(Math.min(KEEP, records.size()), records.size())) {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted(Comparator.comparing((Path f) -> f.getFileName().toString()).reversed())
+                    .toList();
+        } catch (IOException e) {
+            return; // Pruning is housekeeping: a failure to list costs disk space, not correctness.
+        }
+        for (Path old : files.subList(Math.min(KEEP, files.size()), files.size())) {
             try {
-                Files.deleteIfExists(dir.resolve(old.id() + ".json"));
+                Files.deleteIfExists(old);
             } catch (IOException e) {
                 // An old record that cannot be deleted costs disk space, not correctness.
             }

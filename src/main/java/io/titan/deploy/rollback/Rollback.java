@@ -10,11 +10,9 @@ import io.titan.deploy.event.EventBus;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthProbe;
-import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.Wait;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.PreviousApp;
 import java.time.Clock;
@@ -140,11 +138,12 @@ public final class Rollback {
         Optional<HealthProbe> probe = spec == null ? Optional.empty() : ServiceHealth.probe(spec);
         try {
             if (probe.isPresent()) {
-                Wait.forProbe(probe.get()).withStartupTimeout(timeout)
-                        .withAttemptTimeout(spec.healthTimeout().compareTo(timeout) < 0 ? spec.healthTimeout() : timeout)
+                Wait.forProbe(probe.get()).withStartupTimeout(timeout).withAttemptTimeout(spec.healthTimeout())
                         .waitUntilReady();
             } else {
-                Wait.forProbe(new Pm2OnlineProbe(pm2, name)).withStartupTimeout(timeout).waitUntilReady();
+                Wait.forProbe(ServiceHealth.pm2Online(name,
+                        () -> pm2.processes().stream().filter(p -> p.name().equals(name)).findFirst()))
+                        .withStartupTimeout(timeout).waitUntilReady();
             }
         } catch (HealthCheckException e) {
             throw new TitanException(name + " was restored but is not healthy within " + Durations.format(timeout)
@@ -160,42 +159,18 @@ public final class Rollback {
         return current;
     }
 
-    /** Whether PM2 already runs exactly what was there before (script, cwd, args, plain env, running). */
+    /** Whether PM2 already runs exactly what was there before: the same definition, running or stopped alike. */
     private boolean matches(Optional<Pm2AppDefinition> now, PreviousApp before) {
         if (!before.existed()) {
             return now.isEmpty();
         }
-        if (now.isEmpty() || now.get().running() != before.running()) {
-            return false;
-        }
-        Pm2App app = now.get().app();
-        return app.script().toString().equals(before.app().script())
-                && app.cwd().toString().equals(before.app().cwd())
-                && app.args().equals(before.app().args())
-                && before.app().env().entrySet().stream()
-                        .allMatch(e -> e.getValue().equals(app.env().get(e.getKey())));
+        return now.isPresent() && now.get().running() == before.running()
+                && before.app().sameDefinition(now.get().app());
     }
 
     private static List<String> reversed(List<String> list) {
         List<String> copy = new ArrayList<>(list);
         Collections.reverse(copy);
         return copy;
-    }
-
-    /** Healthy once PM2 lists the app online with a pid. */
-    private record Pm2OnlineProbe(ProcessControl pm2, String name) implements HealthProbe {
-        @Override
-        public ProbeResult probe(Duration timeout) {
-            Optional<Pm2Process> p = pm2.processes().stream().filter(x -> x.name().equals(name)).findFirst();
-            return p.filter(Pm2Process::isOnline)
-                    .map(x -> ProbeResult.healthy("online"))
-                    .orElseGet(() -> ProbeResult.unhealthy(
-                            p.map(x -> "PM2 status " + x.status().pm2Name()).orElse("not in PM2")));
-        }
-
-        @Override
-        public String target() {
-            return "pm2 status of " + name;
-        }
     }
 }

@@ -32,9 +32,9 @@ public final class ValidationSpecs {
     }
 
     private static ServiceCheckSpec service(ServiceSpec spec) {
-        if (spec.health() instanceof HealthSpec.Http http) {
-            return ServiceCheckSpec.http(spec.name(),
-                    URI.create("http://" + http.host() + ":" + spec.port() + http.path()));
+        Optional<URI> url = spec.healthUrl();
+        if (url.isPresent()) {
+            return ServiceCheckSpec.http(spec.name(), url.get());
         }
         if (spec.health() instanceof HealthSpec.Tcp tcp) {
             return ServiceCheckSpec.tcp(spec.name(), tcp.host(), spec.port());
