@@ -1,8 +1,6 @@
 package io.titan.deploy.pm2;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +14,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads {@code pm2 jlist} output. The raw output holds every app's environment, so nothing here
- * puts it into a message: parse errors say only how much output there was.
+ * Reads the daemon's process list ({@code getMonitorData}, which {@code pm2 jlist} prints) and the
+ * processes a {@code prepare} returns. Entries hold every app's environment, so nothing here puts
+ * an entry into a message.
  */
 final class Jlist {
 
@@ -28,40 +27,19 @@ final class Jlist {
     private static final Set<String> PM2_BOOKKEEPING = Set.of("PM2_HOME", "PM2_USAGE", "PM2_JSON_PROCESSING",
             "unique_id", "NODE_APP_INSTANCE", "pm_id", "_", "PWD", "OLDPWD", "SHLVL");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private Jlist() {
     }
 
     /**
-     * The apps in {@code pm2 jlist} output, modules left out. PM2 may print its banner and daemon
-     * messages first (when the call spawned the daemon), so only the last line that starts with
-     * {@code [} is parsed.
+     * The apps in a process list ({@code getMonitorData}, what {@code pm2 jlist} prints), modules
+     * left out.
      */
-    static List<JsonNode> apps(String stdout) {
-        String[] lines = Pm2Cli.strip(stdout).split("\n");
-        String json = null;
-        for (int i = lines.length - 1; i >= 0 && json == null; i--) {
-            if (lines[i].startsWith("[")) {
-                json = lines[i];
-            }
-        }
-        if (json == null) {
-            throw new Pm2Exception("pm2 jlist printed no process list (" + lines.length + " lines of other output)");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            // Not the parser's message: it quotes the input, which holds environments.
-            throw new Pm2Exception("pm2 jlist printed a process list that is not valid JSON ("
-                    + json.length() + " characters)");
-        }
-        if (!root.isArray()) {
-            throw new Pm2Exception("pm2 jlist printed JSON that is not a list");
+    static List<JsonNode> apps(JsonNode list) {
+        if (!list.isArray()) {
+            throw new Pm2Exception("the PM2 daemon sent a process list that is not a list");
         }
         List<JsonNode> apps = new ArrayList<>();
-        for (JsonNode node : root) {
+        for (JsonNode node : list) {
             if (!node.path("pm2_env").path("pmx_module").asBoolean(false)) {
                 apps.add(node);
             }
@@ -79,7 +57,7 @@ final class Jlist {
         return new Pm2Process(
                 name(node),
                 node.path("pm_id").asInt(env.path("pm_id").asInt(-1)),
-                node.path("pid").asLong(0),
+                node.path("pid").asLong(node.path("process").path("pid").asLong(0)),
                 Pm2Status.fromPm2(env.path("status").asText(null)),
                 env.path("restart_time").asInt(0),
                 env.path("unstable_restarts").asInt(0),
@@ -88,7 +66,8 @@ final class Jlist {
                 node.path("monit").path("memory").asLong(0),
                 textOrNull(env.path("version")),
                 pathOrNull(env.path("pm_exec_path")),
-                pathOrNull(env.path("pm_cwd")));
+                pathOrNull(env.path("pm_cwd")),
+                textOrNull(env.path("unique_id")));
     }
 
     /**

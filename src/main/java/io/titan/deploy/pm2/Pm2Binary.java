@@ -3,7 +3,6 @@ package io.titan.deploy.pm2;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 
-import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,14 +74,9 @@ public final class Pm2Binary {
         } else {
             looked.add(ENV_PROJECT_DIR + " (not set) and no package.json above " + codeLocation);
         }
-        String path = env.getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, "pm2");
-                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-                    return candidate.toAbsolutePath().normalize();
-                }
-            }
+        Optional<Path> onPath = Executables.find("pm2", env);
+        if (onPath.isPresent()) {
+            return onPath.get();
         }
         looked.add("pm2 on PATH");
         throw new TitanException("pm2 not found; looked at: " + String.join(", ", looked)

@@ -46,6 +46,15 @@ final class Pm2Cli {
         this.parentEnv = Map.copyOf(parentEnv);
     }
 
+    /** The variables of {@link #INHERITED_ENV} that {@code parentEnv} has. */
+    static Map<String, String> minimalEnv(Map<String, String> parentEnv) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (String key : INHERITED_ENV) {
+            Optional.ofNullable(parentEnv.get(key)).ifPresent(value -> env.put(key, value));
+        }
+        return env;
+    }
+
     /** Output of a pm2 call that succeeded. */
     record Result(String stdout, String stderr) {
     }
@@ -70,9 +79,7 @@ final class Pm2Cli {
         ProcessBuilder builder = new ProcessBuilder(command).directory(pm2Home.toFile());
         Map<String, String> env = builder.environment();
         env.clear();
-        for (String key : INHERITED_ENV) {
-            Optional.ofNullable(parentEnv.get(key)).ifPresent(value -> env.put(key, value));
-        }
+        env.putAll(minimalEnv(parentEnv));
         env.putAll(extraEnv);
         env.put("PM2_HOME", pm2Home.toString());
 

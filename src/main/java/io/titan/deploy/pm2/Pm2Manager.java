@@ -8,10 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,42 +17,38 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Drives one PM2 daemon (one {@code PM2_HOME}) through the pm2 CLI.
+ * Drives one PM2 daemon (one {@code PM2_HOME}) over its own sockets: requests on {@code rpc.sock},
+ * process events on {@code pub.sock} (see {@link Pm2Daemon}). No call starts a Node process; the
+ * pm2 CLI runs only to install pm2-logrotate where it is missing and to change its settings.
  *
- * <p>Calls on the same PM2_HOME are serialised, across all instances in this JVM: pm2 CLI calls
- * read and write shared files in PM2_HOME, the first one spawns the daemon, and several of our
- * operations are check-then-act (see {@link #startAll(List)}). A pm2 call costs ~0.2 s, so
- * serialising costs little next to the services' own start-up.
- *
- * <p>Every call runs pm2 with an argument list and a minimal environment (see {@code Pm2Cli}): PM2
- * copies the caller's environment into every app it starts.
+ * <p>Apps get the minimal environment (PATH, HOME, locale) plus their own: PM2 would otherwise pass
+ * the caller's whole environment to every app, and a credential the Jenkins agent holds for one
+ * service would reach every service.
  */
 public final class Pm2Manager {
 
-    /** Default time a single pm2 call may take. */
+    /** Default time a call that starts or stops processes may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-    /**
-     * A {@code jlist} answers in well under a second; one that takes longer is a pm2 client stuck
-     * on a daemon that died under it, and every health gate of a deployment waits behind it.
-     */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** Time {@code pm2 install} may take: it runs npm. */
     public static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
 
-    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USER = System.getProperty("user.name", "");
 
     private final Path binary;
     private final Path pm2Home;
     private final LogRotation logRotation;
     private final Duration timeout;
     private final Pm2Cli cli;
-    private final ReentrantLock lock;
+    private final Pm2Daemon daemon;
+    private final Map<String, String> baseEnv;
 
     /**
      * @param binary      the pm2 executable, usually from {@link Pm2Binary#resolve(String)}
@@ -70,7 +64,8 @@ public final class Pm2Manager {
      * @param binary      the pm2 executable
      * @param pm2Home     the PM2_HOME of the target; created when missing
      * @param logRotation pm2-logrotate settings applied by {@link #initialize()}
-     * @param timeout     time a single pm2 call may take before it is killed
+     * @param timeout     time a call that starts or stops processes may take
+     * @throws io.titan.deploy.TitanException exit 2 when PM2_HOME is too long for its socket paths
      */
     public Pm2Manager(Path binary, Path pm2Home, LogRotation logRotation, Duration timeout) {
         this.binary = Objects.requireNonNull(binary, "binary").toAbsolutePath().normalize();
@@ -80,13 +75,14 @@ public final class Pm2Manager {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
         this.timeout = timeout;
+        this.daemon = Pm2Daemon.of(this.pm2Home, this.binary, System.getenv());
         try {
             Files.createDirectories(this.pm2Home);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create PM2_HOME " + this.pm2Home, e);
         }
         this.cli = new Pm2Cli(this.binary, this.pm2Home, System.getenv());
-        this.lock = LOCKS.computeIfAbsent(this.pm2Home, home -> new ReentrantLock());
+        this.baseEnv = Pm2Cli.minimalEnv(System.getenv());
     }
 
     /**
@@ -120,8 +116,9 @@ public final class Pm2Manager {
     }
 
     /**
-     * Starts the daemon when needed ({@code pm2 ping}) and, when log rotation is enabled, installs
-     * pm2-logrotate if this PM2_HOME lacks it and sets the settings that differ.
+     * Connects to the daemon, starting it when none runs, and checks its version; when log
+     * rotation is enabled, installs pm2-logrotate if this PM2_HOME lacks it and sets the settings
+     * that differ. A target that is already set up costs two socket calls and no pm2 CLI at all.
      *
      * <p>The install runs {@code pm2 install pm2-logrotate@3.0.0}, which runs npm. It is given
      * {@code npm_config_prefer_offline=true}: {@code npm ci} of this project has put the module
@@ -131,13 +128,10 @@ public final class Pm2Manager {
      * or skip the module's dependencies.
      */
     public void initialize() {
-        locked(() -> {
-            cli.run(List.of("ping"), timeout, Map.of(), List.of());
-            if (logRotation.enabled()) {
-                configureLogRotation();
-            }
-            return null;
-        });
+        daemon.running();
+        if (logRotation.enabled()) {
+            configureLogRotation();
+        }
     }
 
     private void configureLogRotation() {
@@ -203,31 +197,31 @@ public final class Pm2Manager {
     }
 
     /** Starts one app; see {@link #startAll(List)}. */
-    public void start(Pm2App app) {
-        startAll(List.of(app));
+    public List<Pm2Process> start(Pm2App app) {
+        return startAll(List.of(app));
     }
 
     /**
-     * Starts the apps with exactly these definitions.
+     * Starts the apps with exactly these definitions, each with one {@code prepare} call to the
+     * daemon, all of them at once.
      *
-     * <p>An app that already exists is deleted first: {@code pm2 start ecosystem.json} on an
-     * existing app only restarts it, taking the new env, args and limits but keeping the OLD script
-     * path and cwd (checked on PM2 7.0.4), so a new release would silently run the old code. The
-     * delete resets PM2's restart counters, which is what a new release wants anyway.
+     * <p>An app that already exists is deleted first: PM2 would otherwise only restart it, taking
+     * the new env, args and limits but keeping the OLD script path and cwd (as {@code pm2 start}
+     * does on PM2 7.0.4), so a new release would silently run the old code. The delete resets
+     * PM2's restart counters, which is what a new release wants anyway.
      *
      * <p>Script and cwd are checked first, all of them before anything changes: PM2 reports a
-     * missing cwd as {@code online} with no pid. The ecosystem file is written owner-only and
-     * deleted afterwards. Success is checked in the process list, since {@code pm2 start --only}
-     * with a name that is not in the file exits 0 without starting anything.
+     * missing cwd as {@code online} with no pid. The definitions, secrets included, go to the
+     * daemon over its socket only: no file, no process argument.
      *
-     * @throws Pm2Exception when a script or cwd is missing, pm2 fails, or an app is not listed afterwards
+     * @return the processes started (one per instance), with the {@code unique_id} PM2 gave them
+     * @throws Pm2Exception when a script or cwd is missing or the daemon refuses an app
      */
-    public void startAll(List<Pm2App> apps) {
+    public List<Pm2Process> startAll(List<Pm2App> apps) {
         if (apps.isEmpty()) {
-            return;
+            return List.of();
         }
         Set<String> names = new HashSet<>();
-        List<String> secrets = new ArrayList<>();
         for (Pm2App app : apps) {
             if (!names.add(app.name())) {
                 throw new Pm2Exception("PM2 app " + app.name() + " is listed twice");
@@ -238,53 +232,39 @@ public final class Pm2Manager {
             if (!Files.isDirectory(app.cwd())) {
                 throw new Pm2Exception(app.name() + ": cwd " + app.cwd() + " is not a directory");
             }
-            secrets.addAll(app.env().values());
         }
-        locked(() -> {
-            ensureDaemon();
-            Set<String> existing = new HashSet<>();
-            for (JsonNode node : jlist()) {
-                existing.add(Jlist.name(node));
+        DaemonRpc rpc = daemon.running();
+        deleteAll(rpc, ids(rpc, names));
+        List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+        for (Pm2App app : apps) {
+            replies.add(rpc.send("prepare", AppConfig.of(app, pm2Home, baseEnv, node(), USER)));
+        }
+        List<Pm2Process> started = new ArrayList<>();
+        for (int i = 0; i < apps.size(); i++) {
+            JsonNode processes = await(replies.get(i), "prepare", timeout).path(0);
+            if (!processes.isArray() || processes.isEmpty()) {
+                throw new Pm2Exception("PM2 accepted " + apps.get(i).name() + " but started no process");
             }
-            for (Pm2App app : apps) {
-                if (existing.contains(app.name())) {
-                    cli.run(List.of("delete", app.name()), timeout, Map.of(), secrets);
-                }
+            for (JsonNode process : processes) {
+                started.add(Jlist.process(process));
             }
-            Path file = Ecosystem.writeSecure(ecosystemDir(), apps);
-            try {
-                cli.run(List.of("start", file.toString(), "--only", String.join(",", names(apps))),
-                        timeout, Map.of(), secrets);
-            } finally {
-                deleteQuietly(file);
-            }
-            Set<String> listed = new HashSet<>();
-            for (JsonNode node : jlist()) {
-                listed.add(Jlist.name(node));
-            }
-            for (Pm2App app : apps) {
-                if (!listed.contains(app.name())) {
-                    throw new Pm2Exception("pm2 start reported success but " + app.name()
-                            + " is not in the process list of " + pm2Home);
-                }
-            }
-            return null;
-        });
+        }
+        return List.copyOf(started);
     }
 
-    /** Restarts an existing app with its current definition ({@code pm2 restart}, env unchanged). */
+    /** Restarts an existing app with its current definition (env unchanged). */
     public void restart(String name) {
-        onExisting("restart", name);
+        onExisting("restart", name, "restartProcessId", id -> Map.of("id", id));
     }
 
     /** Stops an existing app; PM2 keeps its definition. */
     public void stop(String name) {
-        onExisting("stop", name);
+        onExisting("stop", name, "stopProcessId", id -> id);
     }
 
     /** Stops and forgets an existing app. */
     public void delete(String name) {
-        onExisting("delete", name);
+        onExisting("delete", name, "deleteProcessId", id -> id);
     }
 
     /**
@@ -294,38 +274,47 @@ public final class Pm2Manager {
      */
     public boolean deleteIfPresent(String name) {
         Pm2App.requireName(name);
-        return locked(() -> {
-            if (!daemonRunning() || !exists(name)) {
-                return false;
-            }
-            cli.run(List.of("delete", name), timeout, Map.of(), List.of());
-            return true;
-        });
+        Optional<DaemonRpc> rpc = daemon.ifRunning();
+        if (rpc.isEmpty()) {
+            return false;
+        }
+        List<Integer> ids = ids(rpc.get(), Set.of(name));
+        deleteAll(rpc.get(), ids);
+        return !ids.isEmpty();
     }
 
-    /**
-     * The action on an app that must exist. The existence check matters beyond the message: pm2
-     * also takes a namespace where it expects a name, so {@code pm2 stop default} on a missing app
-     * named "default" would stop every app in the default namespace.
-     */
-    private void onExisting(String action, String name) {
+    /** The action on every process of an app that must exist. */
+    private void onExisting(String action, String name, String method, java.util.function.Function<Integer, Object> arg) {
         Pm2App.requireName(name);
-        locked(() -> {
-            if (!daemonRunning() || !exists(name)) {
-                throw new Pm2Exception("cannot " + action + " " + name + ": PM2 (" + pm2Home + ") has no such app");
-            }
-            cli.run(List.of(action, name), timeout, Map.of(), List.of());
-            return null;
-        });
+        Optional<DaemonRpc> rpc = daemon.ifRunning();
+        List<Integer> ids = rpc.isEmpty() ? List.of() : ids(rpc.get(), Set.of(name));
+        if (ids.isEmpty()) {
+            throw new Pm2Exception("cannot " + action + " " + name + ": PM2 (" + pm2Home + ") has no such app");
+        }
+        List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+        for (int id : ids) {
+            replies.add(rpc.get().send(method, arg.apply(id)));
+        }
+        replies.forEach(reply -> await(reply, method, timeout));
     }
 
-    private boolean exists(String name) {
-        for (JsonNode node : jlist()) {
-            if (Jlist.name(node).equals(name)) {
-                return true;
+    /** The pm_ids of the apps called {@code names}, modules left out. */
+    private List<Integer> ids(DaemonRpc rpc, Set<String> names) {
+        List<Integer> ids = new ArrayList<>();
+        for (JsonNode node : processList(rpc)) {
+            if (names.contains(Jlist.name(node))) {
+                ids.add(node.path("pm2_env").path("pm_id").asInt(node.path("pm_id").asInt()));
             }
         }
-        return false;
+        return ids;
+    }
+
+    private void deleteAll(DaemonRpc rpc, List<Integer> ids) {
+        List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+        for (int id : ids) {
+            replies.add(rpc.send("deleteProcessId", id));
+        }
+        replies.forEach(reply -> await(reply, "deleteProcessId", timeout));
     }
 
     /**
@@ -334,48 +323,24 @@ public final class Pm2Manager {
      * @return true when the daemon answered
      */
     public boolean ping() {
-        return locked(() -> {
-            try {
-                return cli.run(List.of("ping"), timeout, Map.of(), List.of()).stdout().contains("pong");
-            } catch (Pm2Exception e) {
-                return false;
-            }
-        });
+        try {
+            return daemon.running().call("ping", Pm2Daemon.QUICK_CALL, Map.of()).path(0).path("msg").asText().equals("pong");
+        } catch (Pm2Exception e) {
+            return false;
+        }
     }
 
-    /** Whether the daemon of this PM2_HOME runs, read from its pid file; never starts one. */
+    /** Whether a daemon answers on this PM2_HOME's socket; never starts one. */
     public boolean isDaemonRunning() {
-        return daemonRunning();
+        return daemon.isRunning();
     }
 
     /**
-     * Stops all apps and the daemon ({@code pm2 kill}). Does nothing when no daemon runs, because
-     * {@code pm2 kill} without a daemon first spawns one just to kill it.
+     * Stops all apps (modules too) and the daemon, as {@code pm2 kill} does. Does nothing when no
+     * daemon runs.
      */
     public void kill() {
-        locked(() -> {
-            long daemon = daemonPid(pm2Home);
-            if (!ProcessLiveness.isAlive(daemon)) {
-                return null;
-            }
-            cli.run(List.of("kill"), timeout, Map.of(), List.of());
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (ProcessLiveness.isAlive(daemon) && System.nanoTime() < deadline) {
-                pause();
-            }
-            if (ProcessLiveness.isAlive(daemon)) {
-                throw new Pm2Exception("pm2 kill returned but the PM2 daemon (pid " + daemon + ") still runs");
-            }
-            return null;
-        });
-    }
-
-    /**
-     * Saves the process list for {@code pm2 resurrect}. The dump ({@code $PM2_HOME/dump.pm2})
-     * contains every app's env, secrets included; PM2_HOME must be private to the service user.
-     */
-    public void save() {
-        locked(() -> cli.run(List.of("save", "--force"), timeout, Map.of(), List.of()));
+        daemon.kill();
     }
 
     /**
@@ -383,16 +348,15 @@ public final class Pm2Manager {
      * daemon is started for this).
      */
     public List<Pm2Process> getProcessList() {
-        return locked(() -> {
-            if (!daemonRunning()) {
-                return List.of();
-            }
-            List<Pm2Process> processes = new ArrayList<>();
-            for (JsonNode node : jlist()) {
-                processes.add(Jlist.process(node));
-            }
-            return List.copyOf(processes);
-        });
+        Optional<DaemonRpc> rpc = daemon.ifRunning();
+        if (rpc.isEmpty()) {
+            return List.of();
+        }
+        List<Pm2Process> processes = new ArrayList<>();
+        for (JsonNode node : processList(rpc.get())) {
+            processes.add(Jlist.process(node));
+        }
+        return List.copyOf(processes);
     }
 
     /** The process entries of one app (several in cluster mode). */
@@ -407,55 +371,55 @@ public final class Pm2Manager {
      * @return empty when PM2 has no such app
      */
     public Optional<Pm2AppDefinition> describe(String name) {
-        return locked(() -> {
-            if (!daemonRunning()) {
-                return Optional.empty();
-            }
-            List<JsonNode> instances = new ArrayList<>();
-            for (JsonNode node : jlist()) {
-                if (Jlist.name(node).equals(name)) {
-                    instances.add(node);
-                }
-            }
-            return instances.isEmpty() ? Optional.<Pm2AppDefinition>empty() : Optional.of(Jlist.definition(instances));
-        });
+        return Optional.ofNullable(describeAll().get(name));
     }
 
     /**
-     * Every app's current definition, by name, from a single {@code jlist}: what a change-aware
-     * deploy compares against, without one Node start-up per service. Empty without a daemon.
+     * Every app's current definition, by name, from one look at the daemon: what a change-aware
+     * deploy compares against. Empty without a daemon.
      */
     public Map<String, Pm2AppDefinition> describeAll() {
-        return locked(() -> {
-            if (!daemonRunning()) {
-                return Map.<String, Pm2AppDefinition>of();
-            }
-            Map<String, List<JsonNode>> byName = new java.util.TreeMap<>();
-            for (JsonNode node : jlist()) {
-                byName.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
-            }
-            Map<String, Pm2AppDefinition> definitions = new java.util.TreeMap<>();
-            byName.forEach((name, instances) -> definitions.put(name, Jlist.definition(instances)));
-            return definitions;
-        });
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private List<JsonNode> jlist() {
-        return Jlist.apps(cli.run(List.of("jlist"), min(timeout, READ_TIMEOUT), Map.of(), List.of()).stdout());
-    }
-
-    private void ensureDaemon() {
-        if (!daemonRunning()) {
-            cli.run(List.of("ping"), timeout, Map.of(), List.of());
+        Optional<DaemonRpc> rpc = daemon.ifRunning();
+        if (rpc.isEmpty()) {
+            return Map.of();
         }
+        Map<String, List<JsonNode>> byName = new TreeMap<>();
+        for (JsonNode node : processList(rpc.get())) {
+            byName.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
+        }
+        Map<String, Pm2AppDefinition> definitions = new TreeMap<>();
+        byName.forEach((name, instances) -> definitions.put(name, Jlist.definition(instances)));
+        return definitions;
     }
 
-    private boolean daemonRunning() {
-        return ProcessLiveness.isAlive(daemonPid(pm2Home));
+    /**
+     * Starts watching the daemon's process events (the daemon is started when it does not run).
+     * Close the watch when done.
+     */
+    public ProcessWatch watch() {
+        return new ProcessWatch(daemon.bus());
+    }
+
+    private List<JsonNode> processList(DaemonRpc rpc) {
+        return Jlist.apps(rpc.call("getMonitorData", Pm2Daemon.QUICK_CALL, Map.of()).path(0));
+    }
+
+    private Path node() {
+        return Executables.find("node", baseEnv).orElse(Path.of("node"));
+    }
+
+    private static JsonNode await(CompletableFuture<JsonNode> reply, String method, Duration timeout) {
+        try {
+            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new Pm2Exception("the PM2 daemon did not answer " + method + " within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Pm2Exception("interrupted while waiting for the PM2 daemon to answer " + method, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Pm2Exception pm2 ? new Pm2Exception(pm2.getMessage(), pm2)
+                    : new Pm2Exception(method + " failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** The daemon's pid from {@code $PM2_HOME/pm2.pid}, or 0. */
@@ -464,50 +428,6 @@ public final class Pm2Manager {
             return Long.parseLong(Files.readString(pm2Home.resolve("pm2.pid")).trim());
         } catch (IOException | NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private Path ecosystemDir() {
-        Path dir = pm2Home.resolve("titan");
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-    }
-
-    private static Collection<String> names(List<Pm2App> apps) {
-        return apps.stream().map(Pm2App::name).toList();
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // The file is owner-only inside an owner-only folder; failing a start that PM2 has
-            // already carried out, just because the cleanup failed, would be worse.
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Pm2Exception("interrupted while waiting for the PM2 daemon to stop", e);
-        }
-    }
-
-    private <T> T locked(Supplier<T> action) {
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param version          the app's package.json version as PM2 found it, or null
  * @param script           script path ({@code pm_exec_path})
  * @param cwd              working directory ({@code pm_cwd})
+ * @param uniqueId         the id PM2 gave this start of the app ({@code unique_id}), or null
  */
 public record Pm2Process(
         String name,
@@ -32,7 +33,8 @@ public record Pm2Process(
         long memoryBytes,
         String version,
         Path script,
-        Path cwd) {
+        Path cwd,
+        String uniqueId) {
 
     /** True when PM2 says online and there is a process id: PM2 shows online without one at times. */
     public boolean isOnline() {

@@ -1,0 +1,158 @@
+package io.titan.deploy.pm2;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The complete app object the PM2 daemon's {@code prepare} expects, built from a {@link Pm2App}.
+ *
+ * <p>The daemon trusts its caller to have done what {@code pm2 start} does on the client side
+ * (learned from pm2 7.0.4's {@code lib/Common.js}, {@code lib/API.js} and {@code lib/API/schema.json}):
+ * absolute script and cwd, the interpreter, an explicit exec mode, sizes in bytes and durations in
+ * milliseconds, log and pid paths under PM2_HOME, the schema's defaults, and the whole environment
+ * of the app (in fork mode the app gets exactly that {@code env}). What this produces is held
+ * against what {@code pm2 start ecosystem.json} produces, field by field, by
+ * {@code AppConfigGoldenTest}, which is what guards a PM2 upgrade.
+ */
+final class AppConfig {
+
+    /** Interpreters by script extension, as pm2 7.0.4 picks them. */
+    private static final Map<String, String> INTERPRETERS = Map.of(
+            ".sh", "bash", ".py", "python", ".rb", "ruby", ".php", "php", ".pl", "perl", ".js", "node");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AppConfig() {
+    }
+
+    /**
+     * The {@code prepare} argument for {@code app}.
+     *
+     * @param pm2Home      the daemon's PM2_HOME (logs and pid files go below it; apps see it as PM2_HOME)
+     * @param baseEnv      the minimal environment every app gets (PATH, HOME, locale), below its own env
+     * @param nodeBinary   the node executable, for scripts PM2 would run with the node that runs pm2
+     * @param username     the user PM2 records as having started the app
+     */
+    static ObjectNode of(Pm2App app, Path pm2Home, Map<String, String> baseEnv, Path nodeBinary, String username) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", app.name());
+        node.put("namespace", "default");
+        node.put("pm_exec_path", app.script().toString());
+        node.put("cwd", app.cwd().toString());
+        node.put("pm_cwd", app.cwd().toString());
+        ArrayNode args = node.putArray("args");
+        app.args().forEach(args::add);
+        node.putArray("node_args");
+        node.put("exec_interpreter", interpreter(app.script(), nodeBinary));
+        node.put("exec_mode", app.clusterMode() ? "cluster_mode" : "fork_mode");
+        node.put("instances", app.instances());
+        node.put("autorestart", app.autorestart());
+        node.put("max_restarts", app.maxRestarts());
+        node.put("min_uptime", app.minUptime().toMillis());
+        node.put("restart_delay", app.restartDelay().toMillis());
+        node.put("kill_timeout", app.killTimeout().toMillis());
+        if (app.maxMemoryRestart() != null) {
+            node.put("max_memory_restart", bytes(app.maxMemoryRestart()));
+        }
+        // One log file per app, not one per cluster instance; timestamps in PM2's own format.
+        node.put("merge_logs", true);
+        node.put("time", true);
+        node.put("log_date_format", Ecosystem.LOG_DATE_FORMAT);
+        Path logs = pm2Home.resolve("logs");
+        String file = app.name().replaceAll("[^a-zA-Z0-9.\\-]", "-");
+        node.put("pm_out_log_path", logs.resolve(file + "-out.log").toString());
+        node.put("pm_err_log_path", logs.resolve(file + "-error.log").toString());
+        node.put("pm_pid_path", pm2Home.resolve("pids").resolve(file + ".pid").toString());
+        // schema.json defaults that pm2 start fills in.
+        node.put("vizion", true);
+        node.put("autostart", true);
+        node.put("instance_var", "NODE_APP_INSTANCE");
+        node.put("pmx", true);
+        node.put("automation", true);
+        // Without treekill a stop kills only the app's own process, and its children live on.
+        node.put("treekill", true);
+        node.put("windowsHide", true);
+        node.put("kill_retry_time", 100);
+        node.put("username", username);
+        node.put("km_link", false);
+        ObjectNode env = node.putObject("env");
+        environment(app, pm2Home, baseEnv).forEach(env::put);
+        return node;
+    }
+
+    /**
+     * What the app's environment is: the minimal base, {@code PWD} as a shell would set it, the
+     * app's own variables, the key list that lets the engine read its own env back, and PM2_HOME.
+     */
+    static Map<String, String> environment(Pm2App app, Path pm2Home, Map<String, String> baseEnv) {
+        Map<String, String> env = new TreeMap<>(baseEnv);
+        env.put("PWD", app.cwd().toString());
+        env.putAll(app.env());
+        env.put(Ecosystem.ENV_KEYS_MARKER, String.join(",", app.env().keySet()));
+        env.put("PM2_HOME", pm2Home.toString());
+        return env;
+    }
+
+    /**
+     * PM2's choice: by extension; otherwise {@code none} for a binary, which runs on its own, and
+     * node for anything else.
+     */
+    static String interpreter(Path script, Path nodeBinary) {
+        String name = script.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 ? name.substring(dot).toLowerCase(Locale.ROOT) : "";
+        String known = INTERPRETERS.get(ext);
+        if (known != null) {
+            return known;
+        }
+        return isBinary(script) ? "none" : nodeBinary.toString();
+    }
+
+    /** An ELF file, or a file with a NUL byte early on, is a program of its own. */
+    private static boolean isBinary(Path file) {
+        byte[] head = new byte[1024];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return false;
+        }
+        if (n >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
+            return true;
+        }
+        for (int i = 0; i < n; i++) {
+            if (head[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code 300M} as PM2 stores it: bytes (K, M and G are powers of 1024). */
+    static long bytes(String size) {
+        char unit = size.charAt(size.length() - 1);
+        int shift = switch (unit) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            default -> 0;
+        };
+        String digits = shift == 0 ? size : size.substring(0, size.length() - 1);
+        return Long.parseLong(digits) << shift;
+    }
+
+    /** The environment keys of every app this engine starts that are not the app's own. */
+    static List<String> ownKeys() {
+        return List.of("PWD", Ecosystem.ENV_KEYS_MARKER, "PM2_HOME");
+    }
+}

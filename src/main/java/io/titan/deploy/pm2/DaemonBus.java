@@ -1,0 +1,148 @@
+package io.titan.deploy.pm2;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A subscription to the PM2 daemon's {@code pub.sock}, where it publishes {@code [s:topic, j:payload]}
+ * for every process event and every line an app logs. Everything is read as it comes (a subscriber
+ * that stops reading would make the daemon buffer every log line); only {@code process:event} is
+ * parsed and handed to the listeners, on the reader thread, in the daemon's order.
+ *
+ * <p>The socket closing means the daemon is gone: listeners hear it at once through
+ * {@link Listener#closed(String)}.
+ */
+final class DaemonBus implements AutoCloseable {
+
+    /** Told of process events and of the bus closing; called on the reader thread, so be quick. */
+    interface Listener {
+        void event(ProcessEvent event);
+
+        void closed(String why);
+    }
+
+    private static final int MAX_ARG_BYTES = 64 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SocketChannel channel;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+    private volatile String closedBecause;
+
+    private DaemonBus(SocketChannel channel) {
+        this.channel = channel;
+        this.reader = new Thread(this::readLoop, "titan-pm2-bus");
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    /** Subscribes to {@code socket}; throws when no daemon listens there. */
+    static DaemonBus connect(Path socket) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(Pm2Sockets.checkLength(socket)));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new DaemonBus(channel);
+    }
+
+    /**
+     * Adds a listener. When the bus is already closed the listener hears that at once.
+     *
+     * @return a handle that removes the listener again
+     */
+    AutoCloseable listen(Listener listener) {
+        listeners.add(listener);
+        String closed = closedBecause;
+        if (closed != null) {
+            listener.closed(closed);
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    boolean isOpen() {
+        return closedBecause == null;
+    }
+
+    /** Why the bus closed, or null while it is open. */
+    String closedBecause() {
+        return closedBecause;
+    }
+
+    private void readLoop() {
+        Amp.Decoder decoder = new Amp.Decoder(MAX_ARG_BYTES);
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        String why = "the PM2 daemon closed its event socket (was it killed?)";
+        try {
+            while (true) {
+                buffer.clear();
+                if (channel.read(buffer) < 0) {
+                    break;
+                }
+                buffer.flip();
+                for (List<Amp.Arg> message : decoder.feed(buffer)) {
+                    dispatch(message);
+                }
+            }
+        } catch (IOException e) {
+            why = closedBecause != null ? closedBecause : "reading PM2's event socket failed: " + e.getMessage();
+        } catch (RuntimeException e) {
+            why = "PM2's event socket sent something that is not an event (" + e.getMessage() + ")";
+        }
+        shutDown(why);
+    }
+
+    private void dispatch(List<Amp.Arg> message) {
+        if (message.size() < 2 || !message.get(0).isString() || !message.get(1).isJson()
+                || !message.get(0).text().equals("process:event")) {
+            return;
+        }
+        ProcessEvent event;
+        try {
+            event = ProcessEvent.of(JSON.readTree(message.get(1).text()));
+        } catch (JsonProcessingException e) {
+            return;
+        }
+        for (Listener listener : listeners) {
+            listener.event(event);
+        }
+    }
+
+    private void shutDown(String why) {
+        synchronized (this) {
+            if (closedBecause != null) {
+                return;
+            }
+            closedBecause = why;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Already broken: nothing left to release.
+        }
+        for (Listener listener : listeners) {
+            listener.closed(why);
+        }
+    }
+
+    @Override
+    public void close() {
+        shutDown("closed by this engine");
+        try {
+            reader.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package io.titan.deploy.pm2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One PM2 daemon (one PM2_HOME) as this JVM sees it: the connection to its {@code rpc.sock}, its
+ * event bus on {@code pub.sock}, and its life cycle. Shared by every {@link Pm2Manager} of the same
+ * PM2_HOME in the JVM.
+ *
+ * <p>A daemon this engine starts runs {@code node <pm2>/lib/Daemon.js} as {@code pm2} itself does,
+ * but in a session of its own ({@code setsid}), with stdin closed and output to
+ * {@code $PM2_HOME/pm2.log}, so that neither a Ctrl-C nor a cancelled Jenkins build reaches it,
+ * and with the minimal environment only: Jenkins' process-tree killer ends every process that
+ * carries the build's {@code JENKINS_NODE_COOKIE} or {@code BUILD_ID}, and PM2 passes its own
+ * environment on to cluster-mode apps.
+ */
+final class Pm2Daemon {
+
+    /** The PM2 versions this engine is tested against (package.json pins 7.0.4). */
+    static final String SUPPORTED_VERSIONS = "7.0.";
+    /** A daemon answers its first ping ~0.3 s after node starts; a loaded machine may take seconds. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /** Calls that only read or signal answer within milliseconds. */
+    static final Duration QUICK_CALL = Duration.ofSeconds(10);
+
+    private static final Map<Path, Pm2Daemon> DAEMONS = new ConcurrentHashMap<>();
+
+    private final Path pm2Home;
+    private final Path binary;
+    private final Map<String, String> parentEnv;
+    private DaemonRpc rpc;
+    private DaemonBus bus;
+    private boolean versionChecked;
+
+    private Pm2Daemon(Path pm2Home, Path binary, Map<String, String> parentEnv) {
+        this.pm2Home = pm2Home;
+        this.binary = binary;
+        this.parentEnv = Map.copyOf(parentEnv);
+    }
+
+    /** The daemon of {@code pm2Home} in this JVM; {@code binary} is the pm2 whose daemon to start. */
+    static Pm2Daemon of(Path pm2Home, Path binary, Map<String, String> parentEnv) {
+        Pm2Sockets.requireUsable(pm2Home);
+        return DAEMONS.computeIfAbsent(pm2Home, home -> new Pm2Daemon(home, binary, parentEnv));
+    }
+
+    /** The connection to a running daemon, or empty when none runs; never starts one. */
+    synchronized Optional<DaemonRpc> ifRunning() {
+        if (rpc != null && rpc.isOpen()) {
+            return Optional.of(rpc);
+        }
+        try {
+            rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
+        } catch (IOException e) {
+            rpc = null;
+            return Optional.empty();
+        }
+        checkVersion(rpc);
+        return Optional.of(rpc);
+    }
+
+    /** The connection to the daemon, started first when none runs. */
+    synchronized DaemonRpc running() {
+        return ifRunning().orElseGet(this::start);
+    }
+
+    /** The daemon's event bus, connected on first use; the daemon must run. */
+    synchronized DaemonBus bus() {
+        if (bus != null && bus.isOpen()) {
+            return bus;
+        }
+        running();
+        try {
+            bus = DaemonBus.connect(Pm2Sockets.pub(pm2Home));
+        } catch (IOException e) {
+            throw new Pm2Exception("cannot subscribe to the PM2 daemon's events at " + Pm2Sockets.pub(pm2Home)
+                    + ": " + e.getMessage(), e);
+        }
+        return bus;
+    }
+
+    /** Whether a daemon answers on this PM2_HOME's socket right now. */
+    boolean isRunning() {
+        return ifRunning().isPresent();
+    }
+
+    private void checkVersion(DaemonRpc connection) {
+        if (versionChecked) {
+            return;
+        }
+        String version = connection.call("getVersion", QUICK_CALL, Map.of()).path(0).asText("unknown");
+        if (!version.startsWith(SUPPORTED_VERSIONS)) {
+            connection.close();
+            rpc = null;
+            throw new TitanException("the PM2 daemon of " + pm2Home + " runs pm2 " + version + ", but this engine"
+                    + " is tested with pm2 " + SUPPORTED_VERSIONS + "x only (package.json pins 7.0.4); stop that"
+                    + " daemon (`pm2 kill` with its own pm2) or use another PM2_HOME", ExitCodes.BAD_INPUT);
+        }
+        versionChecked = true;
+    }
+
+    /**
+     * Starts a daemon and connects to it. Serialised across processes by a lock file, so that two
+     * CLIs starting at once on a fresh target do not start two daemons on one socket.
+     */
+    private DaemonRpc start() {
+        createLayout();
+        try (FileChannel lockFile = FileChannel.open(pm2Home.resolve("titan-daemon.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockFile.lock()) {
+            try {
+                rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
+            } catch (IOException e) {
+                rpc = launch();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + pm2Home.resolve("titan-daemon.lock"), e);
+        }
+        versionChecked = false;
+        checkVersion(rpc);
+        return rpc;
+    }
+
+    private void createLayout() {
+        try {
+            for (String dir : List.of("logs", "pids", "modules")) {
+                Files.createDirectories(pm2Home.resolve(dir));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create PM2_HOME " + pm2Home, e);
+        }
+    }
+
+    private DaemonRpc launch() {
+        Path script = daemonScript(binary).orElse(null);
+        Path node = Executables.find("node", parentEnv).orElse(null);
+        Path setsid = Executables.find("setsid", parentEnv).orElse(null);
+        Process process = null;
+        if (script != null && node != null && setsid != null && !hasModules()) {
+            process = spawn(List.of(setsid.toString(), node.toString(), script.toString()));
+        } else {
+            // pm2 starts the installed modules (pm2-logrotate) with a daemon it starts itself, and
+            // copes with installations this engine does not know (a wrapper script, no setsid).
+            // It detaches its daemon on its own, and gets the minimal environment from Pm2Cli.
+            new Pm2Cli(binary, pm2Home, parentEnv).run(List.of("ping"), START_TIMEOUT, Map.of(), List.of());
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                DaemonRpc connection = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
+                connection.call("ping", QUICK_CALL, Map.of());
+                return connection;
+            } catch (IOException e) {
+                last = e;
+            }
+            if (process != null && !process.isAlive()) {
+                throw new Pm2Exception("the PM2 daemon started for " + pm2Home + " exited with " + process.exitValue()
+                        + " before it listened; " + logTail());
+            }
+            pause(10);
+        }
+        throw new Pm2Exception("the PM2 daemon started for " + pm2Home + " did not listen on "
+                + Pm2Sockets.rpc(pm2Home) + " within " + START_TIMEOUT.toSeconds() + " s ("
+                + (last == null ? "no attempt" : last.getMessage()) + "); " + logTail());
+    }
+
+    /** Whether PM2 modules are installed here, which only pm2 itself starts with a new daemon. */
+    private boolean hasModules() {
+        Path conf = pm2Home.resolve("module_conf.json");
+        try {
+            return Files.isRegularFile(conf)
+                    && !new ObjectMapper().readTree(Files.readString(conf)).path("module-db-v2").isEmpty();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private Process spawn(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(pm2Home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(pm2Home.resolve("pm2.log").toFile()))
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(Pm2Cli.minimalEnv(parentEnv));
+        env.put("PM2_HOME", pm2Home.toString());
+        // What pm2 gives its daemon: no console output of its own.
+        env.put("SILENT", "true");
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new Pm2Exception("cannot start the PM2 daemon (" + String.join(" ", command) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code <pm2 package>/lib/Daemon.js} for a pm2 executable that is pm2's own {@code bin/pm2}. */
+    static Optional<Path> daemonScript(Path pm2Binary) {
+        try {
+            Path real = pm2Binary.toRealPath();
+            Path script = real.getParent().getParent().resolve("lib/Daemon.js");
+            return real.getParent().getFileName().toString().equals("bin") && Files.isRegularFile(script)
+                    ? Optional.of(script) : Optional.empty();
+        } catch (IOException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String logTail() {
+        Path log = pm2Home.resolve("pm2.log");
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> tail = new ArrayList<>(lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+            return tail.isEmpty() ? log + " is empty" : "last lines of " + log + ": " + String.join(" | ", tail);
+        } catch (IOException e) {
+            return "no " + log;
+        }
+    }
+
+    /**
+     * Stops every app and the daemon, as {@code pm2 kill} does: no restarts from now on, every
+     * process deleted (modules too), then the daemon told to exit, and waited for.
+     */
+    synchronized void kill() {
+        Optional<DaemonRpc> connection = ifRunning();
+        if (connection.isEmpty()) {
+            return;
+        }
+        DaemonRpc daemon = connection.get();
+        long pid = pid();
+        // notifyKillPM2 never replies: it only tells the daemon to stop restarting what exits.
+        daemon.callNoReply("notifyKillPM2", Map.of());
+        List<java.util.concurrent.CompletableFuture<JsonNode>> deletes = new ArrayList<>();
+        for (JsonNode process : daemon.call("getMonitorData", QUICK_CALL, Map.of()).path(0)) {
+            deletes.add(daemon.send("deleteProcessId", process.path("pm2_env").path("pm_id").asInt()));
+        }
+        for (var delete : deletes) {
+            try {
+                delete.get(QUICK_CALL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // The daemon is about to go; a process it could not delete goes with it.
+            }
+        }
+        daemon.callNoReply("killMe", Map.of());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while ((daemon.isOpen() || ProcessLiveness.isAlive(pid)) && System.nanoTime() < deadline) {
+            pause(10);
+        }
+        daemon.close();
+        rpc = null;
+        if (bus != null) {
+            bus.close();
+            bus = null;
+        }
+        if (ProcessLiveness.isAlive(pid)) {
+            throw new Pm2Exception("the PM2 daemon of " + pm2Home + " (pid " + pid + ") was told to exit but still runs");
+        }
+    }
+
+    /** The daemon's pid from {@code $PM2_HOME/pm2.pid}, or 0. */
+    long pid() {
+        try {
+            return Long.parseLong(Files.readString(pm2Home.resolve("pm2.pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Pm2Exception("interrupted while waiting for the PM2 daemon", e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.titan.deploy.pm2;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Watches apps the engine has started through PM2's event bus: an app that exits, is given up on,
+ * or is stopped by someone else is known the moment the daemon says so, and so is the daemon
+ * itself going away. Nothing is polled.
+ *
+ * <p>Each start of an app is told apart by the {@code unique_id} PM2 gives it, so events of the
+ * process a deployment replaced (its deletion, say) never count against the new one, even when PM2
+ * hands out the same pm_id again. Events are kept from the moment the watch opens, because a
+ * process that dies at once may be reported before the start call has returned.
+ */
+public final class ProcessWatch implements AutoCloseable {
+
+    private final Object lock = new Object();
+    private final Map<String, List<ProcessEvent>> events = new HashMap<>();
+    private final Map<String, Set<String>> watched = new HashMap<>();
+    private final AutoCloseable subscription;
+    private String daemonGone;
+
+    ProcessWatch(DaemonBus bus) {
+        this.subscription = bus.listen(new DaemonBus.Listener() {
+            @Override
+            public void event(ProcessEvent event) {
+                synchronized (lock) {
+                    events.computeIfAbsent(event.name(), n -> new ArrayList<>()).add(event);
+                    lock.notifyAll();
+                }
+            }
+
+            @Override
+            public void closed(String why) {
+                synchronized (lock) {
+                    daemonGone = why;
+                    lock.notifyAll();
+                }
+            }
+        });
+    }
+
+    /** Watches {@code name} from now on as the processes {@code started} (what a start returned). */
+    public void watch(String name, Collection<Pm2Process> started) {
+        Set<String> ids = new HashSet<>();
+        for (Pm2Process process : started) {
+            if (process.uniqueId() != null) {
+                ids.add(process.uniqueId());
+            }
+        }
+        synchronized (lock) {
+            watched.put(name, ids);
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Why the watched start of {@code name} is no longer fit to run, or empty: it exited (PM2 may
+     * be restarting it, which still means it crashed), PM2 gave up on it, someone stopped or
+     * deleted it, or the daemon went away.
+     */
+    public Optional<String> problem(String name) {
+        synchronized (lock) {
+            return problemLocked(name);
+        }
+    }
+
+    private Optional<String> problemLocked(String name) {
+        Set<String> ids = watched.get(name);
+        if (ids != null) {
+            for (ProcessEvent event : events.getOrDefault(name, List.of())) {
+                if (event.uniqueId() != null && ids.contains(event.uniqueId()) && event.ended()) {
+                    return Optional.of(describe(event));
+                }
+            }
+        }
+        if (daemonGone != null) {
+            return Optional.of("lost its PM2 daemon: " + daemonGone);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Waits until {@link #problem(String)} has something to say or {@code max} has passed.
+     *
+     * @return the problem, or empty when {@code max} passed without one
+     */
+    public Optional<String> awaitProblem(String name, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (lock) {
+            while (true) {
+                Optional<String> problem = problemLocked(name);
+                long left = deadline - System.nanoTime();
+                if (problem.isPresent() || left <= 0) {
+                    return problem;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+    }
+
+    /**
+     * Sleeps for {@code max}, or less when an event about {@code name} arrives or the daemon goes:
+     * a health check waiting between attempts wakes up the moment its service crashes.
+     */
+    public void pause(String name, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (lock) {
+            int seen = events.getOrDefault(name, List.of()).size();
+            while (daemonGone == null && events.getOrDefault(name, List.of()).size() == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+    }
+
+    private static String describe(ProcessEvent event) {
+        return switch (event.event()) {
+            case "restart overlimit" -> "kept crashing and PM2 gave up on it (status " + event.status().pm2Name() + ")";
+            case "stop" -> "was stopped by a pm2 stop from outside this deployment";
+            case "delete" -> "was deleted by a pm2 delete from outside this deployment";
+            default -> event.exitCode() == null
+                    ? "exited (killed by a signal" + (event.manually() ? ", by a stop request" : "") + ")"
+                    : "exited with code " + event.exitCode();
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            // Removing a listener from a list does not fail.
+        }
+    }
+}
