@@ -18,6 +18,7 @@ import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.PreviousApp;
@@ -53,7 +54,8 @@ import java.util.function.Consumer;
  */
 public final class DeploymentOrchestrator {
 
-    private static final Duration MONITOR_INTERVAL = Duration.ofMillis(250);
+    /** How often a soaking service looks whether the deployment was asked to stop. */
+    private static final Duration STOP_CHECK = Duration.ofMillis(100);
 
     private final Topology topology;
     private final ProcessControl pm2;
@@ -226,8 +228,8 @@ public final class DeploymentOrchestrator {
         events.emit(new DeploymentEvent.DeploymentStarted(startedAt, releaseId, targets));
 
         Rollout rollout;
-        try (ProcessMonitor monitor = new ProcessMonitor(pm2, MONITOR_INTERVAL)) {
-            rollout = new Rollout(releaseId, targets, apps, previous, monitor, changes);
+        try (ProcessWatch watch = pm2.watch()) {
+            rollout = new Rollout(releaseId, targets, apps, previous, watch, changes);
             if (options.strategy() == DeployOptions.Strategy.SEQUENTIAL) {
                 rollout.runSequential();
             } else {
@@ -323,23 +325,21 @@ public final class DeploymentOrchestrator {
         private final List<String> targets;
         private final Map<String, Pm2App> apps;
         private final Map<String, PreviousApp> previous;
-        private final ProcessMonitor monitor;
+        private final ProcessWatch watch;
         private final HealthGate gate;
-        private final StartBatcher starts;
         private final Map<String, Track> tracks = new LinkedHashMap<>();
         private final Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile String failure;
         private int inFlight;
 
         Rollout(String releaseId, List<String> targets, Map<String, Pm2App> apps, Map<String, PreviousApp> previous,
-                ProcessMonitor monitor, ChangePlan changes) {
+                ProcessWatch watch, ChangePlan changes) {
             this.releaseId = releaseId;
             this.targets = targets;
             this.apps = apps;
             this.previous = previous;
-            this.monitor = monitor;
-            this.gate = new HealthGate(monitor);
-            this.starts = new StartBatcher(pm2);
+            this.watch = watch;
+            this.gate = new HealthGate(pm2, watch);
             for (String name : targets) {
                 Track track = new Track(name);
                 if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
@@ -464,12 +464,10 @@ public final class DeploymentOrchestrator {
                     pm2.delete(name);
                 }
                 requirePortFree(spec);
-                starts.start(apps.get(name));
-                Instant launchedAt = clock.instant();
-                Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, launchedAt));
-                gate.await(spec, launchedAt, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left,
+                watch.watch(name, pm2.start(apps.get(name)));
+                Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, clock.instant()));
+                gate.await(spec, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left,
                         this::stopRequested);
-                track.launchedAt = launchedAt;
                 track.readyAt = clock.instant();
                 track.healthy = true;
                 events.emit(new DeploymentEvent.ServiceDeployed(track.readyAt, releaseId, name,
@@ -485,28 +483,31 @@ public final class DeploymentOrchestrator {
             }
         }
 
-        /** PM2 must show no restart for the soak time after the service became healthy. */
+        /** PM2 must report no exit for the soak time after the service became healthy. */
         private void soak(String name) {
             ServiceSpec spec = topology.service(name);
             Track track = tracks.get(name);
             Instant until = track.readyAt.plus(spec.soak());
-            while (true) {
-                boolean soaked = monitor.since(until).isPresent();
-                Optional<String> problem = monitor.problem(name, track.launchedAt);
-                if (problem.isPresent()) {
-                    fail(name, name + " " + problem.get() + " during the " + Durations.format(spec.soak())
-                            + " soak after it became healthy");
-                    return;
+            try {
+                while (true) {
+                    Duration left = Duration.between(clock.instant(), until);
+                    Optional<String> problem = watch.awaitProblem(name, left.isNegative() ? Duration.ZERO
+                            : left.compareTo(STOP_CHECK) > 0 ? STOP_CHECK : left);
+                    if (problem.isPresent()) {
+                        fail(name, name + " " + problem.get() + " during the " + Durations.format(spec.soak())
+                                + " soak after it became healthy");
+                        return;
+                    }
+                    if (!clock.instant().isBefore(until) || stopRequested().isPresent()) {
+                        break;
+                    }
                 }
-                if (soaked) {
-                    break;
-                }
-                if (stopRequested().isPresent()) {
-                    return;
-                }
-                sleep(Duration.ofMillis(50));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(name, name + ": interrupted during its soak");
+                return;
             }
-            if (!track.status.equals("failed")) {
+            if (!track.status.equals("failed") && stopRequested().isEmpty()) {
                 track.status = "deployed";
             }
         }
@@ -568,12 +569,16 @@ public final class DeploymentOrchestrator {
         }
 
         void recordRestarts() {
-            monitor.since(Instant.EPOCH).ifPresent(s -> tracks.values().forEach(t -> {
-                Pm2Process p = s.processes().get(t.name);
-                if (p != null && touched.contains(t.name)) {
-                    t.restarts = p.restarts();
+            try {
+                for (Pm2Process p : pm2.processes()) {
+                    Track t = tracks.get(p.name());
+                    if (t != null && touched.contains(t.name)) {
+                        t.restarts = p.restarts();
+                    }
                 }
-            }));
+            } catch (TitanException e) {
+                // The failure that lost the daemon is reported already; restart counts are detail.
+            }
         }
 
         List<ServiceOutcome> outcomes() {
@@ -593,7 +598,6 @@ public final class DeploymentOrchestrator {
         final String name;
         volatile String status = "pending";
         volatile Instant startedAt;
-        volatile Instant launchedAt;
         volatile Instant readyAt;
         volatile Instant failedAt;
         volatile boolean healthy;
@@ -602,14 +606,6 @@ public final class DeploymentOrchestrator {
 
         Track(String name) {
             this.name = name;
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

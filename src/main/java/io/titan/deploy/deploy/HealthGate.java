@@ -1,64 +1,81 @@
 package io.titan.deploy.deploy;
 
-import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ServiceSpec;
-import io.titan.deploy.health.Backoff;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthCheckFailedException;
 import io.titan.deploy.health.HealthCheckTimeoutException;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeWaitStrategy;
+import io.titan.deploy.health.TimeSource;
 import io.titan.deploy.health.Wait;
+import io.titan.deploy.pm2.ProcessWatch;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Decides when a started service is ready: its own health check (PM2's {@code wait_ready} fails
- * open, so it is not trusted), or, for a service without one, PM2 showing it online.
+ * open, so it is not trusted), or, for a service without one, PM2 showing it online. PM2's events
+ * end the wait the moment the service exits: the pause between two health checks is cut short by
+ * any event about the service.
  */
 final class HealthGate {
 
-    /**
-     * The health package's default backoff grows to 1 s, so a service could sit healthy for up to a
-     * second before its dependents start, on every level of the graph. The gate polls a service the
-     * engine has just started, usually on loopback: a request every 100 ms costs it nothing.
-     */
-    private static final Backoff BACKOFF = Backoff.defaults().withMaxDelay(Duration.ofMillis(100));
+    private final ProcessControl pm2;
+    private final ProcessWatch watch;
 
-    private final ProcessMonitor monitor;
-
-    HealthGate(ProcessMonitor monitor) {
-        this.monitor = monitor;
+    HealthGate(ProcessControl pm2, ProcessWatch watch) {
+        this.pm2 = pm2;
+        this.watch = watch;
     }
 
     /**
      * Waits until {@code spec} is ready or fails.
      *
-     * @param launchedAt when {@code pm2 start} returned: PM2 snapshots older than that say nothing
-     * @param stop       a reason to stop waiting (another service failed, a signal), or empty
-     * @throws TitanException with a message that names the service, the expectation and what was seen
+     * @param budget what is left of the service's startup timeout
+     * @param stop   a reason to stop waiting (another service failed, a signal), or empty
+     * @throws ServiceFailure with a message that names the service, the expectation and what was seen
      */
-    void await(ServiceSpec spec, Instant launchedAt, Duration timeout, Supplier<Optional<String>> stop) {
-        Supplier<Optional<String>> abort = () -> stop.get().or(() -> monitor.problem(spec.name(), launchedAt));
-        Optional<HealthProbe> probe = ServiceHealth.probe(spec);
-        ProbeWaitStrategy wait = Wait.forProbe(probe.orElseGet(() -> ServiceHealth.pm2Online(spec.name(),
-                        () -> monitor.since(launchedAt).map(s -> s.processes().get(spec.name())))))
-                .withStartupTimeout(timeout)
-                .withBackoff(BACKOFF)
+    void await(ServiceSpec spec, Duration budget, Supplier<Optional<String>> stop) {
+        String name = spec.name();
+        Supplier<Optional<String>> abort = () -> stop.get().or(() -> watch.problem(name));
+        HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> ServiceHealth.pm2Online(name,
+                () -> pm2.processes().stream().filter(p -> p.name().equals(name)).findFirst()));
+        ProbeWaitStrategy wait = Wait.forProbe(probe)
+                .withStartupTimeout(budget)
+                .withBackoff(ServiceHealth.STARTUP_BACKOFF)
                 .withAttemptTimeout(spec.healthTimeout())
+                .withTimeSource(new WokenByEvents(name))
                 .withAbortCheck(abort);
         try {
             wait.waitUntilReady();
         } catch (HealthCheckTimeoutException e) {
-            throw new ServiceFailure(spec.name() + " did not become healthy within " + Durations.format(timeout)
+            throw new ServiceFailure(name + " did not become healthy within " + Durations.format(spec.startupTimeout())
                     + " (" + e.target() + " " + e.lastObserved() + ")");
         } catch (HealthCheckFailedException e) {
-            throw new ServiceFailure(spec.name() + " " + e.reason());
+            throw new ServiceFailure(name + " " + e.reason());
         } catch (HealthCheckException e) {
-            throw new ServiceFailure(spec.name() + ": " + e.getMessage());
+            throw new ServiceFailure(name + ": " + e.getMessage());
+        }
+    }
+
+    /** The real clock, with pauses that end early when PM2 reports something about the service. */
+    private final class WokenByEvents implements TimeSource {
+        private final String name;
+
+        WokenByEvents(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void sleep(Duration duration) throws InterruptedException {
+            watch.pause(name, duration);
         }
     }
 }

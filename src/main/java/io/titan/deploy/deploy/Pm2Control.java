@@ -4,6 +4,7 @@ import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ProcessWatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,13 +29,8 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
-    public void start(Pm2App app) {
-        pm2.start(app);
-    }
-
-    @Override
-    public void startAll(List<Pm2App> apps) {
-        pm2.startAll(apps);
+    public List<Pm2Process> start(Pm2App app) {
+        return pm2.start(app);
     }
 
     @Override
@@ -60,5 +56,10 @@ public final class Pm2Control implements ProcessControl {
     @Override
     public List<Pm2Process> processes() {
         return pm2.getProcessList();
+    }
+
+    @Override
+    public ProcessWatch watch() {
+        return pm2.watch();
     }
 }

@@ -3,6 +3,7 @@ package io.titan.deploy.deploy;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ProcessWatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,16 +20,12 @@ public interface ProcessControl {
     /** Starts or pings the daemon and configures log rotation. */
     void initialize();
 
-    /** Starts the app with exactly this definition, replacing any app of that name. */
-    void start(Pm2App app);
-
     /**
-     * Starts several apps with exactly these definitions, in one pm2 call where the implementation
-     * can; the default starts them one after the other.
+     * Starts the app with exactly this definition, replacing any app of that name.
+     *
+     * @return the processes started, which a {@link ProcessWatch} can then watch
      */
-    default void startAll(List<Pm2App> apps) {
-        apps.forEach(this::start);
-    }
+    List<Pm2Process> start(Pm2App app);
 
     /** Stops the app, keeping its definition. */
     void stop(String name);
@@ -44,4 +41,7 @@ public interface ProcessControl {
 
     /** PM2's process list, modules left out. */
     List<Pm2Process> processes();
+
+    /** Starts watching PM2's process events; close it when done. */
+    ProcessWatch watch();
 }

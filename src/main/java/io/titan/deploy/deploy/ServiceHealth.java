@@ -2,6 +2,7 @@ package io.titan.deploy.deploy;
 
 import io.titan.deploy.config.HealthSpec;
 import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.health.Backoff;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.HttpProbe;
 import io.titan.deploy.health.ProbeResult;
@@ -13,6 +14,15 @@ import java.util.function.Supplier;
 
 /** The health probe a topology service declares, shared by deploy, rollback and validation. */
 public final class ServiceHealth {
+
+    /**
+     * Pauses between health checks of a service the engine has just started (or restored). The
+     * health package's default grows to 1 s, so a service could sit healthy for up to a second
+     * before its dependents start, on every level of the graph; a request every 50 ms to a service
+     * starting up, usually on loopback, costs it nothing.
+     */
+    public static final Backoff STARTUP_BACKOFF = Backoff.defaults().withInitialDelay(Duration.ofMillis(20))
+            .withMaxDelay(Duration.ofMillis(50));
 
     private ServiceHealth() {
     }

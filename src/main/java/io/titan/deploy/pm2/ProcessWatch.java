@@ -132,7 +132,7 @@ public final class ProcessWatch implements AutoCloseable {
             case "delete" -> "was deleted by a pm2 delete from outside this deployment";
             default -> event.exitCode() == null
                     ? "exited (killed by a signal" + (event.manually() ? ", by a stop request" : "") + ")"
-                    : "exited with code " + event.exitCode();
+                    : "exited with code " + event.exitCode() + " (a crash, even if PM2's automatic restart hides it)";
         };
     }
 

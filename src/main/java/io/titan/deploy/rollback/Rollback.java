@@ -6,6 +6,8 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.ProcessControl;
 import io.titan.deploy.deploy.ServiceHealth;
 import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.graph.DependencyGraph;
+import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
@@ -19,19 +21,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Puts the release before {@code record} back: the record's services are removed in reverse
  * dependency order, then each previous definition is started again in dependency order and
- * health-checked; services that did not exist before stay removed, and services that were stopped
- * before are restored stopped. Rollback carries on past a failing service so that as much as
- * possible is restored, and reports every service it could not restore.
+ * health-checked, independent services at the same time (a trading service is down for as short
+ * as the graph allows); services that did not exist before stay removed, and services that were
+ * stopped before are restored stopped. Rollback carries on past a failing service so that as much
+ * as possible is restored, and reports every service it could not restore.
  */
 public final class Rollback {
 
@@ -90,27 +93,32 @@ public final class Rollback {
                 toRestore.add(name);
             }
         }
-        String firstProblem = null;
-        for (String name : reversed(toRestore)) {
+        Map<String, String> problems = new ConcurrentHashMap<>();
+        Map<String, String> done = new ConcurrentHashMap<>();
+        DependencyGraph graph = topology == null ? null : topology.graph();
+        DependencyWalk.inReverseDependencyOrder(toRestore, graph, name -> {
             try {
                 pm2.delete(name);
             } catch (TitanException e) {
-                firstProblem = firstProblem == null ? name + ": " + e.getMessage() : firstProblem;
-                actions.put(name, "could not remove: " + e.getMessage());
+                problems.put(name, name + ": " + e.getMessage());
+                done.put(name, "could not remove: " + e.getMessage());
             }
-        }
-        for (String name : toRestore) {
+        });
+        DependencyWalk.inDependencyOrder(toRestore, graph, name -> {
             PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
             String action;
             try {
                 action = restoreOne(name, before, clearPrevious.get(name), record.id());
             } catch (TitanException | IllegalStateException e) {
                 action = "failed: " + e.getMessage();
-                firstProblem = firstProblem == null ? name + ": " + e.getMessage() : firstProblem;
+                problems.putIfAbsent(name, name + ": " + e.getMessage());
             }
-            actions.put(name, action);
+            done.put(name, action);
             events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
-        }
+        });
+        toRestore.forEach(name -> actions.put(name, done.get(name)));
+        String firstProblem = toRestore.stream().map(problems::get).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
         boolean success = firstProblem == null;
         events.emit(new DeploymentEvent.RollbackCompleted(clock.instant(), record.id(), success,
                 success ? "previous release restored" : firstProblem));
@@ -139,11 +147,11 @@ public final class Rollback {
         try {
             if (probe.isPresent()) {
                 Wait.forProbe(probe.get()).withStartupTimeout(timeout).withAttemptTimeout(spec.healthTimeout())
-                        .waitUntilReady();
+                        .withBackoff(ServiceHealth.STARTUP_BACKOFF).waitUntilReady();
             } else {
                 Wait.forProbe(ServiceHealth.pm2Online(name,
                         () -> pm2.processes().stream().filter(p -> p.name().equals(name)).findFirst()))
-                        .withStartupTimeout(timeout).waitUntilReady();
+                        .withStartupTimeout(timeout).withBackoff(ServiceHealth.STARTUP_BACKOFF).waitUntilReady();
             }
         } catch (HealthCheckException e) {
             throw new TitanException(name + " was restored but is not healthy within " + Durations.format(timeout)
@@ -168,9 +176,4 @@ public final class Rollback {
                 && before.app().sameDefinition(now.get().app());
     }
 
-    private static List<String> reversed(List<String> list) {
-        List<String> copy = new ArrayList<>(list);
-        Collections.reverse(copy);
-        return copy;
-    }
 }

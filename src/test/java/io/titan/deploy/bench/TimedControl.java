@@ -4,6 +4,7 @@ import io.titan.deploy.deploy.ProcessControl;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ProcessWatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * Counts and times the engine's calls into PM2 during one deployment, to show where the time over
- * the critical path goes: each call runs the pm2 CLI (a Node start-up) under one lock per PM2_HOME.
+ * the critical path goes: each call is a request to the PM2 daemon over its socket.
  */
 final class TimedControl implements ProcessControl {
 
@@ -57,19 +58,8 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
-    public void start(Pm2App app) {
-        timed("start", () -> {
-            delegate.start(app);
-            return null;
-        });
-    }
-
-    @Override
-    public void startAll(List<Pm2App> apps) {
-        timed("startAll", () -> {
-            delegate.startAll(apps);
-            return null;
-        });
+    public List<Pm2Process> start(Pm2App app) {
+        return timed("start", () -> delegate.start(app));
     }
 
     @Override
@@ -101,5 +91,10 @@ final class TimedControl implements ProcessControl {
     @Override
     public List<Pm2Process> processes() {
         return timed("processes", delegate::processes);
+    }
+
+    @Override
+    public ProcessWatch watch() {
+        return timed("watch", delegate::watch);
     }
 }

@@ -179,8 +179,8 @@ class DeploymentOrchestratorIntegrationTest {
         DeploymentResult result = sandbox.deploy(v2);
 
         assertThat(result.rolledBack()).isTrue();
-        assertThat(result.error()).startsWith("titan-brain ").contains("restarted by PM2");
-        // A crash is noticed from PM2's restart count long before the 20 s startup timeout.
+        assertThat(result.error()).startsWith("titan-brain ").contains("exited with code 1");
+        // A crash is noticed from PM2's exit event long before the 20 s startup timeout.
         assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(15));
         assertThat(sandbox.pm2().getProcessList()).extracting(Pm2Process::name).containsExactly("titan-shared");
         assertThat(Sandbox.get(ports.get("titan-shared"), "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
