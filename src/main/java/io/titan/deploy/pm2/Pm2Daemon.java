@@ -130,6 +130,7 @@ final class Pm2Daemon {
             try {
                 rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
             } catch (IOException e) {
+                reapOrphans();
                 rpc = launch();
             }
         } catch (IOException e) {
@@ -138,6 +139,63 @@ final class Pm2Daemon {
         versionChecked = false;
         checkVersion(rpc);
         return rpc;
+    }
+
+    /**
+     * Stops the apps of a daemon that died without stopping them (SIGKILL, OOM killer). They keep
+     * their ports, so the same apps started under a new daemon would crash on EADDRINUSE while the
+     * orphans answer every health check. PM2 writes each app process's pid to
+     * {@code $PM2_HOME/pids/}; a process counts as ours only when its environment says
+     * {@code PM2_HOME=} this home, so a recycled pid is never touched. Like a PM2 stop: a signal to
+     * the tree (SIGTERM here), SIGKILL after the default kill timeout.
+     */
+    private void reapOrphans() {
+        List<ProcessHandle> orphans = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(pm2Home.resolve("pids"), "*.pid")) {
+            for (Path file : files) {
+                long pid = readPid(file);
+                ProcessHandle.of(pid).filter(p -> ProcessLiveness.isAlive(pid) && ownedByThisHome(pid))
+                        .ifPresent(orphans::add);
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            return;
+        }
+        List<ProcessHandle> all = new ArrayList<>();
+        for (ProcessHandle orphan : orphans) {
+            orphan.descendants().forEach(all::add);
+            all.add(orphan);
+        }
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + Pm2App.DEFAULT_KILL_TIMEOUT.toNanos();
+        while (all.stream().anyMatch(p -> ProcessLiveness.isAlive(p.pid())) && System.nanoTime() < deadline) {
+            pause(20);
+        }
+        all.stream().filter(p -> ProcessLiveness.isAlive(p.pid())).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private boolean ownedByThisHome(long pid) {
+        try {
+            byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+            String wanted = "PM2_HOME=" + pm2Home;
+            for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+                if (entry.equals(wanted)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The pid in a pid file, or 0. */
+    static long readPid(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     private void createLayout() {
@@ -278,11 +336,7 @@ final class Pm2Daemon {
 
     /** The daemon's pid from {@code $PM2_HOME/pm2.pid}, or 0. */
     long pid() {
-        try {
-            return Long.parseLong(Files.readString(pm2Home.resolve("pm2.pid")).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
+        return readPid(pm2Home.resolve("pm2.pid"));
     }
 
     private static void pause(long millis) {

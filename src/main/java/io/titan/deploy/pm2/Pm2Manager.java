@@ -424,10 +424,6 @@ public final class Pm2Manager {
 
     /** The daemon's pid from {@code $PM2_HOME/pm2.pid}, or 0. */
     static long daemonPid(Path pm2Home) {
-        try {
-            return Long.parseLong(Files.readString(pm2Home.resolve("pm2.pid")).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
+        return Pm2Daemon.readPid(pm2Home.resolve("pm2.pid"));
     }
 }

@@ -270,6 +270,61 @@ class DeploymentOrchestratorIntegrationTest {
                 .isEqualTo(ReleaseRecord.Status.FAILED);
     }
 
+    @Test
+    void aDaemonKilledMidDeployIsSeenAtOnceAndTheRollbackStartsANewOneWithThePreviousRelease() throws Exception {
+        TopologyYaml v1 = new TopologyYaml(sandbox.pm2Home())
+                .service("titan-shared", Sandbox.STAND_IN, ports.get("titan-shared"), List.of(), Map.of())
+                .service("titan-brain", Sandbox.STAND_IN, ports.get("titan-brain"), List.of("titan-shared"), Map.of());
+        assertThat(sandbox.deploy(sandbox.topology("v1.yaml", v1.build())).success()).isTrue();
+        long oldDaemon = sandbox.pm2Home().resolve("pm2.pid").toFile().exists()
+                ? Long.parseLong(Files.readString(sandbox.pm2Home().resolve("pm2.pid")).trim()) : 0;
+        Topology v2 = sandbox.topology("v2.yaml", new TopologyYaml(sandbox.pm2Home()).startupTimeout("20s")
+                .service("titan-shared", Sandbox.STAND_IN, ports.get("titan-shared"), List.of(),
+                        Map.of("SERVICE_VERSION", "2", "START_DELAY_MS", "4000"))
+                .service("titan-brain", Sandbox.STAND_IN, ports.get("titan-brain"), List.of("titan-shared"),
+                        Map.of("SERVICE_VERSION", "2"))
+                .build());
+        Thread killer = new Thread(() -> {
+            while (sandbox.events().stream().noneMatch(e -> e instanceof ServiceDeploying d
+                    && d.service().equals("titan-shared"))) {
+                Thread.onSpinWait();
+            }
+            sleepQuietly(Duration.ofMillis(1000));
+            ProcessHandle.of(oldDaemon).ifPresent(ProcessHandle::destroyForcibly);
+        });
+        sandbox.clearEvents();
+        killer.start();
+        Instant started = Instant.now();
+
+        DeploymentResult result = sandbox.deploy(v2);
+        killer.join();
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.rolledBack()).as("rolled back: %s", result.error()).isTrue();
+        assertThat(result.error()).startsWith("titan-shared ").contains("lost its PM2 daemon");
+        // Seen when the socket closed, not after titan-shared's 4 s start or the 20 s timeout.
+        DeploymentEvent failed = sandbox.events().stream()
+                .filter(e -> e instanceof DeploymentEvent.ServiceFailed).findFirst().orElseThrow();
+        assertThat(Duration.between(started, failed.at())).isLessThan(Duration.ofMillis(3500));
+        long newDaemon = Long.parseLong(Files.readString(sandbox.pm2Home().resolve("pm2.pid")).trim());
+        assertThat(newDaemon).isNotEqualTo(oldDaemon).isPositive();
+        assertThat(sandbox.pm2().getProcessList()).extracting(Pm2Process::name)
+                .containsExactlyInAnyOrder("titan-shared", "titan-brain")
+                .hasSize(2);
+        assertThat(sandbox.pm2().getProcessList()).allMatch(Pm2Process::isOnline);
+        for (String name : List.of("titan-shared", "titan-brain")) {
+            assertThat(Sandbox.get(ports.get(name), "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Map<String, Long> pids() {
         return sandbox.pm2().getProcessList().stream().collect(Collectors.toMap(Pm2Process::name, Pm2Process::pid));
     }
