@@ -231,7 +231,7 @@ final class DaemonRpc implements AutoCloseable {
     }
 
     private Pm2Exception closedError(String method, String why) {
-        return new Pm2Exception("lost the connection to the PM2 daemon (" + socket + ") while calling " + method
+        return Pm2Exception.connectionLost("lost the connection to the PM2 daemon (" + socket + ") while calling " + method
                 + ": " + why);
     }
 

@@ -41,6 +41,8 @@ final class Pm2Daemon {
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     /** Calls that only read or signal answer within milliseconds. */
     static final Duration QUICK_CALL = Duration.ofSeconds(10);
+    /** How long a daemon that is exiting may take to go. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(3);
 
     private static final Map<Path, Pm2Daemon> DAEMONS = new ConcurrentHashMap<>();
 
@@ -49,7 +51,6 @@ final class Pm2Daemon {
     private final Map<String, String> parentEnv;
     private DaemonRpc rpc;
     private DaemonBus bus;
-    private boolean versionChecked;
 
     private Pm2Daemon(Path pm2Home, Path binary, Map<String, String> parentEnv) {
         this.pm2Home = pm2Home;
@@ -63,19 +64,43 @@ final class Pm2Daemon {
         return DAEMONS.computeIfAbsent(pm2Home, home -> new Pm2Daemon(home, binary, parentEnv));
     }
 
-    /** The connection to a running daemon, or empty when none runs; never starts one. */
+    /**
+     * The connection to a running daemon, or empty when none runs; never starts one. A daemon that
+     * accepts the connection but drops it at once is on its way out (after {@code pm2 kill}): it
+     * counts as not running once it has gone, which takes milliseconds.
+     */
     synchronized Optional<DaemonRpc> ifRunning() {
         if (rpc != null && rpc.isOpen()) {
             return Optional.of(rpc);
         }
-        try {
-            rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
-        } catch (IOException e) {
-            rpc = null;
-            return Optional.empty();
+        rpc = null;
+        long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
+        while (true) {
+            DaemonRpc connection;
+            try {
+                connection = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            try {
+                checkVersion(connection);
+                rpc = connection;
+                return Optional.of(rpc);
+            } catch (Pm2Exception e) {
+                connection.close();
+                if (!e.connectionLost() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause(20);
+            }
         }
-        checkVersion(rpc);
-        return Optional.of(rpc);
+    }
+
+    /** Forgets a connection that broke, so that the next call connects again. */
+    synchronized void reconnectNextTime() {
+        if (rpc != null && !rpc.isOpen()) {
+            rpc = null;
+        }
     }
 
     /** The connection to the daemon, started first when none runs. */
@@ -103,19 +128,15 @@ final class Pm2Daemon {
         return ifRunning().isPresent();
     }
 
+    /** Every new connection asks the version: a daemon of another pm2 is refused before any call. */
     private void checkVersion(DaemonRpc connection) {
-        if (versionChecked) {
-            return;
-        }
         String version = connection.call("getVersion", QUICK_CALL, Map.of()).path(0).asText("unknown");
         if (!version.startsWith(SUPPORTED_VERSIONS)) {
             connection.close();
-            rpc = null;
             throw new TitanException("the PM2 daemon of " + pm2Home + " runs pm2 " + version + ", but this engine"
                     + " is tested with pm2 " + SUPPORTED_VERSIONS + "x only (package.json pins 7.0.4); stop that"
                     + " daemon (`pm2 kill` with its own pm2) or use another PM2_HOME", ExitCodes.BAD_INPUT);
         }
-        versionChecked = true;
     }
 
     /**
@@ -127,17 +148,15 @@ final class Pm2Daemon {
         try (FileChannel lockFile = FileChannel.open(pm2Home.resolve("titan-daemon.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockFile.lock()) {
-            try {
-                rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
-            } catch (IOException e) {
+            rpc = ifRunning().orElse(null);
+            if (rpc == null) {
                 reapOrphans();
                 rpc = launch();
+                checkVersion(rpc);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + pm2Home.resolve("titan-daemon.lock"), e);
         }
-        versionChecked = false;
-        checkVersion(rpc);
         return rpc;
     }
 

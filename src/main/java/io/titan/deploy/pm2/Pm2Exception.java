@@ -14,14 +14,34 @@ import java.util.List;
  */
 public final class Pm2Exception extends TitanException {
 
+    private final boolean connectionLost;
+
     /** Creates an exception for a PM2 outcome that was not what the engine asked for. */
     public Pm2Exception(String message) {
-        super(message, ExitCodes.FAILED);
+        this(message, null, false);
     }
 
     /** Creates an exception with the underlying cause (I/O failure, interruption). */
     public Pm2Exception(String message, Throwable cause) {
+        this(message, cause, cause instanceof Pm2Exception pm2 && pm2.connectionLost());
+    }
+
+    private Pm2Exception(String message, Throwable cause, boolean connectionLost) {
         super(message, ExitCodes.FAILED, cause);
+        this.connectionLost = connectionLost;
+    }
+
+    /** The connection to the daemon broke before the daemon answered (it was killed or is exiting). */
+    static Pm2Exception connectionLost(String message) {
+        return new Pm2Exception(message, null, true);
+    }
+
+    /**
+     * True when the daemon did not answer because its socket closed: whatever was asked may or may
+     * not have happened, and the daemon that would know is gone.
+     */
+    public boolean connectionLost() {
+        return connectionLost;
     }
 
     static Pm2Exception commandFailed(List<String> command, String reason, List<String> errorTail) {

@@ -233,6 +233,10 @@ public final class Pm2Manager {
                 throw new Pm2Exception(app.name() + ": cwd " + app.cwd() + " is not a directory");
             }
         }
+        return retryingOnce(() -> prepare(apps, names));
+    }
+
+    private List<Pm2Process> prepare(List<Pm2App> apps, Set<String> names) {
         DaemonRpc rpc = daemon.running();
         deleteAll(rpc, ids(rpc, names));
         List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
@@ -274,6 +278,10 @@ public final class Pm2Manager {
      */
     public boolean deleteIfPresent(String name) {
         Pm2App.requireName(name);
+        return retryingOnce(() -> deleteIfRunning(name));
+    }
+
+    private boolean deleteIfRunning(String name) {
         Optional<DaemonRpc> rpc = daemon.ifRunning();
         if (rpc.isEmpty()) {
             return false;
@@ -286,6 +294,14 @@ public final class Pm2Manager {
     /** The action on every process of an app that must exist. */
     private void onExisting(String action, String name, String method, java.util.function.Function<Integer, Object> arg) {
         Pm2App.requireName(name);
+        retryingOnce(() -> {
+            onEveryProcess(action, name, method, arg);
+            return null;
+        });
+    }
+
+    private void onEveryProcess(String action, String name, String method,
+                                java.util.function.Function<Integer, Object> arg) {
         Optional<DaemonRpc> rpc = daemon.ifRunning();
         List<Integer> ids = rpc.isEmpty() ? List.of() : ids(rpc.get(), Set.of(name));
         if (ids.isEmpty()) {
@@ -348,6 +364,10 @@ public final class Pm2Manager {
      * daemon is started for this).
      */
     public List<Pm2Process> getProcessList() {
+        return retryingOnce(this::processes);
+    }
+
+    private List<Pm2Process> processes() {
         Optional<DaemonRpc> rpc = daemon.ifRunning();
         if (rpc.isEmpty()) {
             return List.of();
@@ -379,6 +399,10 @@ public final class Pm2Manager {
      * deploy compares against. Empty without a daemon.
      */
     public Map<String, Pm2AppDefinition> describeAll() {
+        return retryingOnce(this::definitions);
+    }
+
+    private Map<String, Pm2AppDefinition> definitions() {
         Optional<DaemonRpc> rpc = daemon.ifRunning();
         if (rpc.isEmpty()) {
             return Map.of();
@@ -398,6 +422,23 @@ public final class Pm2Manager {
      */
     public ProcessWatch watch() {
         return new ProcessWatch(daemon.bus());
+    }
+
+    /**
+     * Runs {@code operation} again, on a new connection, when the daemon's socket closed under it:
+     * a daemon that was killed or is exiting. A daemon is started again only by operations that
+     * start one (those that call {@link Pm2Daemon#running()}).
+     */
+    private <T> T retryingOnce(java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (Pm2Exception e) {
+            if (!e.connectionLost()) {
+                throw e;
+            }
+            daemon.reconnectNextTime();
+            return operation.get();
+        }
     }
 
     private List<JsonNode> processList(DaemonRpc rpc) {

@@ -19,7 +19,7 @@ class JlistTest {
             "pm2_env":{"name":"svc-a","status":"online","restart_time":2,"unstable_restarts":1,\
             "pm_uptime":1700000000000,"version":"0.1.0","pm_exec_path":"/srv/a/service.js","pm_cwd":"/srv/a",\
             "args":["--x"],"instances":1,"max_memory_restart":314572800,"autorestart":true,"max_restarts":10,\
-            "kill_timeout":1600,"min_uptime":5000,"restart_delay":100,"SECRET":"s3cr3t-value",\
+            "kill_timeout":1600,"min_uptime":5000,"restart_delay":100,"SECRET":"s3cr3t-value","unique_id":"u",\
             "env":{"PATH":"/usr/bin","HOME":"/root","SECRET":"s3cr3t-value","PORT":"3001","svc-a":"{}",\
             "unique_id":"u","TITAN_PM2_ENV_KEYS":"PORT,SECRET"}}},\
             {"pid":99,"name":"pm2-logrotate","pm_id":1,"monit":{},"pm2_env":{"name":"pm2-logrotate",\
