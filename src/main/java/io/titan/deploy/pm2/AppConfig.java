@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +19,9 @@ import java.util.TreeMap;
  * (learned from pm2 7.0.4's {@code lib/Common.js}, {@code lib/API.js} and {@code lib/API/schema.json}):
  * absolute script and cwd, the interpreter, an explicit exec mode, sizes in bytes and durations in
  * milliseconds, log and pid paths under PM2_HOME, the schema's defaults, and the whole environment
- * of the app (in fork mode the app gets exactly that {@code env}). What this produces is held
+ * of the app. In fork mode the app's process gets that {@code env} plus, as variables, every plain
+ * field of its {@code pm2_env} (name, pm_id, paths, limits, status...: the daemon spawns it so), and
+ * Node's IPC channel variables. What this produces is held
  * against what {@code pm2 start ecosystem.json} produces, field by field, by
  * {@code AppConfigGoldenTest}, which is what guards a PM2 upgrade.
  */
@@ -53,7 +54,8 @@ final class AppConfig {
         ArrayNode args = node.putArray("args");
         app.args().forEach(args::add);
         node.putArray("node_args");
-        node.put("exec_interpreter", interpreter(app.script(), nodeBinary));
+        String interpreter = interpreter(app.script(), nodeBinary, baseEnv);
+        node.put("exec_interpreter", interpreter);
         node.put("exec_mode", app.clusterMode() ? "cluster_mode" : "fork_mode");
         node.put("instances", app.instances());
         node.put("autorestart", app.autorestart());
@@ -87,6 +89,11 @@ final class AppConfig {
         node.put("km_link", false);
         ObjectNode env = node.putObject("env");
         environment(app, pm2Home, baseEnv).forEach(env::put);
+        if (interpreter.contains("python")) {
+            // pm2 start sets it for every Python app, over the app's own value: without it Python
+            // buffers its output and log lines arrive in 8 KB blocks, late or never on a crash.
+            env.put("PYTHONUNBUFFERED", "1");
+        }
         return node;
     }
 
@@ -104,18 +111,37 @@ final class AppConfig {
     }
 
     /**
-     * PM2's choice: by extension; otherwise {@code none} for a binary, which runs on its own, and
-     * node for anything else.
+     * PM2's choice: by extension, with {@code python3} for {@code .py} where {@code PATH} has no
+     * {@code python}; otherwise {@code none} for a binary, which runs on its own, and for anything
+     * else the node that runs pm2 as Node names itself ({@code process.execPath}, symbolic links
+     * resolved).
+     *
+     * @param env the environment pm2 would run in; its {@code PATH} is searched for python
      */
-    static String interpreter(Path script, Path nodeBinary) {
+    static String interpreter(Path script, Path nodeBinary, Map<String, String> env) {
         String name = script.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        String ext = dot > 0 ? name.substring(dot).toLowerCase(Locale.ROOT) : "";
+        // Case matters, as in pm2 (path.extname): a .JS script runs with the node path, not "node".
+        String ext = dot > 0 ? name.substring(dot) : "";
         String known = INTERPRETERS.get(ext);
         if (known != null) {
-            return known;
+            boolean python3Only = known.equals("python") && Executables.find("python", env).isEmpty()
+                    && Executables.find("python3", env).isPresent();
+            return python3Only ? "python3" : known;
         }
-        return isBinary(script) ? "none" : nodeBinary.toString();
+        return isBinary(script) ? "none" : realPath(nodeBinary).toString();
+    }
+
+    private static Path realPath(Path file) {
+        if (!file.isAbsolute()) {
+            // A bare "node" (none on PATH) is left for the daemon's PATH to find.
+            return file;
+        }
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file;
+        }
     }
 
     /** An ELF file, or a file with a NUL byte early on, is a program of its own. */
