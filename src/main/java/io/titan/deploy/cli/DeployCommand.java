@@ -78,7 +78,10 @@ final class DeployCommand implements Callable<Integer> {
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, new Pm2Control(target.pm2()),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events);
-             Signals.Registration signal = Signals.onTermination(orchestrator::abort)) {
+             Signals.Registration signal = Signals.onTermination(reason -> {
+                 orchestrator.abort(reason);
+                 handOff(target, t, orchestrator, out);
+             })) {
             TitanDeploymentPipeline pipeline = new TitanDeploymentPipeline(t, orchestrator,
                     new Pm2StatusAdapter(target.pm2()), new ValidationEvents(events, clock), System.getenv());
             TitanDeploymentPipeline.Outcome outcome = pipeline.deployToProduction(options, !noValidate);
@@ -90,6 +93,24 @@ final class DeployCommand implements Callable<Integer> {
             sinks.writeDeploy(result, out);
             return result.exitCode();
         }
+    }
+
+    /**
+     * After SIGTERM, SIGKILL may follow within seconds (Jenkins waits 5 s): the restore goes to a
+     * process outside this one. If it cannot be started, this process restores by itself.
+     */
+    private void handOff(Target target, Topology t, DeploymentOrchestrator orchestrator, PrintWriter out) {
+        try {
+            Restorer.launch(target, topology, t, System.getenv());
+            orchestrator.restoreElsewhere();
+            out.println("titan-deploy: terminated; the previous release is restored by PM2 app " + Restorer.APP
+                    + " (`titan-deploy recover " + String.join(" ", topology.absolute().asArgumentList())
+                    + " --wait-lock 5m` waits for it)");
+        } catch (RuntimeException e) {
+            out.println("titan-deploy: terminated; could not start the restorer (" + e.getMessage()
+                    + "), restoring in this process");
+        }
+        out.flush();
     }
 
     static void printTable(PrintWriter out, DeploymentResult result) {

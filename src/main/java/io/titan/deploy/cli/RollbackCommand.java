@@ -9,6 +9,7 @@ import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.Status;
 import io.titan.deploy.release.ReleaseStore;
+import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -61,10 +62,8 @@ final class RollbackCommand implements Callable<Integer> {
             ReleaseRecord record = current.get();
             Pm2Control pm2 = new Pm2Control(target.pm2());
             pm2.initialize();
-            Rollback.Result result = new Rollback(pm2, events, clock, System.getenv(), t)
-                    .restore(record, record.services(), Map.of(), Set.of(), "rollback requested");
-            store.save(record.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
-                    clock.instant().toString(), "rolled back by hand"));
+            Rollback.Result result = Recovery.restore(store, new Rollback(pm2, events, clock, System.getenv(), t),
+                    clock, record, record.services(), Map.of(), Set.of(), "rollback requested", "rolled back by hand");
             result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
             out.flush();
             return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;

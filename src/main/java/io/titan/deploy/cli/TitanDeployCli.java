@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = TitanDeployCli.Version.class,
         description = "Dependency-ordered, health-gated PM2 deployments of the Titan services.",
         subcommands = {PlanCommand.class, EcosystemCommand.class, DeployCommand.class, RollbackCommand.class,
+            RecoverCommand.class,
             HistoryCommand.class, StatusCommand.class, StopCommand.class, ValidateCommand.class, ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -28,6 +28,23 @@ final class TopologyOptions {
         return root != null ? "--root " + root : "";
     }
 
+    /** The same choice of topology with absolute paths, so that it means the same from any folder. */
+    TopologyOptions absolute() {
+        TopologyOptions copy = new TopologyOptions();
+        copy.config = config != null ? config.toAbsolutePath()
+                : root == null ? Path.of(DEFAULT_FILE).toAbsolutePath() : null;
+        copy.root = root == null ? null : root.toAbsolutePath();
+        return copy;
+    }
+
+    /** The options as arguments of another titan-deploy process. */
+    java.util.List<String> asArgumentList() {
+        if (config != null) {
+            return java.util.List.of("--config", config.toString());
+        }
+        return root != null ? java.util.List.of("--root", root.toString()) : java.util.List.of();
+    }
+
     /** Loads the topology the options name; exit 2 when none or both are given. */
     Topology load() {
         TopologyLoader loader = new TopologyLoader();

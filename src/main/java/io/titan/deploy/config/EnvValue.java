@@ -56,6 +56,11 @@ public final class EnvValue {
         return out.toString();
     }
 
+    /** The names of the environment variables the value references, in order. */
+    public java.util.List<String> variables() {
+        return REFERENCE.matcher(template).results().map(m -> m.group(1)).toList();
+    }
+
     /** The value as it may be shown: plain values as written, secrets as {@link #MASK}. */
     public String display() {
         return secret() ? MASK : template;

@@ -25,6 +25,7 @@ import io.titan.deploy.release.ReleaseRecord.PreviousApp;
 import io.titan.deploy.release.ReleaseRecord.Status;
 import io.titan.deploy.release.ReleaseStore;
 import io.titan.deploy.release.StoredApp;
+import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -66,6 +67,7 @@ public final class DeploymentOrchestrator {
     private final Clock clock;
     private final Consumer<String> log;
     private volatile String stopReason;
+    private volatile boolean restoreElsewhere;
 
     /**
      * @param stateDir    where release records and the lock live
@@ -87,6 +89,15 @@ public final class DeploymentOrchestrator {
     /** Asks a running deployment to stop and roll back (a signal, a cancelled build). */
     public void abort(String reason) {
         stopReason = reason;
+    }
+
+    /**
+     * Tells a deployment that something outside this process restores the previous release (the
+     * CLI's restorer after SIGTERM): when it stops, it leaves its release unfinished instead of
+     * restoring it itself. A rollback already under way carries on.
+     */
+    public void restoreElsewhere() {
+        restoreElsewhere = true;
     }
 
     /**
@@ -160,17 +171,16 @@ public final class DeploymentOrchestrator {
 
     /** A previous deployment died (SIGKILL, power loss) half way: put its previous release back first. */
     private void recoverUnfinished() {
-        Optional<ReleaseRecord> latest = releases.latest();
-        if (latest.isEmpty() || latest.get().status() != Status.IN_PROGRESS) {
+        Optional<ReleaseRecord> found = Recovery.unfinished(releases);
+        if (found.isEmpty()) {
             return;
         }
-        ReleaseRecord unfinished = latest.get();
+        ReleaseRecord unfinished = found.get();
         log.accept("release " + unfinished.id() + " (process " + unfinished.pid()
                 + ") did not finish; restoring the release before it first");
-        Rollback.Result result = rollback().restore(unfinished, unfinished.services(), Map.of(), Set.of(),
-                "unfinished release " + unfinished.id() + " found");
-        releases.save(unfinished.withStatus(result.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
-                clock.instant().toString(), "process " + unfinished.pid() + " died during the deployment"));
+        Rollback.Result result = Recovery.restore(releases, rollback(), clock, unfinished, unfinished.services(),
+                Map.of(), Set.of(), "unfinished release " + unfinished.id() + " found",
+                "process " + unfinished.pid() + " did not finish the deployment");
         if (!result.success()) {
             throw new TitanException("could not restore the release before unfinished release " + unfinished.id()
                     + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
@@ -242,17 +252,20 @@ public final class DeploymentOrchestrator {
         }
         if (rollout.failure == null) {
             Instant done = clock.instant();
-            releases.save(record.withStatus(Status.DEPLOYED, done.toString(), null).withVersions(versions(targets)));
+            Map<String, String> versions = versions(targets);
             events.emit(new DeploymentEvent.DeploymentCompleted(done, releaseId, Duration.between(startedAt, done)));
             DeploymentResult accepted = result(true, releaseId, false, false, null, startedAt, null, null,
                     rollout.outcomes());
-            Optional<String> problem = verify.verify(accepted);
+            // The record says unfinished until the release is verified: a deployer killed while
+            // validating leaves a release that the next deploy or recover undoes.
+            Optional<String> problem = verify.verify(accepted)
+                    .or(() -> Optional.ofNullable(stopReason).map(r -> "stopped before it was accepted: " + r));
             if (problem.isEmpty()) {
+                releases.save(record.withStatus(Status.DEPLOYED, clock.instant().toString(), null)
+                        .withVersions(versions));
                 return accepted;
             }
             rollout.failure = problem.get();
-            // Back to unfinished while it is undone: a crash during this rollback is recovered next time.
-            releases.save(record);
         }
         String error = rollout.failure;
         events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), releaseId, error));
@@ -260,12 +273,17 @@ public final class DeploymentOrchestrator {
             releases.save(record.withStatus(Status.FAILED, clock.instant().toString(), error));
             return result(false, releaseId, false, false, error, startedAt, null, null, rollout.outcomes());
         }
+        if (restoreElsewhere) {
+            log.accept("release " + releaseId + " is left unfinished for the restorer: " + error);
+            return result(false, releaseId, false, false, error + "; the previous release is being restored by"
+                    + " `titan-deploy recover`, which runs outside this process", startedAt, null, null,
+                    rollout.outcomes());
+        }
         Instant rollbackStart = clock.instant();
         Set<String> touched = Set.copyOf(rollout.touched);
-        Rollback.Result restored = rollback().restore(record, recorded, previousClear, touched, error);
+        Rollback.Result restored = Recovery.restore(releases, rollback(), clock, record, recorded, previousClear,
+                touched, error, error);
         Instant rollbackEnd = clock.instant();
-        releases.save(record.withStatus(restored.success() ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
-                rollbackEnd.toString(), error));
         List<ServiceOutcome> outcomes = new ArrayList<>();
         for (ServiceOutcome o : rollout.outcomes()) {
             boolean restoredIt = restored.actions().containsKey(o.name())

@@ -127,20 +127,60 @@ class CliDeployIntegrationTest {
     }
 
     @Test
-    void aTerminatedDeployRollsBackBeforeTheProcessExits() {
+    void sigtermThenSigkillFiveSecondsLaterAsJenkinsAbortsLeavesThePreviousReleaseAnswering() {
         Path v1 = release("v1.yaml", "1", "100", "");
         assertThat(sandbox.deploy(load(v1)).success()).isTrue();
         Path v2 = release("v2.yaml", "2", "4000", "");
         Path eventsFile = sandbox.dir().resolve("v2-events.ndjson");
 
         Cli cli = Cli.start(sandbox.dir(), Map.of(), "deploy", "--config", v2.toString(), "--events", eventsFile.toString());
-        await().atMost(Duration.ofSeconds(30)).until(() -> events(eventsFile).contains("\"service\":\"titan-brain\""));
+        // The last level of shared <- brain <- console is starting.
+        await().atMost(Duration.ofSeconds(60)).until(() -> events(eventsFile).contains("\"service\":\"titan-console\""));
         cli.terminate();
-        cli.waitFor(Duration.ofSeconds(60));
+        sleep(Duration.ofSeconds(5));
+        if (cli.process().isAlive()) {
+            cli.kill();
+        }
 
-        assertThat(events(eventsFile)).contains("interrupted by a termination signal").contains("rollback:completed");
-        assertThat(releases().latest().orElseThrow().status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
+        // No further command: the restorer the CLI handed over to brings v1 back on its own.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertAllAnswer("1");
+            assertThat(releases().latest().orElseThrow().status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
+        });
+        assertThat(cli.stdout()).contains("restored by PM2 app titan-deploy-restore");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sandbox.pm2().getProcessList())
+                .extracting(Pm2Process::name).containsExactlyInAnyOrder("titan-shared", "titan-brain", "titan-console"));
+    }
+
+    @Test
+    void recoverAfterTheRestorerReportsWhatBecameOfTheRelease() {
+        Path v1 = release("v1.yaml", "1", "100", "");
+        assertThat(sandbox.deploy(load(v1)).success()).isTrue();
+        Path v2 = release("v2.yaml", "2", "3000", "");
+        Path eventsFile = sandbox.dir().resolve("v2-events.ndjson");
+        Cli cli = Cli.start(sandbox.dir(), Map.of(), "deploy", "--config", v2.toString(), "--events", eventsFile.toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> events(eventsFile).contains("\"service\":\"titan-brain\""));
+        String releaseId = releases().latest().orElseThrow().id();
+        cli.terminate();
+
+        // What the Jenkins step runs in its catch: waits for the restorer, then says what happened.
+        Cli recover = Cli.run(sandbox.dir(), Map.of(), Duration.ofSeconds(60), "recover", "--config", v2.toString(),
+                "--wait-lock", "1m", "--json");
+
+        assertThat(recover.exitCode()).as(recover.stdout() + recover.stderr()).isZero();
+        assertThat(recover.stdout()).contains("\"release\":\"" + releaseId + "\"").contains("\"status\":\"rolled-back\"");
         assertAllAnswer("1");
+        Cli again = Cli.run(sandbox.dir(), Map.of(), Duration.ofSeconds(60), "recover", "--config", v2.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.stdout()).contains("nothing to recover: release " + releaseId + " is rolled-back");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
