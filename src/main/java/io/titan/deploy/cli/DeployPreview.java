@@ -5,7 +5,7 @@ import io.titan.deploy.change.ChangePlanner;
 import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.Apps;
-import io.titan.deploy.deploy.ServiceHealth;
+import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.release.ReleaseStore;
 import java.util.LinkedHashMap;

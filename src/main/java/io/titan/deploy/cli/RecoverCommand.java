@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseStore;

@@ -3,7 +3,7 @@ package io.titan.deploy.cli;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;

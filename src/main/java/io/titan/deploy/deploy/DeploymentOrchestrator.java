@@ -1,5 +1,7 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.health.ServiceHealth;
+import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.change.ChangePlan;

@@ -1,5 +1,7 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.health.ServiceHealth;
+import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
@@ -9,6 +11,7 @@ import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeWaitStrategy;
 import io.titan.deploy.health.TimeSource;
 import io.titan.deploy.health.Wait;
+import io.titan.deploy.pm2.Pm2OnlineProbe;
 import io.titan.deploy.pm2.ProcessWatch;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,8 +43,7 @@ final class HealthGate {
     void await(ServiceSpec spec, Duration budget, Supplier<Optional<String>> stop) {
         String name = spec.name();
         Supplier<Optional<String>> abort = () -> stop.get().or(() -> watch.problem(name));
-        HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> ServiceHealth.pm2Online(name,
-                () -> pm2.processes().stream().filter(p -> p.name().equals(name)).findFirst()));
+        HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> new Pm2OnlineProbe(pm2, name));
         ProbeWaitStrategy wait = Wait.forProbe(probe)
                 .withStartupTimeout(budget)
                 .withBackoff(ServiceHealth.STARTUP_BACKOFF)

@@ -3,18 +3,20 @@ package io.titan.deploy.rollback;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.deploy.ProcessControl;
-import io.titan.deploy.deploy.ServiceHealth;
+import io.titan.deploy.pm2.ProcessControl;
+import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.graph.DependencyGraph;
 import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.health.AbstractWaitStrategy;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.Wait;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2OnlineProbe;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.PreviousApp;
 import java.time.Clock;
@@ -143,16 +145,12 @@ public final class Rollback {
     private void awaitHealthy(String name, Instant launched) {
         ServiceSpec spec = topology == null ? null : topology.services().get(name);
         Duration timeout = spec == null ? DEFAULT_STARTUP : spec.startupTimeout();
-        Optional<HealthProbe> probe = spec == null ? Optional.empty() : ServiceHealth.probe(spec);
+        HealthProbe probe = (spec == null ? Optional.<HealthProbe>empty() : ServiceHealth.probe(spec))
+                .orElseGet(() -> new Pm2OnlineProbe(pm2, name));
         try {
-            if (probe.isPresent()) {
-                Wait.forProbe(probe.get()).withStartupTimeout(timeout).withAttemptTimeout(spec.healthTimeout())
-                        .withBackoff(ServiceHealth.STARTUP_BACKOFF).waitUntilReady();
-            } else {
-                Wait.forProbe(ServiceHealth.pm2Online(name,
-                        () -> pm2.processes().stream().filter(p -> p.name().equals(name)).findFirst()))
-                        .withStartupTimeout(timeout).withBackoff(ServiceHealth.STARTUP_BACKOFF).waitUntilReady();
-            }
+            Wait.forProbe(probe).withStartupTimeout(timeout)
+                    .withAttemptTimeout(spec == null ? AbstractWaitStrategy.DEFAULT_ATTEMPT_TIMEOUT : spec.healthTimeout())
+                    .withBackoff(ServiceHealth.STARTUP_BACKOFF).waitUntilReady();
         } catch (HealthCheckException e) {
             throw new TitanException(name + " was restored but is not healthy within " + Durations.format(timeout)
                     + " of " + launched + ": " + e.getMessage(), e.exitCode());

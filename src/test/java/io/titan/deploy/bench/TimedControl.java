@@ -1,6 +1,6 @@
 package io.titan.deploy.bench;
 
-import io.titan.deploy.deploy.ProcessControl;
+import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;

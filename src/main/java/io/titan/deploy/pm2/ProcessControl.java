@@ -1,9 +1,5 @@
-package io.titan.deploy.deploy;
+package io.titan.deploy.pm2;
 
-import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2AppDefinition;
-import io.titan.deploy.pm2.Pm2Process;
-import io.titan.deploy.pm2.ProcessWatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

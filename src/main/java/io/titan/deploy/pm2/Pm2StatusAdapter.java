@@ -1,8 +1,6 @@
-package io.titan.deploy.deploy;
+package io.titan.deploy.pm2;
 
 import io.titan.deploy.TitanException;
-import io.titan.deploy.pm2.Pm2Manager;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.validate.Pm2Status;
 import io.titan.deploy.validate.Pm2StatusSource;
 import java.time.Duration;
