@@ -196,7 +196,7 @@ public final class DeploymentOrchestrator {
     private DeploymentResult rollOut(List<String> targets, Map<String, Pm2App> apps, DeployOptions options,
                                      ReleaseVerifier verify) {
         Instant startedAt = clock.instant();
-        String releaseId = ReleaseStore.newId(startedAt);
+        String releaseId = releases.nextId(startedAt);
         List<ReleaseRecord> history = releases.list();
         Map<String, Pm2AppDefinition> running = pm2.describeAll();
         Fingerprinter fingerprinter = Fingerprinter.forTarget(stateDir);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +31,7 @@ public final class ReleaseStore {
     public static final int KEEP = 10;
 
     private static final DateTimeFormatter ID_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Path dir;
     private final ObjectMapper json = new ObjectMapper()
@@ -43,9 +42,44 @@ public final class ReleaseStore {
         this.dir = stateDir.resolve("releases");
     }
 
-    /** A new, time-sortable release id such as {@code 20261126T173000Z-3f9a}. */
-    public static String newId(Instant now) {
-        return ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    /**
+     * A new release id that sorts after every record here: the time to the millisecond and a
+     * sequence, such as {@code 20261126T173000123Z-0000}. Two releases in the same millisecond (or
+     * a clock that stepped back) get the next sequence after the newest id, never a random order.
+     * Ids are taken under the target's lock, so no two processes hand out the same one.
+     */
+    public String nextId(Instant now) {
+        String time = ID_TIME.format(now);
+        String candidate = time + "-0000";
+        Optional<String> newest = ids().stream().max(Comparator.naturalOrder());
+        if (newest.isPresent() && candidate.compareTo(newest.get()) <= 0) {
+            String last = newest.get();
+            int dash = last.lastIndexOf('-');
+            String lastTime = last.substring(0, dash);
+            int sequence = parseSequence(last.substring(dash + 1));
+            // A sequence that would outgrow its four digits (or an old random suffix) gets one of its own.
+            candidate = lastTime.compareTo(time) >= 0 && sequence >= 0 && sequence < 9999
+                    ? lastTime + "-" + String.format("%04d", sequence + 1)
+                    : last + "-0000";
+        }
+        return candidate;
+    }
+
+    private static int parseSequence(String text) {
+        // Ids before this scheme ended in a random hex suffix: those are never extended, only passed.
+        return text.matches("[0-9]{4}") ? Integer.parseInt(text) : -1;
+    }
+
+    private List<String> ids() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length())).toList();
+        } catch (IOException e) {
+            throw new TitanException("cannot list release records in " + dir + ": " + e.getMessage(), ExitCodes.FAILED, e);
+        }
     }
 
     /** Writes or replaces a record atomically, readable by the owner only (it holds definitions). */

@@ -57,7 +57,39 @@ class ReleaseStoreTest {
 
         assertThat(store.latest().orElseThrow().status()).isEqualTo(Status.ROLLED_BACK);
         assertThat(store.latest(Status.DEPLOYED).orElseThrow().id()).isEqualTo("20261126T120000Z-0000");
-        assertThat(ReleaseStore.newId(Instant.parse("2026-11-26T17:30:00Z"))).matches("20261126T173000Z-[0-9a-f]{4}");
+    }
+
+    @Test
+    void idsSortByTimeToTheMillisecondAndBySequenceWithinOne() {
+        ReleaseStore store = new ReleaseStore(state);
+        Instant now = Instant.parse("2026-11-26T17:30:00.123Z");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = store.nextId(now);
+            store.save(record(id, Status.DEPLOYED));
+            ids.add(id);
+        }
+        // A clock that stepped back still gives an id after the newest.
+        String afterStep = store.nextId(now.minusSeconds(60));
+        store.save(record(afterStep, Status.DEPLOYED));
+        ids.add(afterStep);
+        String later = store.nextId(now.plusMillis(1));
+        ids.add(later);
+
+        assertThat(ids).containsExactly("20261126T173000123Z-0000", "20261126T173000123Z-0001",
+                "20261126T173000123Z-0002", "20261126T173000123Z-0003", "20261126T173000124Z-0000");
+        assertThat(ids).isSorted();
+        assertThat(store.latest().orElseThrow().id()).isEqualTo(afterStep);
+    }
+
+    @Test
+    void anIdOfTheOldRandomSchemeIsPassedNotExtended() {
+        ReleaseStore store = new ReleaseStore(state);
+        store.save(record("20261126T173000Z-7be3", Status.DEPLOYED));
+
+        String next = store.nextId(Instant.parse("2026-11-26T17:30:00.500Z"));
+
+        assertThat(next).isGreaterThan("20261126T173000Z-7be3");
     }
 
     @Test
