@@ -203,9 +203,13 @@ final class DaemonRpc implements AutoCloseable {
             call.reply().completeExceptionally(new Pm2Exception("PM2 daemon answered " + call.method()
                     + " with something that is not a reply object"));
         } else if (body.hasNonNull("error")) {
+            // The daemon's message, and nothing else of the reply: an error that is not an Error
+            // (axon-rpc sends the object as is) can be a whole process entry, environment included.
             JsonNode error = body.get("error");
             String text = error.isTextual() ? error.asText()
-                    : error.path("message").isTextual() ? error.path("message").asText() : error.toString();
+                    : error.path("message").isTextual() ? error.path("message").asText()
+                    : "an error without a message (" + error.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                    + ")";
             call.reply().completeExceptionally(new Pm2Exception("PM2 daemon refused " + call.method() + ": " + text));
         } else {
             call.reply().complete(body.path("args"));
