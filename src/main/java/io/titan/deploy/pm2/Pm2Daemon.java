@@ -49,7 +49,6 @@ final class Pm2Daemon {
     private final Map<String, String> parentEnv;
     private DaemonRpc rpc;
     private DaemonBus bus;
-    private boolean versionChecked;
 
     private Pm2Daemon(Path pm2Home, Path binary, Map<String, String> parentEnv) {
         this.pm2Home = pm2Home;
@@ -68,13 +67,14 @@ final class Pm2Daemon {
         if (rpc != null && rpc.isOpen()) {
             return Optional.of(rpc);
         }
+        rpc = null;
+        DaemonRpc connection;
         try {
-            rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
+            connection = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
         } catch (IOException e) {
-            rpc = null;
             return Optional.empty();
         }
-        checkVersion(rpc);
+        rpc = checkVersion(connection);
         return Optional.of(rpc);
     }
 
@@ -103,19 +103,26 @@ final class Pm2Daemon {
         return ifRunning().isPresent();
     }
 
-    private void checkVersion(DaemonRpc connection) {
-        if (versionChecked) {
-            return;
+    /**
+     * Returns {@code connection} once its daemon has said it runs a supported pm2, else closes it.
+     * Every new connection is checked: the daemon behind a socket path can change between two
+     * connections (killed, and started again by another pm2).
+     */
+    private DaemonRpc checkVersion(DaemonRpc connection) {
+        String version;
+        try {
+            version = connection.call("getVersion", QUICK_CALL, Map.of()).path(0).asText("unknown");
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
         }
-        String version = connection.call("getVersion", QUICK_CALL, Map.of()).path(0).asText("unknown");
         if (!version.startsWith(SUPPORTED_VERSIONS)) {
             connection.close();
-            rpc = null;
             throw new TitanException("the PM2 daemon of " + pm2Home + " runs pm2 " + version + ", but this engine"
                     + " is tested with pm2 " + SUPPORTED_VERSIONS + "x only (package.json pins 7.0.4); stop that"
                     + " daemon (`pm2 kill` with its own pm2) or use another PM2_HOME", ExitCodes.BAD_INPUT);
         }
-        versionChecked = true;
+        return connection;
     }
 
     /**
@@ -127,17 +134,17 @@ final class Pm2Daemon {
         try (FileChannel lockFile = FileChannel.open(pm2Home.resolve("titan-daemon.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockFile.lock()) {
+            DaemonRpc connection;
             try {
-                rpc = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
+                connection = DaemonRpc.connect(Pm2Sockets.rpc(pm2Home));
             } catch (IOException e) {
-                rpc = launch();
+                connection = launch();
             }
+            rpc = checkVersion(connection);
+            return rpc;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + pm2Home.resolve("titan-daemon.lock"), e);
         }
-        versionChecked = false;
-        checkVersion(rpc);
-        return rpc;
     }
 
     private void createLayout() {

@@ -1,0 +1,70 @@
+package io.titan.deploy.pm2;
+
+import io.titan.deploy.TitanException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the engine accepts as a PM2 daemon, against fake daemons on a temp PM2_HOME: its version,
+ * checked on every connection.
+ */
+class Pm2DaemonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusesADaemonOfAnotherVersionNamingBothVersions() {
+        Path home = dir.resolve("pm2");
+        try (FakeDaemon old = FakeDaemon.listen(socketIn(home), FakeDaemon.pm2Of("6.0.0"))) {
+            Pm2Manager pm2 = new Pm2Manager(Pm2TestSupport.PM2, home, LogRotation.disabled());
+
+            for (Runnable call : new Runnable[] {pm2::initialize, pm2::getProcessList, pm2::kill}) {
+                assertThatThrownBy(call::run)
+                        .isInstanceOf(TitanException.class)
+                        .hasMessageContaining("runs pm2 6.0.0")
+                        .hasMessageContaining("7.0.x").hasMessageContaining("7.0.4")
+                        .hasMessageContaining(home.toString())
+                        .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(2));
+            }
+            assertThat(old.methodsSeen()).as("nothing is asked of a daemon of another version").containsOnly("getVersion");
+            assertThat(home.resolve("pm2.log")).as("no daemon was started beside it").doesNotExist();
+        }
+    }
+
+    @Test
+    void checksTheVersionOfEveryNewConnection() {
+        Path home = dir.resolve("pm2");
+        Pm2Manager pm2 = new Pm2Manager(Pm2TestSupport.PM2, home, LogRotation.disabled());
+        try (FakeDaemon current = FakeDaemon.listen(socketIn(home), FakeDaemon.pm2Of("7.0.4"))) {
+            assertThat(pm2.getProcessList()).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !pm2.isDaemonRunning());
+
+        // Someone killed that daemon and started their own pm2 6 on the same PM2_HOME.
+        try (FakeDaemon old = FakeDaemon.listen(socketIn(home), FakeDaemon.pm2Of("6.0.0"))) {
+            assertThatThrownBy(pm2::getProcessList)
+                    .isInstanceOf(TitanException.class)
+                    .hasMessageContaining("runs pm2 6.0.0")
+                    .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(2));
+            assertThat(old.methodsSeen()).containsOnly("getVersion");
+        }
+    }
+
+    private static Path socketIn(Path home) {
+        try {
+            Files.createDirectories(home);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Pm2Sockets.rpc(home);
+    }
+}
