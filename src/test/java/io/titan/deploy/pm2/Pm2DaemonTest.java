@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the engine accepts as a PM2 daemon, against fake daemons on a temp PM2_HOME: its version,
- * checked on every connection.
+ * checked on every connection, and a PM2_HOME short enough for its sockets.
  */
 class Pm2DaemonTest {
 
@@ -57,6 +57,64 @@ class Pm2DaemonTest {
                     .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(2));
             assertThat(old.methodsSeen()).containsOnly("getVersion");
         }
+    }
+
+    @Test
+    void refusesAPm2HomeTooDeepForItsSocketsBeforeCreatingIt() {
+        for (int bytes : new int[] {107, 108, 200}) {
+            Path home = homeWithSocketPathOf(bytes);
+
+            assertThatThrownBy(() -> new Pm2Manager(Pm2TestSupport.PM2, home, LogRotation.disabled()))
+                    .isInstanceOf(TitanException.class)
+                    .hasMessageContaining(home.resolve("rpc.sock") + " is " + bytes + " bytes, the limit is 106")
+                    .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(2));
+            assertThat(dir.resolve("deep")).doesNotExist();
+        }
+    }
+
+    @Test
+    void acceptsAPm2HomeWhoseSocketPathIsAsLongAsTheJvmCanConnectTo() {
+        Path home = homeWithSocketPathOf(106);
+        Pm2Manager pm2 = new Pm2Manager(Pm2TestSupport.PM2, home, LogRotation.disabled());
+
+        try (FakeDaemon daemon = FakeDaemon.listen(socketIn(home), FakeDaemon.pm2Of("7.0.4"))) {
+            assertThat(pm2.isDaemonRunning()).isTrue();
+            assertThat(pm2.getProcessList()).isEmpty();
+        }
+    }
+
+    @Test
+    void theJvmCannotUseA107ByteSocketPathThatNodeCan() throws Exception {
+        Path socket = dir.resolve("s".repeat(107 - dir.toString().length() - 1));
+        assertThat(socket.toString()).hasSize(107);
+        Process node = new ProcessBuilder("node", "-e",
+                "const s=require('net').createServer(c=>c.end());s.listen(process.argv[1],()=>console.log('listening'));"
+                        + "setTimeout(()=>s.close(),20000)", socket.toString())
+                .redirectErrorStream(true).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(node.getInputStream())).readLine())
+                    .isEqualTo("listening");
+
+            // Why the limit is 106 and not the kernel's 107: Java 17 refuses the longer path.
+            assertThatThrownBy(() -> {
+                try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                        java.net.StandardProtocolFamily.UNIX)) {
+                    channel.connect(java.net.UnixDomainSocketAddress.of(socket));
+                }
+            }).isInstanceOf(java.net.SocketException.class).hasMessageContaining("too long");
+        } finally {
+            node.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A PM2_HOME below {@code dir/deep} whose {@code rpc.sock} path is {@code bytes} long. */
+    private Path homeWithSocketPathOf(int bytes) {
+        Path base = dir.resolve("deep");
+        int missing = bytes - base.resolve("x/rpc.sock").toString().length();
+        assertThat(missing).isPositive();
+        Path home = base.resolve("x".repeat(missing + 1));
+        assertThat(home.resolve("rpc.sock").toString()).hasSize(bytes);
+        return home;
     }
 
     private static Path socketIn(Path home) {
