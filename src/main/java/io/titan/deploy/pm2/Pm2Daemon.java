@@ -43,6 +43,7 @@ final class Pm2Daemon {
     static final Duration QUICK_CALL = Duration.ofSeconds(10);
 
     private static final Map<Path, Pm2Daemon> DAEMONS = new ConcurrentHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path pm2Home;
     private final Path binary;
@@ -256,8 +257,19 @@ final class Pm2Daemon {
         long pid = pid();
         // notifyKillPM2 never replies: it only tells the daemon to stop restarting what exits.
         daemon.callNoReply("notifyKillPM2", Map.of());
+        JsonNode processes;
+        try {
+            processes = daemon.call("getMonitorData", QUICK_CALL, Map.of()).path(0);
+        } catch (Pm2Exception e) {
+            if (daemon.isOpen()) {
+                throw e;
+            }
+            // The daemon went between the check above and this call (the connection looked open
+            // until its reader saw the close): what kill wants, so on to checking it is gone.
+            processes = JSON.createArrayNode();
+        }
         List<java.util.concurrent.CompletableFuture<JsonNode>> deletes = new ArrayList<>();
-        for (JsonNode process : daemon.call("getMonitorData", QUICK_CALL, Map.of()).path(0)) {
+        for (JsonNode process : processes) {
             deletes.add(daemon.send("deleteProcessId", process.path("pm2_env").path("pm_id").asInt()));
         }
         for (var delete : deletes) {

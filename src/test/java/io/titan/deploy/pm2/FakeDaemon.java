@@ -34,6 +34,9 @@ final class FakeDaemon implements AutoCloseable {
     record Call(String method, JsonNode args, String id, byte[] frame) {
     }
 
+    /** What a responder returns to close the connection instead of answering, as a dying daemon would. */
+    static final byte[] DROP = new byte[0];
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
@@ -182,6 +185,9 @@ final class FakeDaemon implements AutoCloseable {
                     byte[] answer = responder.apply(call);
                     if (answer == null) {
                         calls.add(call);
+                    } else if (answer == DROP) {
+                        channel.close();
+                        return;
                     } else {
                         synchronized (channel) {
                             ByteBuffer out = ByteBuffer.wrap(answer);

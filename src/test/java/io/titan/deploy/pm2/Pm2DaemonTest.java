@@ -60,6 +60,23 @@ class Pm2DaemonTest {
     }
 
     @Test
+    void killFindsNothingToDoWhenTheDaemonDiesAsItIsAsked() {
+        Path home = dir.resolve("pm2");
+        Pm2Manager pm2 = new Pm2Manager(Pm2TestSupport.PM2, home, LogRotation.disabled());
+        java.util.function.Function<FakeDaemon.Call, byte[]> pm2Seven = FakeDaemon.pm2Of("7.0.4");
+        try (FakeDaemon dying = FakeDaemon.listen(socketIn(home),
+                call -> call.method().equals("getMonitorData") ? FakeDaemon.DROP : pm2Seven.apply(call))) {
+            assertThat(pm2.isDaemonRunning()).isTrue();
+
+            // The connection is still open when kill starts; the daemon goes while kill asks for its list.
+            pm2.kill();
+
+            assertThat(dying.methodsSeen()).containsExactly("getVersion", "notifyKillPM2", "getMonitorData");
+        }
+        assertThat(pm2.isDaemonRunning()).isFalse();
+    }
+
+    @Test
     void refusesAPm2HomeTooDeepForItsSocketsBeforeCreatingIt() {
         for (int bytes : new int[] {107, 108, 200}) {
             Path home = homeWithSocketPathOf(bytes);
