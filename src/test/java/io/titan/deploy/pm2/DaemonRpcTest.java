@@ -8,7 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -285,6 +289,29 @@ class DaemonRpcTest {
                 .hasMessageContaining("not a PM2 reply").hasMessageContaining("0x7b");
         assertThat(stackTrace(error)).doesNotContain(SECRET);
         assertThat(rpc.isOpen()).isFalse();
+    }
+
+    @Test
+    void givesUpAtTheTimeoutWhenAHungDaemonStopsReading(@TempDir Path other) throws Exception {
+        try (ServerSocketChannel deaf = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            deaf.bind(UnixDomainSocketAddress.of(other.resolve("rpc.sock")));
+            try (DaemonRpc client = DaemonRpc.connect(other.resolve("rpc.sock"));
+                 SocketChannel accepted = deaf.accept()) {
+                // A prepare with a large environment, to a daemon whose event loop is stuck.
+                Map<String, String> env = Map.of("BIG", "x".repeat(4 << 20));
+                long start = System.nanoTime();
+
+                Duration timeout = Duration.ofMillis(300);
+                CompletableFuture<Throwable> prepare = failureOf(() -> client.call("prepare", timeout, env));
+                CompletableFuture<Throwable> ping = failureOf(() -> client.call("ping", timeout, Map.of()));
+
+                assertThat(prepare.get(10, TimeUnit.SECONDS)).isInstanceOf(Pm2Exception.class)
+                        .hasMessageContaining("did not answer prepare within 300 ms");
+                assertThat(ping.get(10, TimeUnit.SECONDS)).isInstanceOf(Pm2Exception.class)
+                        .hasMessageContaining("did not answer ping within 300 ms");
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+            }
+        }
     }
 
     /** Runs {@code call} on its own thread; the future holds what it threw (null when it returned). */
