@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +50,8 @@ final class DaemonRpc implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Thread reader;
+    /** One thread, so frames go out whole and in the order they were sent. */
+    private final ExecutorService writer;
     private volatile String closedBecause;
 
     private record Pending(String method, CompletableFuture<JsonNode> reply) {
@@ -56,6 +61,11 @@ final class DaemonRpc implements AutoCloseable {
         this.socket = socket;
         this.channel = channel;
         this.idPrefix = "titan-" + ProcessHandle.current().pid() + "-" + CONNECTIONS.incrementAndGet() + ":";
+        this.writer = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "titan-pm2-rpc-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.reader = new Thread(this::readLoop, "titan-pm2-rpc");
         this.reader.setDaemon(true);
         this.reader.start();
@@ -143,16 +153,27 @@ final class DaemonRpc implements AutoCloseable {
             return reply;
         }
         try {
-            synchronized (channel) {
-                ByteBuffer buffer = ByteBuffer.wrap(frame);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+            writer.execute(() -> write(frame));
+        } catch (RejectedExecutionException e) {
+            reply.completeExceptionally(closedError(method, closedBecause != null ? closedBecause : "closed"));
+        }
+        return reply;
+    }
+
+    /**
+     * Writes one frame, on the writer thread: a daemon whose event loop is stuck stops reading, and
+     * a write into its full socket buffer blocks until it reads again. Written by the caller, that
+     * would hold a call (and every call queued behind it) past its timeout.
+     */
+    private void write(byte[] frame) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(frame);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
         } catch (IOException e) {
             shutDown("writing to it failed: " + e.getMessage());
         }
-        return reply;
     }
 
     private void readLoop() {
@@ -203,9 +224,13 @@ final class DaemonRpc implements AutoCloseable {
             call.reply().completeExceptionally(new Pm2Exception("PM2 daemon answered " + call.method()
                     + " with something that is not a reply object"));
         } else if (body.hasNonNull("error")) {
+            // The daemon's message, and nothing else of the reply: an error that is not an Error
+            // (axon-rpc sends the object as is) can be a whole process entry, environment included.
             JsonNode error = body.get("error");
             String text = error.isTextual() ? error.asText()
-                    : error.path("message").isTextual() ? error.path("message").asText() : error.toString();
+                    : error.path("message").isTextual() ? error.path("message").asText()
+                    : "an error without a message (" + error.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                    + ")";
             call.reply().completeExceptionally(new Pm2Exception("PM2 daemon refused " + call.method() + ": " + text));
         } else {
             call.reply().complete(body.path("args"));
@@ -224,6 +249,8 @@ final class DaemonRpc implements AutoCloseable {
         } catch (IOException e) {
             // Closing a socket that is already broken: nothing left to release.
         }
+        // A write blocked on a stuck daemon ended with the channel; frames still queued never go.
+        writer.shutdownNow();
         for (Pending call : pending.values()) {
             call.reply().completeExceptionally(closedError(call.method(), why));
         }

@@ -45,6 +45,7 @@ final class Pm2Daemon {
     private static final Duration EXIT_GRACE = Duration.ofSeconds(3);
 
     private static final Map<Path, Pm2Daemon> DAEMONS = new ConcurrentHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path pm2Home;
     private final Path binary;
@@ -83,11 +84,9 @@ final class Pm2Daemon {
                 return Optional.empty();
             }
             try {
-                checkVersion(connection);
-                rpc = connection;
+                rpc = checkVersion(connection);
                 return Optional.of(rpc);
             } catch (Pm2Exception e) {
-                connection.close();
                 if (!e.connectionLost() || System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -128,15 +127,26 @@ final class Pm2Daemon {
         return ifRunning().isPresent();
     }
 
-    /** Every new connection asks the version: a daemon of another pm2 is refused before any call. */
-    private void checkVersion(DaemonRpc connection) {
-        String version = connection.call("getVersion", QUICK_CALL, Map.of()).path(0).asText("unknown");
+    /**
+     * Returns {@code connection} once its daemon has said it runs a supported pm2, else closes it.
+     * Every new connection is checked: the daemon behind a socket path can change between two
+     * connections (killed, and started again by another pm2).
+     */
+    private DaemonRpc checkVersion(DaemonRpc connection) {
+        String version;
+        try {
+            version = connection.call("getVersion", QUICK_CALL, Map.of()).path(0).asText("unknown");
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
         if (!version.startsWith(SUPPORTED_VERSIONS)) {
             connection.close();
             throw new TitanException("the PM2 daemon of " + pm2Home + " runs pm2 " + version + ", but this engine"
                     + " is tested with pm2 " + SUPPORTED_VERSIONS + "x only (package.json pins 7.0.4); stop that"
                     + " daemon (`pm2 kill` with its own pm2) or use another PM2_HOME", ExitCodes.BAD_INPUT);
         }
+        return connection;
     }
 
     /**
@@ -148,16 +158,16 @@ final class Pm2Daemon {
         try (FileChannel lockFile = FileChannel.open(pm2Home.resolve("titan-daemon.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockFile.lock()) {
-            rpc = ifRunning().orElse(null);
-            if (rpc == null) {
+            DaemonRpc connection = ifRunning().orElse(null);
+            if (connection == null) {
                 reapOrphans();
-                rpc = launch();
-                checkVersion(rpc);
+                connection = checkVersion(launch());
             }
+            rpc = connection;
+            return rpc;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + pm2Home.resolve("titan-daemon.lock"), e);
         }
-        return rpc;
     }
 
     /**
@@ -266,7 +276,7 @@ final class Pm2Daemon {
         Path conf = pm2Home.resolve("module_conf.json");
         try {
             return Files.isRegularFile(conf)
-                    && !new ObjectMapper().readTree(Files.readString(conf)).path("module-db-v2").isEmpty();
+                    && !JSON.readTree(Files.readString(conf)).path("module-db-v2").isEmpty();
         } catch (IOException e) {
             return true;
         }
@@ -326,8 +336,19 @@ final class Pm2Daemon {
         long pid = pid();
         // notifyKillPM2 never replies: it only tells the daemon to stop restarting what exits.
         daemon.callNoReply("notifyKillPM2", Map.of());
+        JsonNode processes;
+        try {
+            processes = daemon.call("getMonitorData", QUICK_CALL, Map.of()).path(0);
+        } catch (Pm2Exception e) {
+            if (daemon.isOpen()) {
+                throw e;
+            }
+            // The daemon went between the check above and this call (the connection looked open
+            // until its reader saw the close): what kill wants, so on to checking it is gone.
+            processes = JSON.createArrayNode();
+        }
         List<java.util.concurrent.CompletableFuture<JsonNode>> deletes = new ArrayList<>();
-        for (JsonNode process : daemon.call("getMonitorData", QUICK_CALL, Map.of()).path(0)) {
+        for (JsonNode process : processes) {
             deletes.add(daemon.send("deleteProcessId", process.path("pm2_env").path("pm_id").asInt()));
         }
         for (var delete : deletes) {

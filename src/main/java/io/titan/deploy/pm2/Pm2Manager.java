@@ -437,7 +437,11 @@ public final class Pm2Manager {
                 throw e;
             }
             daemon.reconnectNextTime();
-            return operation.get();
+            try {
+                return operation.get();
+            } catch (Pm2Exception again) {
+                throw new Pm2Exception(e.getMessage() + "; on a new connection: " + again.getMessage(), again);
+            }
         }
     }
 

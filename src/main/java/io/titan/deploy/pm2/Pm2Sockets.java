@@ -10,11 +10,13 @@ import java.nio.file.Path;
 final class Pm2Sockets {
 
     /**
-     * Longest socket path Linux accepts: {@code sun_path} holds 108 bytes including the
-     * terminating NUL. A longer PM2_HOME makes the daemon fail to bind, and a client fail to
-     * connect, with an error that does not say why.
+     * Longest socket path both ends can use. Linux's {@code sun_path} holds 108 bytes; Node binds
+     * and connects paths of up to 108 bytes, but Java 17 refuses any path of 107 bytes or more
+     * ("Unix domain path too long", as an IOException, which would read as "no daemon runs" and
+     * end in a 20 s wait for a daemon that started fine). So 106, the JVM's limit, is the one
+     * that holds.
      */
-    static final int MAX_PATH_BYTES = 107;
+    static final int MAX_PATH_BYTES = 106;
 
     private Pm2Sockets() {
     }

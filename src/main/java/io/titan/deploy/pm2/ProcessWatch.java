@@ -130,10 +130,29 @@ public final class ProcessWatch implements AutoCloseable {
             case "restart overlimit" -> "kept crashing and PM2 gave up on it (status " + event.status().pm2Name() + ")";
             case "stop" -> "was stopped by a pm2 stop from outside this deployment";
             case "delete" -> "was deleted by a pm2 delete from outside this deployment";
-            default -> event.exitCode() == null
-                    ? "exited (killed by a signal" + (event.manually() ? ", by a stop request" : "") + ")"
-                    : "exited with code " + event.exitCode() + " (a crash, even if PM2's automatic restart hides it)";
+            default -> exited(event);
         };
+    }
+
+    /**
+     * An {@code exit} as pm2 7.0.4 reports it: an app killed by a signal (SIGKILL, the OOM killer)
+     * comes with exit code 0, as a clean exit does ({@code code || 0}), and the signal is nowhere
+     * in the event; an exit a stop asked for (a pm2 stop, restart or delete, or PM2's own memory
+     * limit) still has the status {@code stopping}, and the {@code stop} or {@code delete} event a
+     * pm2 CLI sends comes only after it.
+     */
+    private static String exited(ProcessEvent event) {
+        if (event.status() == Pm2Status.STOPPING) {
+            return "was stopped on request (a pm2 stop, restart or delete from outside this deployment,"
+                    + " or PM2's max_memory_restart)";
+        }
+        if (event.exitCode() == null) {
+            return "exited (PM2 gave no exit code)";
+        }
+        if (event.exitCode() == 0) {
+            return "exited with code 0 or was killed by a signal (PM2 reports both as 0)";
+        }
+        return "exited with code " + event.exitCode();
     }
 
     @Override
