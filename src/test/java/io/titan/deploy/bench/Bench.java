@@ -11,15 +11,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmarks of issue 7, run by {@code bench/run}: prints a table and writes
+ * The benchmarks of issues 7 and 11, run by {@code bench/run}: prints a table and writes
  * {@code target/bench/results.json}. Not a test: nothing here runs under surefire.
  *
- * <p>Arguments name the scenarios to run ({@code plan validation cli deploy overhead fingerprint}); none means all.
- * {@code BENCH_REPEATS} (default 2) sets how often each deployment variant runs.
+ * <p>Arguments name the scenarios to run (see {@link #ALL}); none means all. {@code BENCH_REPEATS}
+ * (default 2) sets how often each deployment variant of scenarios 1 and 3 runs.
  */
 public final class Bench {
 
-    private static final List<String> ALL = List.of("plan", "validation", "cli", "deploy", "overhead", "fingerprint");
+    private static final List<String> ALL = List.of("plan", "validation", "cli", "fingerprint", "calls", "crash",
+            "unchanged", "rollback", "overhead", "deploy");
     /** Not part of a full run: one parallel deployment of the generated topology, to profile a change. */
     private static final String PROBE = "probe";
 
@@ -38,6 +39,7 @@ public final class Bench {
         Path out = Sandbox.PROJECT.resolve("target/bench");
         Files.createDirectories(out);
         Results results = new Results();
+        String loadBefore = loadAverage();
         long start = System.nanoTime();
         System.out.println("bench: scenarios " + ALL.stream().filter(chosen::contains).toList() + ", repeats " + repeats);
 
@@ -52,32 +54,48 @@ public final class Bench {
         if (chosen.contains("cli")) {
             new CliBench(results, out).run();
         }
+        if (chosen.contains("fingerprint")) {
+            new FingerprintBench(results).run();
+        }
+        if (chosen.contains("calls")) {
+            new CallBench(results).run();
+        }
+        if (chosen.contains("crash")) {
+            new CrashBench(results).run();
+        }
+        ReleaseBench release = new ReleaseBench(results);
+        if (chosen.contains("unchanged")) {
+            release.unchangedRedeploy();
+        }
+        if (chosen.contains("rollback")) {
+            release.brokenReleases();
+        }
         DeployBench deploy = new DeployBench(results, repeats);
+        if (chosen.contains("overhead")) {
+            deploy.engineOverhead(BenchTopology.flat(20));
+        }
         if (chosen.contains("deploy")) {
-            deploy.deployVsCriticalPath(BenchTopology.generated(20, 5, 42));
-            deploy.deployVsCriticalPath(BenchTopology.titan(42));
+            deploy.deployVsAlternatives(BenchTopology.titan(42));
+            deploy.deployVsAlternatives(BenchTopology.generated(20, 5, 42));
             deploy.readinessLatency();
         }
         if (chosen.contains(PROBE)) {
             deploy.probe(BenchTopology.generated(20, 5, 42));
-            deploy.readinessLatency();
-        }
-        if (chosen.contains("fingerprint")) {
-            new FingerprintBench(results).run();
-        }
-        if (chosen.contains("overhead")) {
-            deploy.engineOverhead(BenchTopology.flat(20));
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
         results.printTable(System.out);
         Map<String, Object> machine = machine();
         machine.put("benchSeconds", Results.round(seconds, 1));
+        // The machines are shared: the load says how much to trust absolute figures (ratios less so).
+        machine.put("loadAverageBefore", loadBefore);
+        machine.put("loadAverageAfter", loadAverage());
         machine.put("repeats", repeats);
         Path json = out.resolve("results.json");
         results.write(json, machine);
-        System.out.printf("%nmachine: %s cpus, %s, java %s; bench took %.0f s; wrote %s%n",
-                machine.get("cpus"), machine.get("cpuModel"), machine.get("java"), seconds, Sandbox.PROJECT.relativize(json));
+        System.out.printf("%nmachine: %s cpus, %s, java %s, node %s; load %s before, %s after; bench took %.0f s;"
+                        + " wrote %s%n", machine.get("cpus"), machine.get("cpuModel"), machine.get("java"),
+                machine.get("node"), loadBefore, machine.get("loadAverageAfter"), seconds, Sandbox.PROJECT.relativize(json));
     }
 
     private static Map<String, Object> machine() {
@@ -88,8 +106,24 @@ public final class Bench {
         m.put("memTotal", command("sh", "-c", "grep MemTotal /proc/meminfo").trim());
         m.put("java", System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ")");
         m.put("node", command("node", "--version").trim());
+        try {
+            m.put("pm2", Results.JSON.readTree(Sandbox.PROJECT.resolve("node_modules/pm2/package.json").toFile())
+                    .path("version").asText("unknown"));
+        } catch (IOException e) {
+            m.put("pm2", "unknown (" + e.getMessage() + ")");
+        }
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         return m;
+    }
+
+    /** The 1, 5 and 15 minute load averages. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String command(String... command) {
