@@ -89,8 +89,8 @@ final class CrashBench {
         Sample sample = new Sample(Results.round(exitMs - CliRun.epochMs(run.spawnedAt()), 1),
                 Results.round(exitMs - CliRun.epochMs(deploying.at()), 1), Results.round(failedMs - exitMs, 1),
                 Results.round(eventMs - exitMs, 1), Results.round(failedMs - eventMs, 1), failed.reason());
-        System.out.printf("  .. crash: exit %.0f ms after the spawn (%.0f after service:deploying); PM2 event +%.1f ms,"
-                        + " service:failed +%.1f ms: %s%n", sample.exitAfterSpawnMs(), sample.deployingToExitMs(),
+        System.out.printf("  .. crash: exit %.0f ms after the spawn (%.0f after service:deploying); after the exit: PM2"
+                        + " event %.1f ms, service:failed %.1f ms (%s)%n", sample.exitAfterSpawnMs(), sample.deployingToExitMs(),
                 sample.exitToEventMs(), sample.latencyMs(), sample.reason());
         return sample;
     }

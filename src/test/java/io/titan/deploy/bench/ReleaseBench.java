@@ -25,7 +25,7 @@ final class ReleaseBench {
 
     static final int SERVICES = 9;
     static final int DEPTH = 3;
-    static final long SEED = 11;
+    static final long SEED = 12;
     static final int UNCHANGED_RUNS = 3;
     /** Issue 11: a broken release is undone within 1.2 × the restore's own critical path + 1 s of its detection. */
     static final double PATH_FACTOR = 1.2;
