@@ -27,6 +27,12 @@ public final class Bench {
     private Bench() {
     }
 
+    /** One entry of {@link #ALL}. */
+    @FunctionalInterface
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
         Set<String> chosen = args.length == 0 ? Set.copyOf(ALL) : Set.of(args);
         for (String name : chosen) {
@@ -43,41 +49,35 @@ public final class Bench {
         long start = System.nanoTime();
         System.out.println("bench: scenarios " + ALL.stream().filter(chosen::contains).toList() + ", repeats " + repeats);
 
-        if (chosen.contains("plan")) {
-            new PlanBench(results).run();
-        }
-        if (chosen.contains("validation")) {
+        DeployBench deploy = new DeployBench(results, repeats);
+        Map<String, Double> took = new LinkedHashMap<>();
+        Map<String, Scenario> scenarios = new LinkedHashMap<>();
+        scenarios.put("plan", () -> new PlanBench(results).run());
+        scenarios.put("validation", () -> {
             ValidationBench validation = new ValidationBench(results, repeats);
             validation.answering();
             validation.hanging();
-        }
-        if (chosen.contains("cli")) {
-            new CliBench(results, out).run();
-        }
-        if (chosen.contains("fingerprint")) {
-            new FingerprintBench(results).run();
-        }
-        if (chosen.contains("calls")) {
-            new CallBench(results).run();
-        }
-        if (chosen.contains("crash")) {
-            new CrashBench(results).run();
-        }
-        ReleaseBench release = new ReleaseBench(results);
-        if (chosen.contains("unchanged")) {
-            release.unchangedRedeploy();
-        }
-        if (chosen.contains("rollback")) {
-            release.brokenReleases();
-        }
-        DeployBench deploy = new DeployBench(results, repeats);
-        if (chosen.contains("overhead")) {
-            deploy.engineOverhead(BenchTopology.flat(20));
-        }
-        if (chosen.contains("deploy")) {
+        });
+        scenarios.put("cli", () -> new CliBench(results, out).run());
+        scenarios.put("fingerprint", () -> new FingerprintBench(results).run());
+        scenarios.put("calls", () -> new CallBench(results).run());
+        scenarios.put("crash", () -> new CrashBench(results).run());
+        // rollback and unchanged share one target and one v1 deployment when both run.
+        scenarios.put("unchanged", () -> new ReleaseBench(results).run(true, false));
+        scenarios.put("rollback", () -> new ReleaseBench(results).run(chosen.contains("unchanged"), true));
+        scenarios.put("overhead", () -> deploy.engineOverhead(BenchTopology.flat(20)));
+        scenarios.put("deploy", () -> {
             deploy.deployVsAlternatives(BenchTopology.titan(42));
             deploy.deployVsAlternatives(BenchTopology.generated(20, 5, 42));
             deploy.readinessLatency();
+        });
+        for (String name : ALL) {
+            if (chosen.contains(name) && !(name.equals("unchanged") && chosen.contains("rollback"))) {
+                long t = System.nanoTime();
+                scenarios.get(name).run();
+                took.put(name, Results.round((System.nanoTime() - t) / 1e9, 1));
+                System.out.printf("bench: %s took %.0f s%n", name, took.get(name));
+            }
         }
         if (chosen.contains(PROBE)) {
             deploy.probe(BenchTopology.generated(20, 5, 42));
@@ -87,6 +87,7 @@ public final class Bench {
         results.printTable(System.out);
         Map<String, Object> machine = machine();
         machine.put("benchSeconds", Results.round(seconds, 1));
+        machine.put("scenarioSeconds", took);
         // The machines are shared: the load says how much to trust absolute figures (ratios less so).
         machine.put("loadAverageBefore", loadBefore);
         machine.put("loadAverageAfter", loadAverage());

@@ -126,13 +126,15 @@ final class CallBench {
                 .build();
     }
 
-    /** Ten untimed calls (class loading, JIT), then {@code n} timed ones, in ms. */
+    /** Ten untimed calls (class loading, JIT), then {@code n} timed ones 20 ms apart, in ms. */
     private static List<Double> timed(int n, Callable<Void> call) throws Exception {
         for (int i = 0; i < 10; i++) {
             call.call();
         }
         List<Double> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            // Spread over a second or so, so that one burst of load from elsewhere does not make the median.
+            Thread.sleep(20);
             long t = System.nanoTime();
             call.call();
             samples.add(Results.round((System.nanoTime() - t) / 1e6, 3));

@@ -20,6 +20,7 @@ import java.util.Map;
  *       v1 stand-in's READY_FILE); afterwards every service must answer /health as v1.
  *   <li>11: the same v1 deployed again, unchanged: nothing may be restarted.
  * </ul>
+ * Both share one target and one v1 deployment when both run.
  */
 final class ReleaseBench {
 
@@ -72,10 +73,15 @@ final class ReleaseBench {
         this.results = results;
     }
 
-    void brokenReleases() throws Exception {
-        String scenario = "10 broken release " + topo.label();
+    /**
+     * Deploys v1 once, then runs scenario 11 ({@code unchanged}) and/or scenario 10
+     * ({@code broken}) on it: the unchanged redeploys first, since every broken release ends with
+     * v1 running again anyway.
+     */
+    void run(boolean unchanged, boolean broken) throws Exception {
         String faulty = topo.endOfCriticalPath();
-        List<Double> boots = new ArrayList<>(StandIns.nodeBootSamples(DeployBench.NODE_BOOT_SAMPLES));
+        List<Double> boots = new ArrayList<>(broken ? StandIns.nodeBootSamples(DeployBench.NODE_BOOT_SAMPLES) : List.of());
+        List<CliRun> again = new ArrayList<>();
         List<Observed> runs = new ArrayList<>();
         try (Sandbox sandbox = new Sandbox()) {
             Map<String, Integer> ports = topo.freePorts();
@@ -85,7 +91,13 @@ final class ReleaseBench {
                     name -> Map.of("SERVICE_VERSION", "1"), Map.of()));
             sandbox.pm2().ping();
             CliRun.deploy(v1, "v1").requireExit(0);
-            for (Fault fault : Fault.values()) {
+            for (int i = 0; unchanged && i < UNCHANGED_RUNS; i++) {
+                CliRun run = CliRun.deploy(v1, "again-" + i).requireExit(0);
+                System.out.printf("  .. unchanged redeploy %d: %.0f ms, %d of %d services unchanged%n", i, run.wallMs(),
+                        run.all("service:unchanged").size(), SERVICES);
+                again.add(run);
+            }
+            for (Fault fault : broken ? Fault.values() : new Fault[0]) {
                 Path ready = Files.createDirectories(sandbox.dir().resolve("ready-" + fault.name()));
                 Path v2 = sandbox.dir().resolve(fault.name() + ".yaml");
                 Files.writeString(v2, topo.yaml(sandbox.pm2Home(), ports, ready, DeployBench.SOAK, name -> {
@@ -99,7 +111,17 @@ final class ReleaseBench {
                 runs.add(broken(fault, v2, v1Ready, ports));
             }
         }
-        boots.addAll(StandIns.nodeBootSamples(DeployBench.NODE_BOOT_SAMPLES));
+        if (unchanged) {
+            reportUnchanged(again);
+        }
+        if (broken) {
+            boots.addAll(StandIns.nodeBootSamples(DeployBench.NODE_BOOT_SAMPLES));
+            reportBroken(runs, boots, faulty);
+        }
+    }
+
+    private void reportBroken(List<Observed> runs, List<Double> boots, String faulty) {
+        String scenario = "10 broken release " + topo.label();
         double boot = Results.median(boots);
         results.info(scenario, "node start-up (node -e '', median of " + boots.size() + ")", Results.round(boot, 1), "ms");
         List<Broken> judged = new ArrayList<>();
@@ -151,28 +173,14 @@ final class ReleaseBench {
         return b;
     }
 
-    void unchangedRedeploy() throws Exception {
+    private void reportUnchanged(List<CliRun> again) {
         String scenario = "11 unchanged redeploy " + topo.label();
-        List<Double> walls = new ArrayList<>();
-        List<Double> started = new ArrayList<>();
-        List<Double> completed = new ArrayList<>();
-        int unchanged = Integer.MAX_VALUE;
-        try (Sandbox sandbox = new Sandbox()) {
-            Path ready = Files.createDirectories(sandbox.dir().resolve("ready"));
-            Path config = sandbox.dir().resolve("v1.yaml");
-            Files.writeString(config, topo.yaml(sandbox.pm2Home(), topo.freePorts(), ready, DeployBench.SOAK));
-            sandbox.pm2().ping();
-            CliRun.deploy(config, "v1").requireExit(0);
-            for (int i = 0; i < UNCHANGED_RUNS; i++) {
-                CliRun run = CliRun.deploy(config, "again-" + i).requireExit(0);
-                walls.add(run.wallMs());
-                started.add(Results.round(run.sinceSpawnMs(run.first("deployment:started").orElseThrow().at()), 1));
-                completed.add(Results.round(run.sinceSpawnMs(run.first("deployment:completed").orElseThrow().at()), 1));
-                unchanged = Math.min(unchanged, run.all("service:unchanged").size());
-                System.out.printf("  .. unchanged redeploy %d: %.0f ms, %d of %d services unchanged%n", i, run.wallMs(),
-                        run.all("service:unchanged").size(), SERVICES);
-            }
-        }
+        List<Double> walls = again.stream().map(CliRun::wallMs).toList();
+        List<Double> started = again.stream().map(r -> Results.round(r.sinceSpawnMs(
+                r.first("deployment:started").orElseThrow().at()), 1)).toList();
+        List<Double> completed = again.stream().map(r -> Results.round(r.sinceSpawnMs(
+                r.first("deployment:completed").orElseThrow().at()), 1)).toList();
+        int unchanged = again.stream().mapToInt(r -> r.all("service:unchanged").size()).min().orElse(0);
         double median = Results.median(walls);
         results.target(scenario, "titan-deploy deploy, process (median of " + walls.size() + ")", median, "ms",
                 "<= " + Results.format(UNCHANGED_MS), median <= UNCHANGED_MS);
