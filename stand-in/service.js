@@ -16,6 +16,10 @@
  *   UNHEALTHY=1       listen, but /health answers 503
  *   CRASH_AFTER_MS=n  exit 1 n ms after listening
  *   READY_FILE=path   append the epoch time in ms (with fraction) at which listening began
+ *   EXIT_FILE=path    append the epoch time in ms (with fraction) at which the process exits, from
+ *                     Node's 'exit' event: process.exit (CRASH_ON_START, CRASH_AFTER_MS, a signal
+ *                     handled here) or an uncaught error; not SIGKILL. Benchmarks hold it against
+ *                     when the engine reported the crash.
  *
  * SIGINT/SIGTERM close the server and exit 0 well inside PM2's 1600 ms kill_timeout.
  */
@@ -27,6 +31,18 @@ const name = env.SERVICE_NAME || env.name || 'stand-in';
 const version = env.SERVICE_VERSION || '1';
 const port = Number.parseInt(env.PORT, 10);
 const host = env.HOST || '127.0.0.1';
+
+if (env.EXIT_FILE) {
+  // Registered before anything can exit, CRASH_ON_START included.
+  process.on('exit', () => {
+    const at = performance.timeOrigin + performance.now();
+    try {
+      fs.appendFileSync(env.EXIT_FILE, `${at.toFixed(3)}\n`);
+    } catch (err) {
+      // Exiting anyway: a missing exit time shows up as a missing sample.
+    }
+  });
+}
 
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`stand-in ${name}: PORT must be a port number, got ${JSON.stringify(env.PORT)}`);

@@ -1,19 +1,22 @@
 package io.titan.deploy.bench;
 
 import io.titan.deploy.testing.Sandbox;
-import io.titan.deploy.testing.TopologyYaml;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A topology of stand-in services with known start delays, and its critical path: the longest
- * chain of start delays, which no deployment that respects the dependencies can beat.
+ * dependency chain of each service's own start (its process boot plus its start delay until it
+ * listens), which no deployment that respects the dependencies can beat.
  *
  * @param services name to dependencies, in an order where dependencies come first
  * @param delays   name to START_DELAY_MS
@@ -87,17 +90,40 @@ record BenchTopology(String label, Map<String, List<String>> services, Map<Strin
         return MIN_DELAY_MS + random.nextInt(MAX_DELAY_MS - MIN_DELAY_MS + 1);
     }
 
-    /** Longest chain of start delays, in ms. */
-    int criticalPathMs() {
-        Map<String, Integer> finish = new HashMap<>();
-        int longest = 0;
+    /** Longest chain of start delays alone, in ms (no process boot). */
+    int delayPathMs() {
+        return (int) criticalPathMs(0);
+    }
+
+    /** Longest chain of (boot + start delay), in ms. */
+    double criticalPathMs(double bootMs) {
+        return criticalPathMs(bootMs, services.keySet());
+    }
+
+    /**
+     * Longest chain of (boot + start delay) through the services in {@code only}, in ms; a
+     * dependency outside {@code only} already runs and costs nothing (what a partial restore waits for).
+     */
+    double criticalPathMs(double bootMs, Collection<String> only) {
+        return finishTimes(bootMs, Set.copyOf(only)).values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** The last service of the longest chain: a fault there keeps the whole chain in play. */
+    String endOfCriticalPath() {
+        Map<String, Double> finish = finishTimes(0, services.keySet());
+        return finish.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private Map<String, Double> finishTimes(double bootMs, Set<String> only) {
+        Map<String, Double> finish = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : services.entrySet()) {
-            int ready = e.getValue().stream().mapToInt(finish::get).max().orElse(0);
-            int done = ready + delays.get(e.getKey());
-            finish.put(e.getKey(), done);
-            longest = Math.max(longest, done);
+            if (!only.contains(e.getKey())) {
+                continue;
+            }
+            double ready = e.getValue().stream().filter(only::contains).mapToDouble(finish::get).max().orElse(0);
+            finish.put(e.getKey(), ready + bootMs + delays.get(e.getKey()));
         }
-        return longest;
+        return finish;
     }
 
     /** One service after the other: the sum of all start delays, in ms. */
@@ -111,28 +137,55 @@ record BenchTopology(String label, Map<String, List<String>> services, Map<Strin
         return level.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
     }
 
-    /**
-     * The topology as YAML for {@code sandbox}, on free loopback ports; each stand-in appends the
-     * moment it starts listening to {@code readyDir/<name>}.
-     *
-     * @return the YAML and the port of each service
-     */
-    Written yaml(Sandbox sandbox, Path readyDir, String soak) {
-        TopologyYaml yaml = new TopologyYaml(sandbox.pm2Home()).soak(soak).startupTimeout("30s");
+    /** A free loopback port for every service, no two alike. */
+    Map<String, Integer> freePorts() {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        services.forEach((name, deps) -> {
+        for (String name : services.keySet()) {
             int port = Sandbox.freePort();
             while (ports.containsValue(port)) {
                 port = Sandbox.freePort();
             }
             ports.put(name, port);
-            yaml.service(name, Sandbox.STAND_IN, port, deps, Map.of(
-                    "START_DELAY_MS", String.valueOf(delays.get(name)),
-                    "READY_FILE", readyDir.resolve(name).toString()));
-        });
-        return new Written(yaml.build(), ports);
+        }
+        return ports;
     }
 
-    record Written(String yaml, Map<String, Integer> ports) {
+    /**
+     * The topology as YAML: every service a stand-in on its port with its start delay, appending the
+     * moment it listens to {@code readyDir/<name>}.
+     *
+     * @param extraEnv        more env per service (a version, a fault), may be empty
+     * @param startupTimeouts per-service startup timeouts overriding the 30 s default
+     */
+    String yaml(Path pm2Home, Map<String, Integer> ports, Path readyDir, String soak,
+                Function<String, Map<String, String>> extraEnv, Map<String, String> startupTimeouts) {
+        StringBuilder yaml = new StringBuilder()
+                .append("pm2:\n  home: ").append(pm2Home).append("\n  logRotation: {enabled: false}\n")
+                .append("defaults:\n  startupTimeout: 30s\n  healthTimeout: 1s\n  soak: ").append(soak).append('\n')
+                .append("services:\n");
+        services.forEach((name, deps) -> {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("SERVICE_NAME", name);
+            env.put("START_DELAY_MS", String.valueOf(delays.get(name)));
+            env.put("READY_FILE", readyDir.resolve(name).toString());
+            env.putAll(extraEnv.apply(name));
+            yaml.append("  ").append(name).append(":\n")
+                    .append("    script: ").append(Sandbox.STAND_IN).append('\n')
+                    .append("    port: ").append(ports.get(name)).append('\n')
+                    .append("    memory: 200M\n")
+                    .append("    health: {http: /health}\n")
+                    .append("    dependsOn: [").append(String.join(", ", deps)).append("]\n");
+            if (startupTimeouts.containsKey(name)) {
+                yaml.append("    startupTimeout: ").append(startupTimeouts.get(name)).append('\n');
+            }
+            yaml.append("    env:\n");
+            env.forEach((k, v) -> yaml.append("      ").append(k).append(": \"").append(v).append("\"\n"));
+        });
+        return yaml.toString();
+    }
+
+    /** {@link #yaml} with nothing extra. */
+    String yaml(Path pm2Home, Map<String, Integer> ports, Path readyDir, String soak) {
+        return yaml(pm2Home, ports, readyDir, soak, name -> Map.of(), Map.of());
     }
 }

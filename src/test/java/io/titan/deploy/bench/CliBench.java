@@ -41,8 +41,9 @@ final class CliBench {
         List<Sample> plain = samples(plan, Map.of());
         double plainMs = Results.median(plain.stream().map(Sample::wallMs).toList());
         long plainRss = medianRss(plain);
-        results.target(scenario, "bin/titan-deploy plan, median of " + RUNS, Results.round(plainMs, 0), "ms", "< 600",
-                plainMs < 600);
+        // Issue 11: Jenkins will run the CLI once per service (issue 7 asked for < 600 ms).
+        results.target(scenario, "bin/titan-deploy plan, median of " + RUNS, Results.round(plainMs, 0), "ms", "<= 300",
+                plainMs <= 300);
         results.info(scenario, "peak RSS, median", plainRss / 1024, "MiB");
         detail.put("launcher", plain);
 

@@ -37,7 +37,7 @@ final class Results {
 
     private synchronized void add(Row row) {
         rows.add(row);
-        System.out.printf(Locale.ROOT, "  %-28s %-46s %10s %-5s%s%n", row.scenario(), row.metric(), format(row.value()),
+        System.out.printf(Locale.ROOT, "  %-30s %-60s %9s %-3s%s%n", row.scenario(), row.metric(), format(row.value()),
                 row.unit(), row.target() == null ? "" : "  target " + row.target() + (row.met() ? "  ok" : "  MISSED"));
     }
 
@@ -47,10 +47,10 @@ final class Results {
 
     void printTable(PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "%-28s %-46s %10s %-5s %-14s %s%n", "scenario", "metric", "value", "unit", "target", "");
-        out.println("-".repeat(116));
+        out.printf(Locale.ROOT, "%-30s %-60s %9s %-3s %-32s %s%n", "scenario", "metric", "value", "", "target", "");
+        out.println("-".repeat(143));
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-28s %-46s %10s %-5s %-14s %s%n", r.scenario(), r.metric(), format(r.value()),
+            out.printf(Locale.ROOT, "%-30s %-60s %9s %-3s %-32s %s%n", r.scenario(), r.metric(), format(r.value()),
                     r.unit(), r.target() == null ? "" : r.target(), r.met() == null ? "" : r.met() ? "ok" : "MISSED");
         }
     }
