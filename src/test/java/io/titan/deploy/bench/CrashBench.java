@@ -4,7 +4,7 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
-import io.titan.deploy.deploy.Pm2Control;
+import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.testing.Sandbox;
