@@ -59,8 +59,8 @@ class HtmlReportTest {
         while (ids.find()) {
             columns.add(ids.group(1));
         }
-        assertThat(columns).containsExactly("20261120T120000Z-1a2b", "20261123T090000Z-51d2", "20261124T101010Z-0b3f",
-                "20261125T221500Z-77aa", "20261126T031204Z-9c1e");
+        assertThat(columns).containsExactly("20261120T031204Z-1a2b", "20261123T031204Z-51d2", "20261124T031204Z-0b3f",
+                "20261125T031204Z-77aa", "20261126T031204Z-9c1e");
         assertThat(html.split("<td class=\"cell ", -1)).hasSize(1 + 7 * 5);
         assertThat(html.split("cell-unknown\"><span class=\"word\">no report</span>", -1)).hasSize(1 + 7);
         assertThat(html).containsOnlyOnce("running now")
@@ -68,6 +68,7 @@ class HtmlReportTest {
                 .contains("failed</span><span class=\"time\">gave up after 30.0 s</span>")
                 .contains("unchanged</span><span class=\"time\">left running</span>")
                 .contains("deployed</span><span class=\"time\">healthy in 3.4 s \u00b7 1 restart</span>")
+                .contains("deployed</span><span class=\"time\">healthy in 3.1 s</span>")
                 .contains("Releases that failed or were rolled back").contains("rolled back by hand");
     }
 

@@ -137,15 +137,16 @@ final class SampleReports {
     static HistoryReport history() {
         DeployReport failed = failedAndRolledBack();
         DeployReport good = successfulDeploy();
+        // titan-brain takes longer to become healthy release after release.
+        DeployReport third = with(with(good, "titan-console", ServiceStatus.UNCHANGED, 0), "titan-brain", 3_600);
+        DeployReport second = with(with(good, "titan-console", ServiceStatus.DEPLOYED, 3_400), "titan-brain", 3_100);
         List<HistoryReport.Release> releases = List.of(
                 release("20261126T031204Z-9c1e", 0, failed, "rolled-back", false, "2.9.0", failed.error()),
-                release("20261125T221500Z-77aa", 1, good, "deployed", true, "2.8.0", null),
-                release("20261124T101010Z-0b3f", 2, withConsole(good, ServiceStatus.UNCHANGED, 2_000), "deployed",
-                        false, "2.7.3", null),
-                release("20261123T090000Z-51d2", 3, withConsole(good, ServiceStatus.DEPLOYED, 3_400), "rolled-back",
-                        false, "2.7.2", "rolled back by hand"),
-                new HistoryReport.Release("20261120T120000Z-1a2b", T0.minusSeconds(6 * 86_400), T0.minusSeconds(6 * 86_400 - 30),
-                        "deployed", false, SERVICES, Map.of(), null, false, List.of()));
+                release("20261125T031204Z-77aa", 1, good, "deployed", true, "2.8.0", null),
+                release("20261124T031204Z-0b3f", 2, third, "deployed", false, "2.7.3", null),
+                release("20261123T031204Z-51d2", 3, second, "rolled-back", false, "2.7.2", "rolled back by hand"),
+                new HistoryReport.Release("20261120T031204Z-1a2b", T0.minusSeconds(6 * 86_400),
+                        T0.minusSeconds(6 * 86_400 - 30), "deployed", false, SERVICES, Map.of(), null, false, List.of()));
         return new HistoryReport("/srv/titan/deploy/titan.yaml", at(120_000), SERVICES, releases);
     }
 
@@ -162,14 +163,24 @@ final class SampleReports {
                 report.services().stream().map(HistoryReport.ServiceResult::of).toList());
     }
 
-    /** {@code report} with titan-console as {@code status}, healthy {@code readyMs} after its start. */
-    private static DeployReport withConsole(DeployReport report, ServiceStatus status, long readyMs) {
-        List<ServiceReport> services = report.services().stream().map(s -> !s.name().equals("titan-console") ? s
+    /** {@code report} with {@code service} healthy {@code readyMs} after its start. */
+    private static DeployReport with(DeployReport report, String service, long readyMs) {
+        return with(report, service, ServiceStatus.DEPLOYED, readyMs);
+    }
+
+    /**
+     * {@code report} with {@code service} as {@code status}: left running when unchanged, else healthy
+     * {@code readyMs} after its start (titan-console after one restart).
+     */
+    private static DeployReport with(DeployReport report, String service, ServiceStatus status, long readyMs) {
+        int restarts = service.equals("titan-console") ? 1 : 0;
+        List<ServiceReport> services = report.services().stream().map(s -> !s.name().equals(service) ? s
                 : status == ServiceStatus.UNCHANGED
                         ? new ServiceReport(s.name(), status, s.level(), s.dependsOn(), null, null, 0, 0,
                                 "same definition and code; left running")
                         : new ServiceReport(s.name(), status, s.level(), s.dependsOn(), s.startedAt(),
-                                s.startedAt().plusMillis(readyMs), readyMs, 1, "healthy after one restart")).toList();
+                                s.startedAt().plusMillis(readyMs), readyMs, restarts,
+                                restarts == 0 ? s.message() : "healthy after one restart")).toList();
         return new DeployReport(true, report.releaseId(), false, null, Outcome.SUCCESS, report.startedAt(),
                 report.finishedAt(), report.durationMs(), null, services);
     }
