@@ -1,5 +1,6 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseStore;
@@ -20,7 +21,7 @@ import java.util.Set;
 /**
  * A target's releases as {@code history} shows them: the release records (what was deployed, how
  * it ended) joined with the deploy reports the CLI keeps beside them in {@code reports/} of the
- * state dir (how each service did). Both keep the newest {@value ReleaseStore#KEEP}.
+ * state dir (how each service did), as long as their records ({@value ReleaseStore#KEEP} are kept).
  */
 final class ReleaseHistory {
 
@@ -28,17 +29,19 @@ final class ReleaseHistory {
     }
 
     static ReportArchive archive(Target target) {
-        return new ReportArchive(target.stateDir().resolve("reports"), ReleaseStore.KEEP);
+        return new ReportArchive(target.stateDir().resolve("reports"));
     }
 
     /**
-     * Keeps a deployment's report for {@code history}. A failure to write it only warns: the
-     * deployment's own result and exit code stand.
+     * Keeps a deployment's report for {@code history}, and the reports of releases that still have a
+     * record only. A failure to write it only warns: the deployment's own result and exit code stand.
      */
     static void keep(Target target, DeployReport report, PrintWriter out) {
         try {
-            archive(target).save(report);
-        } catch (UncheckedIOException | IllegalArgumentException e) {
+            ReportArchive archive = archive(target);
+            archive.save(report);
+            archive.retain(new ReleaseStore(target.stateDir()).list().stream().map(ReleaseRecord::id).toList());
+        } catch (UncheckedIOException | IllegalArgumentException | TitanException e) {
             out.println("titan-deploy: warning: the report of release " + report.releaseId()
                     + " was not kept for history: " + e.getMessage());
             out.flush();

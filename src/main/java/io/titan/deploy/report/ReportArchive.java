@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The deploy reports of a target's recent releases, one JSON file per release id in one folder (the
  * CLI uses {@code reports/} in the target's state dir), so that {@code history} can show per-service
- * results across releases. Writes are atomic; the newest {@code keep} files are kept.
+ * results across releases. Writes are atomic. A report lives as long as its release record: the
+ * owner of the records says which to {@link #retain}.
  */
 public final class ReportArchive {
 
@@ -22,24 +23,33 @@ public final class ReportArchive {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final Path dir;
-    private final int keep;
 
-    /**
-     * @param dir  the folder (created on the first save)
-     * @param keep how many reports to keep, newest by release id (ids sort by time)
-     */
-    public ReportArchive(Path dir, int keep) {
+    /** @param dir the folder (created on the first save) */
+    public ReportArchive(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir");
-        if (keep < 1) {
-            throw new IllegalArgumentException("keep must be >= 1 but was " + keep);
-        }
-        this.keep = keep;
     }
 
-    /** Keeps {@code report} under its release id, then drops all but the newest {@code keep}. */
+    /** Keeps {@code report} under its release id. */
     public void save(DeployReport report) {
         Reports.write(file(report.releaseId()), report);
-        prune();
+    }
+
+    /**
+     * Deletes the reports of every release not in {@code releaseIds} (their records are gone).
+     * Housekeeping: a file that cannot be deleted costs disk space, not correctness.
+     */
+    public void retain(Collection<String> releaseIds) {
+        Set<String> kept = Set.copyOf(releaseIds);
+        try (Stream<Path> listing = Files.list(dir)) {
+            for (Path file : listing.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".json") && !kept.contains(name.substring(0, name.length() - ".json".length()))) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            // See above: the reports of gone releases are left for the next save.
+        }
     }
 
     /**
@@ -66,23 +76,5 @@ public final class ReportArchive {
             throw new IllegalArgumentException("release id '" + releaseId + "' cannot name a report file");
         }
         return dir.resolve(releaseId + ".json");
-    }
-
-    private void prune() {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.filter(f -> f.getFileName().toString().endsWith(".json"))
-                    .sorted(Comparator.comparing((Path f) -> f.getFileName().toString()).reversed())
-                    .toList();
-        } catch (IOException e) {
-            return; // Pruning is housekeeping: a failure costs disk space, not correctness.
-        }
-        for (Path old : files.subList(Math.min(keep, files.size()), files.size())) {
-            try {
-                Files.deleteIfExists(old);
-            } catch (IOException e) {
-                // As above: an old report left behind costs disk space only.
-            }
-        }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.testing.Cli;
 import io.titan.deploy.testing.Sandbox;
 import io.titan.deploy.testing.TopologyYaml;
@@ -60,7 +62,13 @@ class StatusCommandIntegrationTest {
 
     @Test
     void junitFailsTheStoppedAndTheNeverStartedServiceSayingWhyAndJsonListsTheMissingOne() throws Exception {
-        assertThat(sandbox.deploy(sandbox.topology("deployed.yaml", topology(false))).success()).isTrue();
+        Topology deployed = sandbox.topology("deployed.yaml", topology(false));
+        DeploymentResult result = sandbox.deploy(deployed);
+        if (!result.success() && String.valueOf(result.error()).contains("is no longer in PM2's process list")) {
+            // A known engine race, not this test's subject (see HistoryPageCliTest): deploy again.
+            result = sandbox.deploy(deployed);
+        }
+        assertThat(result.success()).as(result.error()).isTrue();
         sandbox.pm2().stop("titan-console");
         List<String> order = sandbox.topology("titan.yaml", topology(true)).graph().plan().order();
         Path dir = sandbox.dir().resolve("reports");

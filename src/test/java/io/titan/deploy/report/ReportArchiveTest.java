@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,24 +22,28 @@ class ReportArchiveTest {
     }
 
     @Test
-    void keepsEachReleasesReportUnderItsIdAndOnlyTheNewest() throws Exception {
-        ReportArchive archive = new ReportArchive(dir.resolve("reports"), 3);
+    void keepsEachReleasesReportUnderItsIdAsLongAsItsReleaseIsRetained() throws Exception {
+        ReportArchive archive = new ReportArchive(dir.resolve("reports"));
         for (int day = 1; day <= 5; day++) {
             archive.save(release("2026112" + day + "T000000Z-000" + day));
         }
+        Files.writeString(dir.resolve("reports/notes.txt"), "not a report");
+
+        archive.retain(List.of("20261123T000000Z-0003", "20261124T000000Z-0004", "20261125T000000Z-0005"));
 
         try (Stream<Path> files = Files.list(dir.resolve("reports"))) {
-            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("notes.txt",
                     "20261123T000000Z-0003.json", "20261124T000000Z-0004.json", "20261125T000000Z-0005.json");
         }
         assertThat(archive.find("20261125T000000Z-0005")).hasValueSatisfying(r ->
                 assertThat(r.services()).hasSize(7));
         assertThat(archive.find("20261121T000000Z-0001")).isEmpty();
+        new ReportArchive(dir.resolve("never-written")).retain(List.of());
     }
 
     @Test
     void anUnreadableOrForeignFileReadsAsNoReportAndIdsCannotLeaveTheFolder() throws Exception {
-        ReportArchive archive = new ReportArchive(dir, 10);
+        ReportArchive archive = new ReportArchive(dir);
         Files.writeString(dir.resolve("torn.json"), "{\"type\":\"deploy\",\"succ");
         archive.save(release("other"));
         Files.copy(dir.resolve("other.json"), dir.resolve("renamed.json"));
