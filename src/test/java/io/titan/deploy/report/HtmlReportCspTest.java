@@ -126,6 +126,14 @@ class HtmlReportCspTest {
                 .contains("it's \"quoted\" & <i>", "<script>alert(7)</script>", "deploy/<b>titan</b>&.yaml");
         assertThat(Dom.text(chromium.dumpDom(server.underCsp("hostile-history.html"))))
                 .contains("r-<b>bold</b>&amp;", "1.0\"><script>alert(8)</script>", HostileReports.MESSAGE);
+        // The single-file (e-mail) pages escape the same way.
+        for (String inline : List.of(HtmlReport.render(HostileReports.deploy(), PageStyle.INLINE),
+                HtmlReport.render(HostileReports.validate(), PageStyle.INLINE),
+                HtmlReport.render(HostileReports.status(), PageStyle.INLINE),
+                HtmlReport.render(HostileReports.history(), PageStyle.INLINE))) {
+            assertThat(inline).contains("&lt;script&gt;alert(").doesNotContain("<script")
+                    .doesNotContainPattern("(?i)\\son[a-z]+=\"");
+        }
         // The other file Jenkins serves: the stylesheet is fixed text, no report reaches it.
         assertThat(dir.resolve(HtmlReport.STYLESHEET)).hasContent(HtmlPage.stylesheet());
         assertThat(HtmlPage.stylesheet()).doesNotContain("alert(").doesNotContain("<script");
