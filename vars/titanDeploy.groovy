@@ -25,7 +25,8 @@ Map call(Map userConfig = [:]) {
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
             cli      : null,
-            // Where the JSON, JUnit, HTML and NDJSON reports go, relative to the workspace.
+            // Where the JSON, JUnit, HTML (with titan-report.css), history and NDJSON reports go, relative to
+            // the workspace.
             reportDir: 'titan-reports',
             // Publish the per-service JUnit results with the junit step.
             junit    : true,
@@ -51,8 +52,10 @@ Map call(Map userConfig = [:]) {
         return dryRun(cli, launcher, config, dir)
     }
     Map files = Args.files(dir, 'deploy')
+    String history = "${dir}/history.html"
     List args = ['deploy', '--config', config.config, '--strategy', config.strategy,
-                 '--report', files.report, '--junit', files.junit, '--html', files.html, '--events', files.events]
+                 '--report', files.report, '--junit', files.junit, '--html', files.html, '--html-inline', files.email,
+                 '--history-html', history, '--events', files.events]
     String only = Args.only(config.only)
     if (only) {
         args += ['--only', only]
@@ -67,8 +70,8 @@ Map call(Map userConfig = [:]) {
         args += ['--wait-lock', config.waitLock]
     }
     args.addAll(changeFlags(config))
-    int rc = cli.run('titan-deploy deploy', launcher, args, dir,
-            [files.report, files.junit, files.html, files.events], files.err, null, config.pm2Home)
+    List outputs = [files.report, files.junit, files.html, files.email, history, files.events]
+    int rc = cli.run('titan-deploy deploy', launcher, args, dir, outputs, files.err, null, config.pm2Home)
     if (!fileExists(files.report)) {
         cli.failWithoutReport(rc, files.err)
     }
@@ -93,9 +96,12 @@ Map call(Map userConfig = [:]) {
         }
     }
 
-    cli.publish([files.report, files.junit, files.html, files.events], files.junit, config.junit as boolean,
-            files.html, 'Titan deploy')
+    List<Map> pages = [[file: files.html, title: 'Titan deploy'], [file: history, title: 'Titan releases']]
+    cli.publish([files.report, files.junit, files.html, history, files.css, files.events], files.junit,
+            config.junit as boolean, pages)
+    // Plain text: Jenkins' default markup formatter escapes HTML in the description.
     currentBuild.description = Reports.deploySummary(report)
+    cli.summarize(Reports.buildSummary(report))
     Map result = Reports.deployResult(report)
     if (!result.success) {
         String message = "titanDeploy: ${Reports.deployFailure(report)}"

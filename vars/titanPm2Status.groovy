@@ -16,9 +16,9 @@ List call(Map userConfig = [:]) {
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
             cli      : null,
-            // Where pm2-status.json and pm2-status-junit.xml go, relative to the workspace.
+            // Where pm2-status.json, pm2-status-junit.xml and pm2-status.html go, relative to the workspace.
             reportDir: 'titan-reports',
-            // Publish one JUnit test case per topology service (online passes) with the junit step.
+            // Publish one JUnit test case per topology service (online passes, not online or not in PM2 fails).
             junit    : true,
             // A topology service not online: 'UNSTABLE' marks stage and build, 'FAILURE' fails the step,
             // 'NONE' only prints.
@@ -32,26 +32,20 @@ List call(Map userConfig = [:]) {
     }
     String launcher = cli.launcher(config.cli)
     String dir = config.reportDir
-    String planFile = "${dir}/pm2-plan.json"
-    String statusFile = "${dir}/pm2-status.json"
-    String junitFile = "${dir}/pm2-status-junit.xml"
-    String errFile = "${dir}/pm2-status.stderr"
-    int rc = cli.run('titan-deploy plan', launcher, ['plan', '--config', config.config, '--json'], dir,
-            [planFile, statusFile, junitFile], errFile, planFile, config.pm2Home)
-    if (rc == 0) {
-        rc = cli.run('titan-deploy status', launcher, ['status', '--config', config.config, '--json'], dir,
-                [], errFile, statusFile, config.pm2Home)
+    Map files = Args.files(dir, 'pm2-status')
+    // One call: the table goes to the log; the JSON, JUnit XML and HTML page to files.
+    List args = ['status', '--config', config.config, '--report', files.report, '--junit', files.junit,
+                 '--html', files.html, '--html-inline', files.email]
+    int rc = cli.run('titan-deploy status', launcher, args, dir, [files.report, files.junit, files.html, files.email],
+            files.err, null, config.pm2Home)
+    if (!fileExists(files.report)) {
+        cli.failWithoutReport(rc, files.err)
     }
-    if (rc != 0) {
-        cli.failWithoutReport(rc, errFile)
-    }
-    List<String> topology = (List<String>) ((Map) Json.parseLastLine(readFile(planFile), planFile)).order
-    List processes = (List) Json.parseLastLine(readFile(statusFile), statusFile)
-    echo(Reports.pm2Table(processes))
-    writeFile(file: junitFile, text: Reports.pm2Junit(topology, processes))
-    cli.publish([statusFile, junitFile], junitFile, config.junit as boolean, null, null)
+    List processes = (List) Json.parse(readFile(files.report), files.report)
+    cli.publish([files.report, files.junit, files.html, files.css], files.junit, config.junit as boolean,
+            [[file: files.html, title: 'Titan PM2 status']])
 
-    List<String> offline = Reports.offline(topology, processes)
+    List<String> offline = Reports.offline(processes)
     if (offline) {
         String message = "titanPm2Status: not online: ${offline.join(', ')}"
         if (config.failOn == 'FAILURE') {

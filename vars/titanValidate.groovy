@@ -19,7 +19,7 @@ Map call(Map userConfig = [:]) {
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
             cli      : null,
-            // Where the reports go (validate.* or validate-quick.*), relative to the workspace.
+            // Where the reports go (validate.* or validate-quick.*, and titan-report.css), relative to the workspace.
             reportDir: 'titan-reports',
             // Publish one JUnit test case per check with the junit step.
             junit    : true,
@@ -35,19 +35,19 @@ Map call(Map userConfig = [:]) {
     String launcher = cli.launcher(config.cli)
     String dir = config.reportDir
     Map files = Args.files(dir, config.quick ? 'validate-quick' : 'validate')
-    List args = ['validate', '--config', config.config,
-                 '--report', files.report, '--junit', files.junit, '--html', files.html, '--events', files.events]
+    List args = ['validate', '--config', config.config, '--report', files.report, '--junit', files.junit,
+                 '--html', files.html, '--html-inline', files.email, '--events', files.events]
     if (config.quick) {
         args << '--quick'
     }
     int rc = cli.run(config.quick ? 'titan-deploy validate --quick' : 'titan-deploy validate', launcher, args, dir,
-            [files.report, files.junit, files.html, files.events], files.err, null, config.pm2Home)
+            [files.report, files.junit, files.html, files.email, files.events], files.err, null, config.pm2Home)
     if (!fileExists(files.report)) {
         cli.failWithoutReport(rc, files.err)
     }
     Map report = (Map) Json.parse(readFile(files.report), files.report)
-    cli.publish([files.report, files.junit, files.html, files.events], files.junit, config.junit as boolean,
-            files.html, config.quick ? 'Titan validation (quick)' : 'Titan validation')
+    cli.publish([files.report, files.junit, files.html, files.css, files.events], files.junit, config.junit as boolean,
+            [[file: files.html, title: config.quick ? 'Titan validation (quick)' : 'Titan validation']])
     Map result = Reports.validateResult(report)
     echo("titanValidate: ${Reports.validateSummary(report)}")
     if (!result.success) {

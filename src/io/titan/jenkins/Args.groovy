@@ -7,6 +7,9 @@ final class Args implements Serializable {
 
     private static final long serialVersionUID = 1L
 
+    /** The stylesheet the CLI writes beside every HTML page ({@code --html}). */
+    static final String STYLESHEET = 'titan-report.css'
+
     private Args() {
     }
 
@@ -22,12 +25,18 @@ final class Args implements Serializable {
         return keys.join(', ')
     }
 
-    /** The report files of one run of {@code command} in {@code dir}. */
+    /**
+     * The report files of one run of {@code command} in {@code dir}. {@code html} needs {@code css}, the
+     * stylesheet the CLI writes beside it, to look right in Jenkins; {@code email} is the same page as
+     * one file with its styles inline, for e-mail attachments (Jenkins' CSP strips its styles, so it
+     * is neither archived nor published).
+     */
     @NonCPS
     static Map<String, String> files(String dir, String base) {
         String prefix = "${dir}/${base}"
         return [report: "${prefix}.json".toString(), junit: "${prefix}-junit.xml".toString(),
-                html  : "${prefix}.html".toString(), events: "${prefix}-events.ndjson".toString(),
+                html  : "${prefix}.html".toString(), css: "${dir}/${STYLESHEET}".toString(),
+                email : "${prefix}-email.html".toString(), events: "${prefix}-events.ndjson".toString(),
                 err   : "${prefix}.stderr".toString()]
     }
 

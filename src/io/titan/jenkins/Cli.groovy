@@ -21,6 +21,9 @@ class Cli implements Serializable {
             4: 'another deployment holds the target\'s lock',
     ]
 
+    /** The shell's exit code when it cannot find or run a command. */
+    private static final int COMMAND_NOT_FOUND = 127
+
     private final Object steps
     private final String stepName
 
@@ -54,24 +57,16 @@ class Cli implements Serializable {
 
     /**
      * The shell words that start the CLI: {@code configured} (a launcher, or a .jar run with java -jar),
-     * else env TITAN_DEPLOY_CLI, else titan-deploy on the agent's PATH; an error when there is none.
+     * else env TITAN_DEPLOY_CLI, else titan-deploy from the agent's PATH. Whether it exists is found
+     * out by running it, so a step runs {@code sh} once: the shell's exit code 127 (command not found)
+     * becomes the "cannot find the titan-deploy CLI" error of {@link #failWithoutReport}.
      */
     String launcher(Object configured) {
         if (configured) {
             return launcherFor(configured.toString())
         }
         String fromEnv = steps.env.TITAN_DEPLOY_CLI
-        if (fromEnv) {
-            return launcherFor(fromEnv)
-        }
-        int found = steps.sh(script: 'command -v titan-deploy >/dev/null 2>&1', returnStatus: true,
-                label: 'find titan-deploy')
-        if (found == 0) {
-            return 'titan-deploy'
-        }
-        steps.error("${stepName}: cannot find the titan-deploy CLI: pass 'cli' (the launcher or the jar), "
-                + 'set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH')
-        return null
+        return fromEnv ? launcherFor(fromEnv) : 'titan-deploy'
     }
 
     @NonCPS
@@ -118,8 +113,13 @@ class Cli implements Serializable {
 
     /** The error for an exit the step cannot read a report for. */
     void failWithoutReport(int rc, String errFile) {
-        String meaning = EXIT_CODES[rc] ?: 'unexpected exit code'
         String detail = stderr(errFile)
+        if (rc == COMMAND_NOT_FOUND) {
+            steps.error("${stepName}: cannot find the titan-deploy CLI: pass 'cli' (the launcher or the jar), "
+                    + 'set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH'
+                    + (detail ? " (${lastLine(detail)})" : ''))
+        }
+        String meaning = EXIT_CODES[rc] ?: 'unexpected exit code'
         steps.error("${stepName}: titan-deploy exited ${rc} (${meaning}) without a report"
                 + (detail ? ": ${lastLine(detail)}" : ''))
     }
@@ -131,11 +131,13 @@ class Cli implements Serializable {
     }
 
     /**
-     * Archives {@code files}, publishes {@code junitFile} with the junit step (when asked; the steps
-     * set stage and build results themselves, so junit never marks the build), and {@code htmlFile}
-     * with publishHTML where the HTML Publisher plugin is installed.
+     * Archives {@code files} (those present; an HTML page's stylesheet must be among them), publishes
+     * {@code junitFile} with the junit step (when asked; the steps set stage and build results
+     * themselves, so junit never marks the build), and each of {@code pages} ({@code [file:, title:]})
+     * with publishHTML where the HTML Publisher plugin is installed. publishHTML copies the page's whole
+     * folder, so the stylesheet beside it goes along.
      */
-    void publish(List<String> files, String junitFile, boolean junit, String htmlFile, String htmlTitle) {
+    void publish(List<String> files, String junitFile, boolean junit, List<Map> pages) {
         List<String> present = []
         for (int i = 0; i < files.size(); i++) {
             if (steps.fileExists(files[i])) {
@@ -148,12 +150,18 @@ class Cli implements Serializable {
         if (junit && junitFile && steps.fileExists(junitFile)) {
             steps.junit(testResults: junitFile, allowEmptyResults: true, skipMarkingBuildUnstable: true)
         }
-        if (htmlFile && steps.fileExists(htmlFile)) {
-            publishHtml(htmlFile, htmlTitle)
+        for (int i = 0; i < pages.size(); i++) {
+            String file = pages[i].file
+            if (steps.fileExists(file) && !publishHtml(file, pages[i].title as String)) {
+                // Jenkins without the HTML Publisher plugin: the pages are still archived.
+                steps.echo("${stepName}: publishHTML is not available (HTML Publisher plugin); ${file} is archived")
+                return
+            }
         }
     }
 
-    private void publishHtml(String htmlFile, String title) {
+    /** Publishes one page; false when publishHTML does not exist. */
+    private boolean publishHtml(String htmlFile, String title) {
         int slash = htmlFile.lastIndexOf('/')
         String dir = slash < 0 ? '.' : htmlFile.substring(0, slash)
         String file = htmlFile.substring(slash + 1)
@@ -161,11 +169,30 @@ class Cli implements Serializable {
             steps.publishHTML(target: [reportDir            : dir, reportFiles: file, reportName: title,
                                        keepAll              : true, alwaysLinkToLastBuild: true,
                                        allowMissing         : true])
+            return true
         } catch (NoSuchMethodError absent) {
-            // Jenkins without the HTML Publisher plugin: the report is still archived.
-            steps.echo("${stepName}: publishHTML is not available (HTML Publisher plugin); ${htmlFile} is archived")
+            return false
         } catch (MissingMethodException absent) {
-            steps.echo("${stepName}: publishHTML is not available (HTML Publisher plugin); ${htmlFile} is archived")
+            return false
+        }
+    }
+
+    /**
+     * Adds a line to the build's summary and, when {@code summary.badge} is set, a badge, with the
+     * Badge plugin's addSummary and addBadge. Without that plugin (or with a version before 2.0, which
+     * has no addSummary) it does nothing and says nothing: the build description says it all anyway.
+     */
+    void summarize(Map summary) {
+        try {
+            steps.addSummary(icon: summary.icon, text: summary.text)
+            Map badge = (Map) summary.badge
+            if (badge) {
+                steps.addBadge(icon: badge.icon, text: badge.text, style: badge.style)
+            }
+        } catch (NoSuchMethodError absent) {
+            return
+        } catch (MissingMethodException absent) {
+            return
         }
     }
 }

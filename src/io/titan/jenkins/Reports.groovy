@@ -16,6 +16,14 @@ final class Reports implements Serializable {
     /** Service statuses whose node is "not built": the service was never started. */
     static final List<String> NOT_STARTED_STATUSES = ['skipped', 'pending']
 
+    /** The Badge plugin (2.x) icon of a release's summary line, by outcome (Ionicons API symbols). */
+    private static final Map<String, String> OUTCOME_ICONS = [
+            'success'        : 'symbol-checkmark-circle plugin-ionicons-api',
+            'rolled-back'    : 'symbol-arrow-undo-circle plugin-ionicons-api',
+            'rollback-failed': 'symbol-alert-circle plugin-ionicons-api',
+            'failed'         : 'symbol-close-circle plugin-ionicons-api',
+    ]
+
     /** Event fields every line starts with, so they are not repeated as key=value. */
     private static final List<String> EVENT_HEADER = ['type', 'at', 'releaseId', 'service']
     /** The order of the other fields in an event's line (NDJSON objects come back unordered). */
@@ -283,66 +291,61 @@ final class Reports implements Serializable {
         return "validation ${verdict}: ${checks.size()} checks${optional}".toString()
     }
 
-    /** Topology services (in plan order) that PM2 does not show online, with what it shows instead. */
+    /**
+     * Topology services that PM2 does not show online, with what it shows instead, from the CLI's
+     * {@code status --report} (topology services first, in plan order; several rows for a service in
+     * cluster mode; {@code inPm2: false} for one PM2 does not know).
+     */
     @NonCPS
-    static List<String> offline(List<String> topology, List processes) {
+    static List<String> offline(List processes) {
         List<String> out = []
-        for (String name : topology) {
-            Map p = (Map) processes.find { Object o -> ((Map) o).name == name }
-            if (p == null) {
-                out << "${name} (not in PM2)".toString()
+        Map<String, List<String>> problems = [:]
+        for (Object o : processes) {
+            Map p = (Map) o
+            if (!p.inTopology) {
+                continue
+            }
+            String name = p.name
+            if (!problems.containsKey(name)) {
+                problems[name] = []
+            }
+            String problem = null
+            if (p.inPm2 == false) {
+                problem = 'not in PM2'
             } else if (p.status != 'online') {
-                out << "${name} (${p.status})".toString()
+                problem = p.status
+            } else if (!p.pid || (p.pid as long) <= 0) {
+                // PM2 shows "online" without a process at times.
+                problem = 'online without a pid'
+            }
+            if (problem && !problems[name].contains(problem)) {
+                problems[name] << problem
+            }
+        }
+        problems.each { String name, List<String> why ->
+            if (why) {
+                out << "${name} (${why.join(', ')})".toString()
             }
         }
         return out
     }
 
-    /** PM2's process list as a fixed-width table for the build log. */
+    /**
+     * The Badge plugin's view of a release: a summary line (the build description's text) with an
+     * icon for its outcome, and a warning badge when it was rolled back or its rollback failed.
+     */
     @NonCPS
-    static String pm2Table(List processes) {
-        StringBuilder out = new StringBuilder()
-        out << String.format('%-24s %-16s %8s %10s %8s %6s %9s%n', 'NAME', 'STATUS', 'PID', 'UPTIME', 'RESTARTS',
-                'CPU', 'MEMORY')
-        for (Object o : processes) {
-            Map p = (Map) o
-            long memory = (p.memory ?: 0) as long
-            out << String.format('%-24s %-16s %8s %10s %8s %5s%% %8.1fM%n', p.name, p.status, p.pid,
-                    seconds(p.uptimeMs), p.restarts, p.cpu, memory / 1048576.0d)
+    static Map buildSummary(Map report) {
+        String outcome = report.outcome
+        Map badge = null
+        if (outcome == 'rolled-back') {
+            badge = [icon : 'symbol-warning plugin-ionicons-api', style: 'color: var(--warning-color)',
+                     text : "release ${report.releaseId} rolled back to the previous release".toString()]
+        } else if (outcome == 'rollback-failed') {
+            badge = [icon : 'symbol-warning plugin-ionicons-api', style: 'color: var(--error-color)',
+                     text : "release ${report.releaseId}: ROLLBACK FAILED, manual action needed".toString()]
         }
-        if (!processes) {
-            out << '(no processes)\n'
-        }
-        return out.toString()
-    }
-
-    /** JUnit XML for the PM2 table: one test case per topology service, failing when it is not online. */
-    @NonCPS
-    static String pm2Junit(List<String> topology, List processes) {
-        List<String> down = offline(topology, processes)
-        StringBuilder out = new StringBuilder('<?xml version="1.0" encoding="UTF-8"?>\n')
-        out << "<testsuite name=\"titan-pm2-status\" tests=\"${topology.size()}\" failures=\"${down.size()}\">\n"
-        for (String name : topology) {
-            Map p = (Map) processes.find { Object o -> ((Map) o).name == name }
-            out << "  <testcase classname=\"titan.pm2\" name=\"${xml(name)}\">"
-            String status = p == null ? 'not in PM2' : p.status
-            if (status != 'online') {
-                out << "<failure message=\"${xml(name + ' is ' + status)}\"/>"
-            } else {
-                out << "<system-out>${xml("online, pid ${p.pid}, restarts ${p.restarts}")}</system-out>"
-            }
-            out << '</testcase>\n'
-        }
-        out << '</testsuite>\n'
-        return out.toString()
-    }
-
-    /** Escapes text for XML and drops the control characters XML 1.0 forbids. */
-    @NonCPS
-    static String xml(Object value) {
-        String text = String.valueOf(value).replaceAll('[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]', '')
-        return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
-                .replace("'", '&apos;')
+        return [icon : OUTCOME_ICONS[outcome] ?: OUTCOME_ICONS.failed, text: deploySummary(report), badge: badge]
     }
 
     /** {@code 1.2 s} from milliseconds. */

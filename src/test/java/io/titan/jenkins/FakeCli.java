@@ -21,9 +21,10 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status");
 
     private final Path workspace;
+    /** Whether titan-deploy is on the agent's PATH: when not, running it by that name exits 127. */
     boolean onPath = true;
     final Map<String, Integer> exitCodes = new HashMap<>();
-    /** JSON written to --report (deploy, validate) or to the stdout redirect (plan, status). */
+    /** JSON written to --report (deploy, validate, status) or to the stdout redirect (plan). */
     final Map<String, String> output = new HashMap<>();
     final Map<String, String> events = new HashMap<>();
     final Map<String, String> stderr = new HashMap<>();
@@ -41,9 +42,6 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     @Override
     public Object run(Map<String, Object> args, Map<String, Object> env) throws Exception {
         String script = String.valueOf(args.get("script"));
-        if (script.contains("command -v titan-deploy")) {
-            return onPath ? 0 : 1;
-        }
         String line = script.lines().filter(l -> l.contains(" 2>'")).findFirst()
                 .orElseThrow(() -> new AssertionError("no CLI call in " + script));
         int redirects = line.indexOf(line.contains(" >'") ? " >'" : " 2>'");
@@ -61,7 +59,13 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         if (command < 0) {
             throw new AssertionError("no titan-deploy command in " + line);
         }
-        launchers.add(line.substring(0, line.indexOf("'" + words.get(command) + "'")).trim());
+        String launcher = line.substring(0, line.indexOf("'" + words.get(command) + "'")).trim();
+        if (!onPath && launcher.equals("titan-deploy")) {
+            // What sh does when the command is nowhere on the PATH.
+            write(err, "sh: 1: titan-deploy: not found\n");
+            return 127;
+        }
+        launchers.add(launcher);
         List<String> cli = words.subList(command, words.size());
         String name = cli.get(0);
         runs.add(List.copyOf(cli));
@@ -73,12 +77,18 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         int rc = exitCodes.getOrDefault(name, 0);
         String out = output.get(name);
         write(err, stderr.getOrDefault(name, ""));
-        if (name.equals("plan") || name.equals("status")) {
+        if (name.equals("plan")) {
             write(stdout, out == null ? "" : "[PM2] banner before the JSON\n" + out + "\n");
         } else if (out != null) {
             write(options.get("--report"), out);
             write(options.get("--junit"), "<testsuite name=\"titan-" + name + "\"/>");
-            write(options.get("--html"), "<html></html>");
+            String html = options.get("--html");
+            if (html != null) {
+                write(html, "<html><link rel=\"stylesheet\" href=\"titan-report.css\"></html>");
+                write(Path.of(html).resolveSibling("titan-report.css").toString(), "main{}");
+            }
+            write(options.get("--html-inline"), "<html><style>main{}</style></html>");
+            write(options.get("--history-html"), "<html><link rel=\"stylesheet\" href=\"titan-report.css\"></html>");
             write(options.get("--events"), events.getOrDefault(name, ""));
         }
         return rc;

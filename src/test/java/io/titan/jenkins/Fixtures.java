@@ -4,10 +4,12 @@ import io.titan.deploy.report.CheckKind;
 import io.titan.deploy.report.CheckReport;
 import io.titan.deploy.report.DeployReport;
 import io.titan.deploy.report.Outcome;
+import io.titan.deploy.report.ProcessReport;
 import io.titan.deploy.report.Reports;
 import io.titan.deploy.report.RollbackReport;
 import io.titan.deploy.report.ServiceReport;
 import io.titan.deploy.report.ServiceStatus;
+import io.titan.deploy.report.StatusReport;
 import io.titan.deploy.report.ValidateReport;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,22 +142,23 @@ final class Fixtures {
                 + "\"order\":[\"titan-shared\",\"titan-security\",\"titan-brain\",\"titan-execution\",\"titan-console\"]}";
     }
 
-    /** PM2's list: every topology service online, or titan-console {@code consoleStatus}, plus a stranger. */
+    /**
+     * {@code status --report}: every topology service online, or titan-console {@code consoleStatus}
+     * (null: PM2 does not know it), plus an app the topology does not declare.
+     */
     static String status(String consoleStatus) {
-        StringBuilder json = new StringBuilder("[");
-        int pid = 4100;
+        List<ProcessReport> rows = new ArrayList<>();
+        long pid = 4100;
         for (String name : ORDER) {
             if (name.equals("titan-console") && consoleStatus == null) {
+                rows.add(ProcessReport.missing(name));
                 continue;
             }
             String status = name.equals("titan-console") ? consoleStatus : "online";
-            json.append("{\"name\":\"").append(name).append("\",\"inTopology\":true,\"status\":\"").append(status)
-                    .append("\",\"pid\":").append(status.equals("online") ? pid++ : 0)
-                    .append(",\"uptimeMs\":65000,\"restarts\":0,\"unstableRestarts\":0,\"cpu\":0.5,\"memory\":52428800,"
-                            + "\"version\":\"1.0.0\"},");
+            rows.add(new ProcessReport(name, true, true, status, status.equals("online") ? pid++ : 0L, 65_000L, 0, 0,
+                    0.5, 52_428_800L, "1.0.0"));
         }
-        json.append("{\"name\":\"legacy-feed\",\"inTopology\":false,\"status\":\"stopped\",\"pid\":0,\"uptimeMs\":0,"
-                + "\"restarts\":3,\"unstableRestarts\":0,\"cpu\":0,\"memory\":0,\"version\":null}]");
-        return json.toString();
+        rows.add(new ProcessReport("legacy-feed", false, true, "stopped", 0L, 0L, 3, 0, 0.0, 0L, null));
+        return Reports.toJsonLine(new StatusReport("titan.yaml", T0, rows));
     }
 }

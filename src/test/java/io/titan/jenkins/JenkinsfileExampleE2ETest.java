@@ -160,6 +160,14 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         }
         assertThat(logText()).contains("titan-brain              online");
         assertThat(calls("titanPm2Status")).hasSize(1);
+        // The pages Jenkins shows: each with the stylesheet beside it; the release grid has both builds.
+        Path reports = workspace.resolve("titan-reports");
+        assertThat(reports.resolve("titan-report.css")).exists();
+        assertThat(reports.resolve("pm2-status.html")).content().contains("topology services online");
+        assertThat(reports.resolve("history.html")).content().contains("Latest release ").contains(": rolled back")
+                .containsPattern("(?s)running now.*titan-brain.*failed");
+        assertThat(calls("publishHTML")).extracting(c -> c.replaceAll(".*reportName=([^,]+),.*", "$1"))
+                .containsExactly("Titan deploy", "Titan releases", "Titan PM2 status");
     }
 
     /**

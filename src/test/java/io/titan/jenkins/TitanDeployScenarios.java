@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,9 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
 
         assertThat(cli.runs).containsExactly(List.of("deploy", "--config", "titan.yaml", "--strategy", "parallel",
                 "--report", "titan-reports/deploy.json", "--junit", "titan-reports/deploy-junit.xml",
-                "--html", "titan-reports/deploy.html", "--events", "titan-reports/deploy-events.ndjson"));
+                "--html", "titan-reports/deploy.html", "--html-inline", "titan-reports/deploy-email.html",
+                "--history-html", "titan-reports/history.html", "--events", "titan-reports/deploy-events.ndjson"));
+        assertThat(calls("sh")).hasSize(1);
         assertThat(cli.launchers).containsExactly("titan-deploy");
         assertThat(stageResults).containsExactly(
                 Map.entry("titan-shared", "SUCCESS"), Map.entry("titan-security", "SUCCESS"),
@@ -62,17 +65,23 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
         assertThat(buildResult()).isEqualTo("SUCCESS");
         assertThat(result).containsEntry("success", true).containsEntry("releaseId", Fixtures.RELEASE)
                 .containsEntry("rolledBack", false).containsEntry("error", null);
-        assertThat(result.get("services")).asList().hasSize(5).first()
+        assertThat(result.get("services")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(5).first()
                 .isEqualTo(Map.of("name", "titan-shared", "status", "deployed", "durationMs", 1200,
                         "message", "healthy"));
         assertThat(currentBuild.get("description")).isEqualTo("release " + Fixtures.RELEASE + ": 4 deployed, 1 unchanged");
+        // Both pages are archived with their stylesheet; the single-file e-mail copy stays in the workspace.
         assertThat(calls("archiveArtifacts")).containsExactly("{artifacts=titan-reports/deploy.json,"
-                + "titan-reports/deploy-junit.xml,titan-reports/deploy.html,titan-reports/deploy-events.ndjson, "
+                + "titan-reports/deploy-junit.xml,titan-reports/deploy.html,titan-reports/history.html,"
+                + "titan-reports/titan-report.css,titan-reports/deploy-events.ndjson, "
                 + "allowEmptyArchive=true, fingerprint=false}");
         assertThat(calls("junit")).containsExactly(
                 "{testResults=titan-reports/deploy-junit.xml, allowEmptyResults=true, skipMarkingBuildUnstable=true}");
-        assertThat(calls("publishHTML")).singleElement().asString()
-                .contains("reportDir=titan-reports", "reportFiles=deploy.html", "reportName=Titan deploy");
+        assertThat(calls("publishHTML")).satisfiesExactly(
+                deploy -> assertThat(deploy).contains("reportDir=titan-reports", "reportFiles=deploy.html",
+                        "reportName=Titan deploy", "keepAll=true"),
+                history -> assertThat(history).contains("reportDir=titan-reports", "reportFiles=history.html",
+                        "reportName=Titan releases", "alwaysLinkToLastBuild=true"));
+        assertThat(workspace.resolve("titan-reports/deploy-email.html")).exists();
     }
 
     @Test
@@ -87,7 +96,7 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
 
         assertThat(cli.runs).containsExactly(List.of("plan", "--diff", "--json", "--config", "titan.yaml", "--force"));
         assertThat(result).containsEntry("dryRun", true);
-        assertThat(result.get("services")).asList().hasSize(2);
+        assertThat(result.get("services")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
         assertThat(stageResults).containsExactly(Map.entry("plan", "SUCCESS"));
         assertThat(String.join("\n", calls("echo"))).contains("titan-brain").contains("restart")
                 .contains("code; env LOG_LEVEL");
@@ -135,6 +144,7 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
         assertThat(cli.runs).containsExactly(List.of("deploy", "--config", "deploy/prod.yaml",
                 "--strategy", "sequential", "--report", "out/reports/deploy.json",
                 "--junit", "out/reports/deploy-junit.xml", "--html", "out/reports/deploy.html",
+                "--html-inline", "out/reports/deploy-email.html", "--history-html", "out/reports/history.html",
                 "--events", "out/reports/deploy-events.ndjson", "--only", "titan-brain,titan-console",
                 "--no-rollback", "--no-validate", "--wait-lock", "5m"));
         assertThat(cli.launchers).containsExactly("java -jar '/opt/titan/titan-deploy.jar'");
@@ -253,7 +263,8 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
 
         assertThatThrownBy(() -> callStep("titanDeploy", Map.of()))
                 .hasMessage("titanDeploy: cannot find the titan-deploy CLI: pass 'cli' (the launcher or the jar), "
-                        + "set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH");
+                        + "set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH "
+                        + "(sh: 1: titan-deploy: not found)");
         assertThat(cli.runs).isEmpty();
     }
 
@@ -301,5 +312,37 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
         assertThat(logText()).contains("titanDeploy: publishHTML is not available (HTML Publisher plugin); "
                 + "titan-reports/deploy.html is archived");
         assertThat(calls("archiveArtifacts")).singleElement().asString().contains("titan-reports/deploy.html");
+    }
+
+    @Test
+    void withTheBadgePluginEachReleaseAddsASummaryLineAndARollbackAddsAWarningBadge() {
+        register("addSummary", List.of(Map.class), a -> null);
+        register("addBadge", List.of(Map.class), a -> null);
+        cannedSuccess();
+        callStep("titanDeploy", Map.of());
+        cannedRollback();
+
+        assertThatThrownBy(() -> callStep("titanDeploy", Map.of())).hasMessageStartingWith("titanDeploy: release");
+
+        assertThat(calls("addSummary")).containsExactly(
+                "{icon=symbol-checkmark-circle plugin-ionicons-api, text=release " + Fixtures.RELEASE
+                        + ": 4 deployed, 1 unchanged}",
+                "{icon=symbol-arrow-undo-circle plugin-ionicons-api, text=release " + Fixtures.RELEASE
+                        + ": FAILED at titan-brain, 2 rolled-back, 2 skipped, previous release restored}");
+        assertThat(calls("addBadge")).containsExactly("{icon=symbol-warning plugin-ionicons-api, text=release "
+                + Fixtures.RELEASE + " rolled back to the previous release, style=color: var(--warning-color)}");
+        // The summary comes after the publishing and before the step fails.
+        assertThat(callStack()).containsSubsequence("publishHTML(", "addSummary(", "addBadge(", "error(titanDeploy:");
+    }
+
+    @Test
+    void withoutTheBadgePluginNothingIsAddedAndNothingIsSaid() {
+        cannedRollback();
+
+        callStep("titanDeploy", args("failBuild", false));
+
+        assertThat(currentBuild.get("description")).asString().startsWith("release " + Fixtures.RELEASE + ": FAILED");
+        assertThat(logText()).doesNotContainIgnoringCase("badge").doesNotContainIgnoringCase("summary");
+        assertThat(buildResult()).isEqualTo("UNSTABLE");
     }
 }

@@ -3,6 +3,9 @@ package io.titan.jenkins;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.titan.deploy.report.ProcessReport;
+import io.titan.deploy.report.Reports;
+import io.titan.deploy.report.StatusReport;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -23,43 +26,64 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         cli = new FakeCli(workspace);
         sh = cli;
         write("titan.yaml", "services: {}\n");
-        cli.output.put("plan", Fixtures.plan());
     }
+
+    static final List<String> DEFAULT_RUN = List.of("status", "--config", "titan.yaml",
+            "--report", "titan-reports/pm2-status.json", "--junit", "titan-reports/pm2-status-junit.xml",
+            "--html", "titan-reports/pm2-status.html", "--html-inline", "titan-reports/pm2-status-email.html");
 
     @Test
     @SuppressWarnings("unchecked")
-    void printsTheTableAndReturnsTheProcesses() throws Exception {
+    void runsTheCliOnceWhichWritesTheTableJsonJunitAndPageAndReturnsTheProcesses() throws Exception {
         cli.output.put("status", Fixtures.status("online"));
 
         List<Map<String, Object>> processes = (List<Map<String, Object>>) callStep("titanPm2Status", Map.of());
 
-        assertThat(cli.runs).containsExactly(List.of("plan", "--config", "titan.yaml", "--json"),
-                List.of("status", "--config", "titan.yaml", "--json"));
+        // One sh, one CLI call: no plan call for the topology, no PATH probe, no JUnit written in Groovy.
+        assertThat(calls("sh")).hasSize(1);
+        assertThat(cli.runs).containsExactly(DEFAULT_RUN);
+        assertThat(cli.launchers).containsExactly("titan-deploy");
+        assertThat(calls("writeFile")).isEmpty();
         assertThat(processes).extracting(p -> p.get("name")).containsExactly("titan-shared", "titan-security",
                 "titan-brain", "titan-execution", "titan-console", "legacy-feed");
-        assertThat(processes.get(0)).containsEntry("status", "online").containsEntry("pid", 4100);
-        assertThat(logText()).contains("NAME                     STATUS", "titan-brain              online");
+        assertThat(processes.get(0)).containsEntry("status", "online").containsEntry("pid", 4100)
+                .containsEntry("inPm2", true);
         assertThat(buildResult()).isEqualTo("SUCCESS");
-        assertThat(calls("writeFile")).singleElement().asString().contains("file=titan-reports/pm2-status-junit.xml");
-        String junit = Files.readString(workspace.resolve("titan-reports/pm2-status-junit.xml"));
-        assertThat(junit).contains("tests=\"5\" failures=\"0\"", "<testcase classname=\"titan.pm2\" name=\"titan-brain\">")
-                .doesNotContain("legacy-feed");
         assertThat(calls("junit")).containsExactly("{testResults=titan-reports/pm2-status-junit.xml, "
                 + "allowEmptyResults=true, skipMarkingBuildUnstable=true}");
+        // The page's stylesheet is archived with it; the e-mail copy is left in the workspace only.
         assertThat(calls("archiveArtifacts")).containsExactly("{artifacts=titan-reports/pm2-status.json,"
-                + "titan-reports/pm2-status-junit.xml, allowEmptyArchive=true, fingerprint=false}");
+                + "titan-reports/pm2-status-junit.xml,titan-reports/pm2-status.html,titan-reports/titan-report.css, "
+                + "allowEmptyArchive=true, fingerprint=false}");
+        assertThat(calls("publishHTML")).singleElement().asString()
+                .contains("reportDir=titan-reports", "reportFiles=pm2-status.html", "reportName=Titan PM2 status");
+        assertThat(Files.exists(workspace.resolve("titan-reports/pm2-status-email.html"))).isTrue();
     }
 
     @Test
-    void aTopologyServiceNotOnlineMarksTheBuildUnstable() throws Exception {
+    void aTopologyServiceNotOnlineMarksTheBuildUnstable() {
         cli.output.put("status", Fixtures.status("errored"));
 
         callStep("titanPm2Status", Map.of());
 
         assertThat(buildResult()).isEqualTo("UNSTABLE");
         assertThat(calls("unstable")).containsExactly("titanPm2Status: not online: titan-console (errored)");
-        assertThat(Files.readString(workspace.resolve("titan-reports/pm2-status-junit.xml")))
-                .contains("failures=\"1\"", "<failure message=\"titan-console is errored\"/>");
+    }
+
+    @Test
+    void aStoppedAndANeverStartedServiceAreNamedFromTheOneCliCall() {
+        cli.output.put("status", Reports.toJsonLine(new StatusReport("titan.yaml", Fixtures.T0, List.of(
+                new ProcessReport("titan-shared", true, true, "online", 4100L, 1_000L, 0, 0, 0.1, 1L, null),
+                new ProcessReport("titan-brain", true, true, "stopped", 0L, 0L, 2, 0, 0.0, 0L, null),
+                ProcessReport.missing("titan-console")))));
+
+        callStep("titanPm2Status", Map.of());
+
+        assertThat(calls("unstable")).containsExactly(
+                "titanPm2Status: not online: titan-brain (stopped), titan-console (not in PM2)");
+        assertThat(calls("sh")).hasSize(1);
+        assertThat(callStack()).containsSubsequence("titanPm2Status.sh(", "titanPm2Status.archiveArtifacts(",
+                "titanPm2Status.junit(", "titanPm2Status.publishHTML(", "titanPm2Status.unstable(");
     }
 
     @Test
@@ -88,18 +112,19 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", TitanDeployScenarios.args("config", "prod.yaml", "pm2Home", "/srv/pm2",
                 "cli", "/opt/titan/titan-deploy.jar", "reportDir", "r", "junit", false, "failOn", "UNSTABLE"));
 
-        assertThat(cli.runs).containsExactly(List.of("plan", "--config", "prod.yaml", "--json"),
-                List.of("status", "--config", "prod.yaml", "--json"));
-        assertThat(cli.launchers).containsOnly("java -jar '/opt/titan/titan-deploy.jar'");
-        assertThat(cli.environments).allSatisfy(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
+        assertThat(cli.runs).containsExactly(List.of("status", "--config", "prod.yaml", "--report", "r/pm2-status.json",
+                "--junit", "r/pm2-status-junit.xml", "--html", "r/pm2-status.html",
+                "--html-inline", "r/pm2-status-email.html"));
+        assertThat(cli.launchers).containsExactly("java -jar '/opt/titan/titan-deploy.jar'");
+        assertThat(cli.environments).singleElement().satisfies(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
         assertThat(calls("junit")).isEmpty();
-        assertThat(Files.exists(workspace.resolve("r/pm2-status.json"))).isTrue();
+        assertThat(calls("archiveArtifacts")).singleElement().asString().contains("r/pm2-status.json", "r/titan-report.css");
     }
 
     @Test
     void failsWithTheCliMessageWhenStatusCannotRun() {
-        cli.exitCodes.put("plan", 2);
-        cli.stderr.put("plan", "titan-deploy: no topology: pass --config FILE\n");
+        cli.exitCodes.put("status", 2);
+        cli.stderr.put("status", "titan-deploy: no topology: pass --config FILE\n");
 
         assertThatThrownBy(() -> callStep("titanPm2Status", Map.of()))
                 .hasMessage("titanPm2Status: titan-deploy exited 2 (bad input, nothing was changed) without a report: "
@@ -111,6 +136,10 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         cli.onPath = false;
 
         assertThatThrownBy(() -> callStep("titanPm2Status", Map.of()))
-                .hasMessageStartingWith("titanPm2Status: cannot find the titan-deploy CLI");
+                .hasMessage("titanPm2Status: cannot find the titan-deploy CLI: pass 'cli' (the launcher or the jar), "
+                        + "set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH "
+                        + "(sh: 1: titan-deploy: not found)");
+        assertThat(calls("sh")).hasSize(1);
+        assertThat(cli.runs).isEmpty();
     }
 }

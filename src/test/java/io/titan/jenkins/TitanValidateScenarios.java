@@ -38,7 +38,9 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
 
         assertThat(cli.runs).containsExactly(List.of("validate", "--config", "titan.yaml",
                 "--report", "titan-reports/validate.json", "--junit", "titan-reports/validate-junit.xml",
-                "--html", "titan-reports/validate.html", "--events", "titan-reports/validate-events.ndjson"));
+                "--html", "titan-reports/validate.html", "--html-inline", "titan-reports/validate-email.html",
+                "--events", "titan-reports/validate-events.ndjson"));
+        assertThat(calls("sh")).hasSize(1);
         assertThat(result).containsEntry("success", true).containsEntry("durationMs", 10030);
         assertThat((List<Map<String, Object>>) result.get("checks")).hasSize(4).last()
                 .isEqualTo(Map.of("name", "bybit", "kind", "websocket", "target", "wss://stream.bybit.com/v5/public/spot",
@@ -48,7 +50,9 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         assertThat(logText()).contains("titanValidate: validation passed: 4 checks, 1 optional failed");
         assertThat(calls("junit")).containsExactly("{testResults=titan-reports/validate-junit.xml, "
                 + "allowEmptyResults=true, skipMarkingBuildUnstable=true}");
-        assertThat(calls("archiveArtifacts")).singleElement().asString().contains("titan-reports/validate.json");
+        assertThat(calls("archiveArtifacts")).singleElement().asString()
+                .contains("titan-reports/validate.json", "titan-reports/validate.html", "titan-reports/titan-report.css")
+                .doesNotContain("email");
         assertThat(calls("publishHTML")).singleElement().asString().contains("reportName=Titan validation");
     }
 
@@ -63,7 +67,8 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
 
         assertThat(cli.runs).containsExactly(List.of("validate", "--config", "prod.yaml",
                 "--report", "r/validate-quick.json", "--junit", "r/validate-quick-junit.xml",
-                "--html", "r/validate-quick.html", "--events", "r/validate-quick-events.ndjson", "--quick"));
+                "--html", "r/validate-quick.html", "--html-inline", "r/validate-quick-email.html",
+                "--events", "r/validate-quick-events.ndjson", "--quick"));
         assertThat(cli.launchers).containsExactly("'/opt/titan-deploy'");
         assertThat(cli.environments.get(0)).containsEntry("PM2_HOME", "/srv/pm2");
         assertThat(calls("junit")).isEmpty();

@@ -10,8 +10,12 @@ import io.titan.deploy.deploy.TitanDeploymentPipeline;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.health.Durations;
+import io.titan.deploy.report.DeployReport;
+import io.titan.deploy.report.HtmlReport;
+import io.titan.deploy.report.PageStyle;
 import io.titan.deploy.validate.ValidationEvents;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -62,6 +66,11 @@ final class DeployCommand implements Callable<Integer> {
             description = "Wait this long (e.g. 5m) for another deployment of this target to finish instead of exiting 4.")
     Duration waitLock = Duration.ZERO;
 
+    @Option(names = "--history-html", paramLabel = "FILE",
+            description = "After the deployment, write the target's release history page (as history --html does) "
+                    + "to FILE, with its stylesheet beside it.")
+    Path historyHtml;
+
     @Spec
     CommandSpec spec;
 
@@ -90,7 +99,13 @@ final class DeployCommand implements Callable<Integer> {
                 ValidateCommand.printTable(out, outcome.validation());
             }
             printTable(out, result);
-            sinks.writeDeploy(result, out);
+            DeployReport report = sinks.writeDeploy(result, out);
+            ReleaseHistory.keep(target, report, out);
+            if (historyHtml != null) {
+                HtmlReport.write(historyHtml, ReleaseHistory.read(t, target, clock.instant()), PageStyle.LINKED);
+                out.println("history page: " + historyHtml.toAbsolutePath() + " (with " + HtmlReport.STYLESHEET + ")");
+                out.flush();
+            }
             return result.exitCode();
         }
     }

@@ -1,14 +1,11 @@
 package io.titan.deploy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.release.ReleaseStore;
+import io.titan.deploy.report.HistoryReport;
+import io.titan.deploy.report.HtmlReport;
+import io.titan.deploy.report.Reports;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Locale;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -17,56 +14,49 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code titan-deploy history}: the target's release records, newest first. */
+/** {@code titan-deploy history}: the target's releases, newest first, with each service's result. */
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = "List the target's releases (newest first): id, time, result, services, versions.")
+        description = "List the target's releases (newest first): id, time, result, services, versions; with --html, "
+                + "a grid of each service's result and time to healthy across the releases.")
 final class HistoryCommand implements Callable<Integer> {
 
     @Mixin
     TopologyOptions topology;
 
-    @Option(names = "--json", description = "Print a JSON array.")
+    @Option(names = "--json", description = "Print a JSON array, one object per release (newest first) with each "
+            + "service's result.")
     boolean json;
+
+    @Mixin
+    HtmlOptions pages;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         Topology t = topology.load();
-        List<ReleaseRecord> records = new ReleaseStore(Target.of(t).stateDir()).list();
+        HistoryReport history = ReleaseHistory.read(t, Target.of(t), Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ArrayNode array = mapper.createArrayNode();
-            for (ReleaseRecord r : records) {
-                ObjectNode node = array.addObject();
-                node.put("id", r.id());
-                node.put("startedAt", r.startedAt());
-                node.put("finishedAt", r.finishedAt());
-                node.put("result", result(r));
-                node.set("services", mapper.valueToTree(r.services()));
-                node.set("versions", mapper.valueToTree(r.versions()));
-                node.put("error", r.error());
-            }
-            out.println(mapper.writeValueAsString(array));
+            out.println(Reports.toJsonLine(history));
         } else {
             out.printf("%-22s %-24s %-16s %s%n", "RELEASE", "STARTED", "RESULT", "SERVICES (VERSION)");
-            for (ReleaseRecord r : records) {
+            for (HistoryReport.Release r : history.releases()) {
                 String services = r.services().stream()
                         .map(s -> r.versions().containsKey(s) ? s + "@" + r.versions().get(s) : s)
                         .collect(Collectors.joining(", "));
-                out.printf("%-22s %-24s %-16s %s%n", r.id(), r.startedAt().replaceAll("\\.\\d+Z$", "Z"), result(r), services);
+                out.printf("%-22s %-24s %-16s %s%n", r.id(), r.startedAt().toString().replaceAll("\\.\\d+Z$", "Z"),
+                        r.result(), services);
             }
-            if (records.isEmpty()) {
+            if (history.releases().isEmpty()) {
                 out.println("(no releases yet)");
             }
         }
+        // With --json, stdout stays one JSON line: where the page went is said on stderr.
+        pages.write((file, style) -> HtmlReport.write(file, history, style), json ? spec.commandLine().getErr() : out,
+                "history page");
         out.flush();
         return 0;
-    }
-
-    private static String result(ReleaseRecord r) {
-        return r.status().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -16,14 +16,18 @@ import io.titan.deploy.report.RollbackReport;
 import io.titan.deploy.report.ServiceReport;
 import io.titan.deploy.report.ServiceStatus;
 import io.titan.deploy.report.ValidateReport;
-import java.io.PrintWriter;
 import io.titan.deploy.validate.ValidationResult;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code --report}, {@code --junit}, {@code --html}, {@code --events}: what a run leaves behind. */
+/**
+ * {@code --report}, {@code --junit}, {@code --html}, {@code --html-inline}, {@code --events}: what a
+ * run leaves behind.
+ */
 final class OutputOptions {
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report to FILE.")
@@ -32,8 +36,8 @@ final class OutputOptions {
     @Option(names = "--junit", paramLabel = "FILE", description = "Write JUnit XML (one testcase per service or check).")
     Path junit;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report.")
-    Path html;
+    @Mixin
+    HtmlOptions pages;
 
     @Option(names = "--events", paramLabel = "FILE", description = "Write the events as NDJSON while they happen.")
     Path events;
@@ -56,24 +60,20 @@ final class OutputOptions {
             this.writer = writer;
         }
 
-        void writeDeploy(DeploymentResult result, PrintWriter out) {
+        /** Writes the deployment's report files and returns its report. */
+        DeployReport writeDeploy(DeploymentResult result, PrintWriter out) {
             DeployReport r = toReport(result);
             write(r, out);
             if (junit != null) {
                 JunitXml.write(junit, r);
             }
-            if (html != null) {
-                HtmlReport.write(html, r);
-            }
+            return r;
         }
 
         void writeValidate(ValidateReport r, PrintWriter out) {
             write(r, out);
             if (junit != null) {
                 JunitXml.write(junit, r);
-            }
-            if (html != null) {
-                HtmlReport.write(html, r);
             }
         }
 
@@ -82,10 +82,7 @@ final class OutputOptions {
                 Reports.write(report, r);
                 out.println("report: " + report.toAbsolutePath());
             }
-            if (html != null) {
-                out.println("html report: " + html.toAbsolutePath());
-            }
-            out.flush();
+            pages.write((file, style) -> HtmlReport.write(file, r, style), out, "html report");
         }
 
         @Override

@@ -1,14 +1,19 @@
 package io.titan.deploy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.report.HtmlReport;
+import io.titan.deploy.report.JunitXml;
+import io.titan.deploy.report.ProcessReport;
+import io.titan.deploy.report.Reports;
+import io.titan.deploy.report.StatusReport;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,63 +21,107 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code titan-deploy status}: PM2's process table for the target, without environments. */
+/**
+ * {@code titan-deploy status}: PM2's process table for the target, without environments, with a row
+ * for each topology service PM2 does not know. It only looks: the exit code is 0 whatever it shows.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the target's PM2 processes: name, status, pid, uptime, restarts, cpu, memory.")
+        description = "Show the target's PM2 processes (name, status, pid, uptime, restarts, cpu, memory) and the "
+                + "topology services PM2 does not know. Exit 0 whatever they show; --junit makes one testcase per "
+                + "topology service, failing when it is not online.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     TopologyOptions topology;
 
-    @Option(names = "--json", description = "Print a JSON array, one object per process.")
+    @Option(names = "--json", description = "Print a JSON array, one object per process (and per topology service "
+            + "PM2 does not know), instead of the table.")
     boolean json;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write that JSON array to FILE.")
+    Path report;
+
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Write JUnit XML: one testcase per topology service, failing when it is not online.")
+    Path junit;
+
+    @Mixin
+    HtmlOptions pages;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         Topology t = topology.load();
         List<Pm2Process> processes = Target.of(t).pm2().getProcessList();
+        StatusReport status = report(t, processes, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
-        Instant now = Instant.now();
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ArrayNode array = mapper.createArrayNode();
-            for (Pm2Process p : processes) {
-                ObjectNode node = array.addObject();
-                node.put("name", p.name());
-                node.put("inTopology", t.services().containsKey(p.name()));
-                node.put("status", p.status().pm2Name());
-                node.put("pid", p.pid());
-                node.put("uptimeMs", p.startedAt() == null ? 0 : Duration.between(p.startedAt(), now).toMillis());
-                node.put("restarts", p.restarts());
-                node.put("unstableRestarts", p.unstableRestarts());
-                node.put("cpu", p.cpuPercent());
-                node.put("memory", p.memoryBytes());
-                node.put("version", p.version());
-            }
-            out.println(mapper.writeValueAsString(array));
+            out.println(Reports.toJsonLine(status));
         } else {
-            out.printf("%-24s %-16s %8s %10s %8s %6s %9s%n", "NAME", "STATUS", "PID", "UPTIME", "RESTARTS", "CPU",
-                    "MEMORY");
-            for (Pm2Process p : processes) {
-                out.printf("%-24s %-16s %8d %10s %8d %5.0f%% %8.1fM%n", p.name(), p.status().pm2Name(), p.pid(),
-                        uptime(p, now), p.restarts(), p.cpuPercent(), p.memoryBytes() / 1048576.0);
-            }
-            if (processes.isEmpty()) {
-                out.println("(no processes)");
-            }
+            printTable(out, status);
         }
+        // With --json, stdout stays one JSON line: where the files went is said on stderr.
+        PrintWriter notes = json ? spec.commandLine().getErr() : out;
+        if (report != null) {
+            Reports.write(report, status);
+            notes.println("report: " + report.toAbsolutePath());
+        }
+        if (junit != null) {
+            JunitXml.write(junit, status);
+            notes.println("junit: " + junit.toAbsolutePath());
+        }
+        pages.write((file, style) -> HtmlReport.write(file, status, style), notes, "html report");
         out.flush();
         return 0;
     }
 
-    private static String uptime(Pm2Process p, Instant now) {
-        if (p.startedAt() == null || p.pid() == 0) {
+    /**
+     * PM2's processes against the topology: its services first, in deployment order (a missing one
+     * as a {@link ProcessReport#missing} row), then the apps PM2 runs that the topology does not declare.
+     */
+    static StatusReport report(Topology t, List<Pm2Process> processes, Instant now) {
+        List<ProcessReport> rows = new ArrayList<>();
+        for (String name : t.graph().plan().order()) {
+            List<Pm2Process> of = processes.stream().filter(p -> p.name().equals(name)).toList();
+            if (of.isEmpty()) {
+                rows.add(ProcessReport.missing(name));
+            }
+            of.forEach(p -> rows.add(row(p, true, now)));
+        }
+        processes.stream().filter(p -> !t.services().containsKey(p.name())).forEach(p -> rows.add(row(p, false, now)));
+        return new StatusReport(t.source(), now, rows);
+    }
+
+    private static ProcessReport row(Pm2Process p, boolean inTopology, Instant now) {
+        long uptime = p.startedAt() == null ? 0 : Math.max(0, Duration.between(p.startedAt(), now).toMillis());
+        return new ProcessReport(p.name(), inTopology, true, p.status().pm2Name(), p.pid(), uptime, p.restarts(),
+                p.unstableRestarts(), p.cpuPercent(), p.memoryBytes(), p.version());
+    }
+
+    private static void printTable(PrintWriter out, StatusReport status) {
+        out.printf("%-24s %-16s %8s %10s %8s %6s %9s%n", "NAME", "STATUS", "PID", "UPTIME", "RESTARTS", "CPU",
+                "MEMORY");
+        for (ProcessReport p : status.processes()) {
+            if (!p.inPm2()) {
+                out.printf("%-24s %-16s %8s %10s %8s %6s %9s%n", p.name(), "not in PM2", "-", "-", "-", "-", "-");
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-24s %-16s %8d %10s %8d %5.0f%% %8.1fM%n", p.name(), p.status(), p.pid(),
+                    uptime(p), p.restarts(), p.cpu(), p.memory() / 1048576.0);
+        }
+        if (status.processes().isEmpty()) {
+            out.println("(no processes)");
+        }
+        status.down().forEach((name, problem) -> out.println("not online: " + name + " is " + problem));
+    }
+
+    private static String uptime(ProcessReport p) {
+        if (p.pid() == 0) {
             return "-";
         }
-        long s = Math.max(0, Duration.between(p.startedAt(), now).toSeconds());
+        long s = p.uptimeMs() / 1000;
         return s < 60 ? s + "s" : s < 3600 ? s / 60 + "m" : s / 3600 + "h" + (s % 3600) / 60 + "m";
     }
 }

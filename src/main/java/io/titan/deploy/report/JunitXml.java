@@ -1,6 +1,9 @@
 package io.titan.deploy.report;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,7 +22,9 @@ import java.util.Objects;
  * For a validate report (suite {@code titan-validate}, class {@code titan.validate.<kind>}, one
  * test case per check), a failed required check is a {@code <failure>}; a failed optional check
  * passes, with {@code WARNING: <message>} in its {@code <system-out>}, because it must not fail
- * the build yet should be visible on the test's page.
+ * the build yet should be visible on the test's page. For a status report (suite
+ * {@code titan-pm2-status}, class {@code titan.pm2}, one test case per topology service, including
+ * services PM2 does not know), a service that is not online is a {@code <failure>} saying why.
  *
  * <p>Text is escaped and characters XML 1.0 forbids (most control characters) are dropped: one of
  * them in a message would make Jenkins reject the whole file. Passwords in URLs are masked.
@@ -30,6 +35,8 @@ public final class JunitXml {
     public static final String DEPLOY_SUITE = "titan-deploy";
     /** The {@code testsuite} name of a validate report. */
     public static final String VALIDATE_SUITE = "titan-validate";
+    /** The {@code testsuite} name of a status report. */
+    public static final String STATUS_SUITE = "titan-pm2-status";
 
     private JunitXml() {
     }
@@ -46,13 +53,19 @@ public final class JunitXml {
         AtomicFiles.write(file, render(report));
     }
 
+    /** Writes {@link #render(StatusReport)} to {@code file}, atomically. */
+    public static void write(Path file, StatusReport report) {
+        Objects.requireNonNull(file, "file");
+        AtomicFiles.write(file, render(report));
+    }
+
     /** The JUnit XML document for a deploy report. */
     public static String render(DeployReport report) {
         Objects.requireNonNull(report, "report");
         long failures = report.services().stream().filter(s -> isFailure(s.status())).count();
         long skipped = report.services().stream().filter(s -> isSkipped(s.status())).count();
         StringBuilder xml = header(DEPLOY_SUITE, report.services().size(), failures, skipped,
-                report.durationMs(), report);
+                report.durationMs(), report.startedAt(), report.success());
         property(xml, "releaseId", report.releaseId());
         property(xml, "outcome", report.outcome().value());
         xml.append("  </properties>\n");
@@ -90,7 +103,8 @@ public final class JunitXml {
     public static String render(ValidateReport report) {
         Objects.requireNonNull(report, "report");
         long failures = report.checks().stream().filter(c -> !c.success() && c.required()).count();
-        StringBuilder xml = header(VALIDATE_SUITE, report.checks().size(), failures, 0, report.durationMs(), report);
+        StringBuilder xml = header(VALIDATE_SUITE, report.checks().size(), failures, 0, report.durationMs(),
+                report.startedAt(), report.success());
         xml.append("  </properties>\n");
         for (CheckReport check : report.checks()) {
             xml.append("  <testcase classname=\"titan.validate.").append(check.kind().value())
@@ -112,6 +126,42 @@ public final class JunitXml {
         return xml.append("</testsuite>\n").toString();
     }
 
+    /**
+     * The JUnit XML document for a status report: a test case per topology service, passing when PM2
+     * runs it online, else a failure that says what PM2 shows instead (or that it has no such app).
+     * Apps PM2 runs outside the topology are not test cases.
+     */
+    public static String render(StatusReport report) {
+        Objects.requireNonNull(report, "report");
+        Map<String, String> down = report.down();
+        List<String> services = report.topologyServices();
+        StringBuilder xml = header(STATUS_SUITE, services.size(), down.size(), 0, 0, report.at(), down.isEmpty());
+        property(xml, "topology", report.topology());
+        xml.append("  </properties>\n");
+        for (String name : services) {
+            xml.append("  <testcase classname=\"titan.pm2\" name=\"").append(Text.escape(name))
+                    .append("\" time=\"0.000\">\n");
+            String problem = down.get(name);
+            if (problem != null) {
+                String message = name + " is " + problem;
+                xml.append("    <failure message=\"").append(Text.safe(message)).append("\" type=\"")
+                        .append(report.processes().stream().anyMatch(p -> p.name().equals(name) && p.inPm2())
+                                ? "not-online" : ProcessReport.MISSING)
+                        .append("\">").append(Text.safe(message)).append("</failure>\n");
+            } else {
+                for (ProcessReport p : report.processes()) {
+                    if (p.name().equals(name)) {
+                        xml.append("    <system-out>").append(Text.safe("online, pid " + p.pid() + ", " + p.restarts()
+                                + " restarts, up " + Format.duration(p.uptimeMs() == null ? 0 : p.uptimeMs())))
+                                .append("</system-out>\n");
+                    }
+                }
+            }
+            xml.append("  </testcase>\n");
+        }
+        return xml.append("</testsuite>\n").toString();
+    }
+
     private static boolean isFailure(ServiceStatus status) {
         return status == ServiceStatus.FAILED || status == ServiceStatus.ROLLED_BACK;
     }
@@ -125,7 +175,7 @@ public final class JunitXml {
     }
 
     private static StringBuilder header(String suite, int tests, long failures, long skipped, long millis,
-                                        Report report) {
+                                        Instant startedAt, boolean success) {
         StringBuilder xml = new StringBuilder(1024);
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<testsuite name=\"").append(suite)
@@ -133,9 +183,9 @@ public final class JunitXml {
                 .append("\" failures=\"").append(failures)
                 .append("\" errors=\"0\" skipped=\"").append(skipped)
                 .append("\" time=\"").append(Format.seconds(millis))
-                .append("\" timestamp=\"").append(report.startedAt().toString().replaceFirst("\\.\\d+Z$", "Z"))
+                .append("\" timestamp=\"").append(startedAt.toString().replaceFirst("\\.\\d+Z$", "Z"))
                 .append("\">\n  <properties>\n");
-        property(xml, "success", Boolean.toString(report.success()));
+        property(xml, "success", Boolean.toString(success));
         return xml;
     }
 

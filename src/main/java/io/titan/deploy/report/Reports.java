@@ -46,10 +46,37 @@ public final class Reports {
     /** {@code report} as pretty-printed JSON with a trailing newline. */
     public static String toJson(Report report) {
         Objects.requireNonNull(report, "report");
+        return json(report, true, report.type() + " report") + System.lineSeparator();
+    }
+
+    /**
+     * Writes the status report's JSON, the array of its processes (as {@code status --json} prints
+     * it, but pretty-printed), atomically.
+     */
+    public static void write(Path file, StatusReport report) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(report, "report");
+        AtomicFiles.write(file, json(report.processes(), true, "status report") + System.lineSeparator());
+    }
+
+    /** The status report's processes as a JSON array on one line: {@code status --json}. */
+    public static String toJsonLine(StatusReport report) {
+        Objects.requireNonNull(report, "report");
+        return json(report.processes(), false, "status report");
+    }
+
+    /** The history's releases, newest first, as a JSON array on one line: {@code history --json}. */
+    public static String toJsonLine(HistoryReport report) {
+        Objects.requireNonNull(report, "report");
+        return json(report.releases(), false, "history");
+    }
+
+    private static String json(Object value, boolean pretty, String what) {
         try {
-            return MAPPER.writeValueAsString(report) + System.lineSeparator();
+            return pretty ? MAPPER.writeValueAsString(value) : MAPPER.writer().withoutFeatures(
+                    SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + report.type() + " report: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot serialise " + what + ": " + e.getMessage(), e);
         }
     }
 

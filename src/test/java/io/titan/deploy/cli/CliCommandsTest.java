@@ -115,7 +115,18 @@ class CliCommandsTest {
         Path html = dir.resolve("v.html");
 
         assertThat(run("report", "--from", json.toString(), "--html", html.toString()).exitCode()).isZero();
-        assertThat(Files.readString(html)).contains("connection refused");
+        assertThat(Files.readString(html)).contains("connection refused")
+                .contains("<link rel=\"stylesheet\" href=\"titan-report.css\">");
+        assertThat(dir.resolve("titan-report.css")).exists();
+
+        Path mail = dir.resolve("mail/v.html");
+        assertThat(run("report", "--from", json.toString(), "--html-inline", mail.toString()).exitCode()).isZero();
+        assertThat(Files.readString(mail)).contains("connection refused").contains("<style>").doesNotContain("<link");
+        assertThat(dir.resolve("mail/titan-report.css")).doesNotExist();
+
+        Run noPage = run("report", "--from", json.toString());
+        assertThat(noPage.exitCode()).isEqualTo(2);
+        assertThat(noPage.err()).contains("--html or --html-inline: give at least one");
 
         Files.writeString(json, "{\"type\":\"other\"}");
         Run bad = run("report", "--from", json.toString(), "--html", html.toString());

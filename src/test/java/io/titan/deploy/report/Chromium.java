@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,13 @@ final class Chromium {
 
     /** Screenshots {@code html} into {@code png} at {@code width} x {@code height} CSS pixels. */
     void screenshot(Path html, Path png, int width, int height) {
+        screenshot(html.toUri(), png, width, height);
+    }
+
+    /** Screenshots the page at {@code url} (a file or an HTTP URL) into {@code png}. */
+    void screenshot(URI url, Path png, int width, int height) {
         run(List.of("--window-size=" + width + "," + height, "--hide-scrollbars",
-                "--screenshot=" + png.toAbsolutePath(), html.toUri().toString()));
+                "--screenshot=" + png.toAbsolutePath(), url.toString()));
         if (!Files.isRegularFile(png)) {
             throw new AssertionError("Chromium exited without writing " + png);
         }
@@ -72,7 +78,12 @@ final class Chromium {
 
     /** The DOM Chromium built from {@code html}, serialised back to HTML. */
     String dumpDom(Path html) {
-        return run(List.of("--window-size=1280,900", "--dump-dom", html.toUri().toString()));
+        return dumpDom(html.toUri());
+    }
+
+    /** The DOM Chromium built from the page at {@code url}, serialised back to HTML. */
+    String dumpDom(URI url) {
+        return run(List.of("--window-size=1280,900", "--dump-dom", url.toString()));
     }
 
     /** Runs Chromium with a throw-away profile; returns stdout; kills it (and its children) after 30 s. */

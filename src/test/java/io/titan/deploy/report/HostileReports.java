@@ -27,4 +27,23 @@ final class HostileReports {
         return new ValidateReport(false, SampleReports.T0, 100, List.of(new CheckReport(SCRIPT_NAME, CheckKind.HTTP,
                 "http://x/?q=<script>alert(6)</script>", true, false, 100, MESSAGE)));
     }
+
+    /** A PM2 app and a topology service whose names and version try to break out. */
+    static StatusReport status() {
+        return new StatusReport("deploy/<b>titan</b>&.yaml", SampleReports.T0, List.of(
+                ProcessReport.missing(SCRIPT_NAME),
+                new ProcessReport("it's \"quoted\" & <i>", false, true, "errored", 0L, 0L, 2, 2, 0.0, 0L,
+                        "<script>alert(7)</script>")));
+    }
+
+    /** A release whose id, error, versions and service names try to break out. */
+    static HistoryReport history() {
+        DeployReport deploy = deploy();
+        HistoryReport.Release release = new HistoryReport.Release("r-<b>bold</b>&amp;", deploy.startedAt(),
+                deploy.finishedAt(), "rolled-back", false, List.of(SCRIPT_NAME), java.util.Map.of(SCRIPT_NAME,
+                "1.0\"><script>alert(8)</script>"), MESSAGE, true,
+                deploy.services().stream().map(HistoryReport.ServiceResult::of).toList());
+        return new HistoryReport("deploy/<b>titan</b>&.yaml", SampleReports.T0, List.of(SCRIPT_NAME,
+                "titan-console\" onmouseover=\"alert(3)"), List.of(release));
+    }
 }

@@ -15,19 +15,81 @@ class HtmlReportTest {
     Path dir;
 
     @Test
-    void pageIsSelfContainedWithoutScriptsOrNetworkReferences() {
-        for (String html : List.of(HtmlReport.render(SampleReports.successfulDeploy()),
-                HtmlReport.render(SampleReports.failedAndRolledBack()), HtmlReport.render(SampleReports.validation()))) {
-            assertThat(html).startsWith("<!DOCTYPE html>")
-                    .doesNotContainIgnoringCase("<script")
-                    .doesNotContainIgnoringCase("<link")
-                    .doesNotContainIgnoringCase("<img")
-                    .doesNotContainIgnoringCase("@import")
-                    .doesNotContain("src=")
-                    .doesNotContainPattern("url\\((?!#)")
-                    .doesNotContainPattern("href=\"(?!#)")
-                    .contains("@media print");
+    void linkedPagesCarryNoInlineStyleScriptOrDataUriAndLinkOnlyTheirStylesheet() {
+        for (String html : everyKindOfPage(PageStyle.LINKED)) {
+            HtmlReportCspTest.assertNothingTheCspDrops(html);
         }
+    }
+
+    @Test
+    void inlinePagesAreOneFileWithTheSameStylesheetInside() {
+        for (String html : everyKindOfPage(PageStyle.INLINE)) {
+            assertThat(html).contains("<style>\n" + HtmlPage.stylesheet() + "</style>")
+                    .doesNotContainIgnoringCase("<link")
+                    .doesNotContainIgnoringCase("<script")
+                    .doesNotContainPattern("\\sstyle=")
+                    .doesNotContainPattern("href=\"(?!#)");
+        }
+        assertThat(HtmlPage.stylesheet()).contains("@media print").doesNotContain("url(").doesNotContain("@import");
+    }
+
+    @Test
+    void linkedWriteLeavesTheStylesheetBesideThePageAndInlineWriteDoesNot() throws Exception {
+        Path linked = dir.resolve("jenkins/deploy.html");
+        Path inline = dir.resolve("mail/deploy.html");
+        HtmlReport.write(linked, SampleReports.successfulDeploy(), PageStyle.LINKED);
+        HtmlReport.write(inline, SampleReports.successfulDeploy(), PageStyle.INLINE);
+
+        assertThat(dir.resolve("jenkins/titan-report.css")).hasContent(HtmlPage.stylesheet());
+        assertThat(Files.getPosixFilePermissions(dir.resolve("jenkins/titan-report.css")).toString())
+                .contains("OTHERS_READ");
+        try (var files = Files.list(dir.resolve("mail"))) {
+            assertThat(files).containsExactly(inline);
+        }
+    }
+
+    @Test
+    void historyIsAGridOfServicesByReleaseOldestFirstEachCellInWords() {
+        HistoryReport history = SampleReports.history();
+        String html = HtmlReport.render(history, PageStyle.LINKED);
+
+        assertThat(html).contains("Latest release 20261126T031204Z-9c1e: rolled back");
+        java.util.regex.Matcher ids = java.util.regex.Pattern.compile("<span class=\"id\">([^<]+)</span>").matcher(html);
+        List<String> columns = new java.util.ArrayList<>();
+        while (ids.find()) {
+            columns.add(ids.group(1));
+        }
+        assertThat(columns).containsExactly("20261120T031204Z-1a2b", "20261123T031204Z-51d2", "20261124T031204Z-0b3f",
+                "20261125T031204Z-77aa", "20261126T031204Z-9c1e");
+        assertThat(html.split("<td class=\"cell ", -1)).hasSize(1 + 7 * 5);
+        assertThat(html.split("cell-unknown\"><span class=\"word\">no report</span>", -1)).hasSize(1 + 7);
+        assertThat(html).containsOnlyOnce("running now")
+                .contains("<td class=\"cell cell-failed\"><span class=\"word\">")
+                .contains("failed</span><span class=\"time\">gave up after 30.0 s</span>")
+                .contains("unchanged</span><span class=\"time\">left running</span>")
+                .contains("deployed</span><span class=\"time\">healthy in 3.4 s \u00b7 1 restart</span>")
+                .contains("deployed</span><span class=\"time\">healthy in 3.1 s</span>")
+                .contains("Releases that failed or were rolled back").contains("rolled back by hand");
+    }
+
+    @Test
+    void statusPageNamesEveryTopologyServiceThatIsNotOnlineAndWhy() {
+        String html = HtmlReport.render(SampleReports.status(), PageStyle.LINKED);
+
+        assertThat(html).contains("2 of 7 topology services not online")
+                .contains("titan-ai-quant: not in PM2: never started on this target, or deleted; "
+                        + "titan-console: stopped in PM2 after 3 restarts")
+                .contains("<tr class=\"state-missing\"><th scope=\"row\" class=\"name\">titan-ai-quant</th>")
+                .contains("<tr class=\"state-down\"><th scope=\"row\" class=\"name\">titan-console</th>")
+                .contains("<tr class=\"state-stranger\"><th scope=\"row\" class=\"name\">legacy-feed</th>");
+    }
+
+    private static List<String> everyKindOfPage(PageStyle style) {
+        return List.of(HtmlReport.render(SampleReports.successfulDeploy(), style),
+                HtmlReport.render(SampleReports.failedAndRolledBack(), style),
+                HtmlReport.render(SampleReports.validation(), style),
+                HtmlReport.render(SampleReports.status(), style),
+                HtmlReport.render(SampleReports.history(), style));
     }
 
     @Test

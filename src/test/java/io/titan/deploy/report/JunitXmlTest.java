@@ -130,6 +130,47 @@ class JunitXmlTest {
         parse(xml);
     }
 
+    @Test
+    void statusHasATestcasePerTopologyServiceAndFailsTheOnesNotOnlineSayingWhy() throws Exception {
+        Path file = dir.resolve("pm2-status-junit.xml");
+        JunitXml.write(file, SampleReports.status());
+
+        Document doc = parse(Files.readAllBytes(file));
+        Element suite = doc.getDocumentElement();
+
+        assertThat(suite.getAttribute("name")).isEqualTo("titan-pm2-status");
+        assertThat(suite.getAttribute("tests")).isEqualTo("7");
+        assertThat(suite.getAttribute("failures")).isEqualTo("2");
+        // One testcase per service even in cluster mode (titan-execution runs two processes); apps the
+        // topology does not declare (legacy-feed) are no testcase.
+        assertThat(testcases(doc)).extracting(e -> e.getAttribute("name"))
+                .containsExactlyElementsOf(SampleReports.SERVICES);
+        assertThat(testcases(doc)).allSatisfy(e -> assertThat(e.getAttribute("classname")).isEqualTo("titan.pm2"));
+        assertThat(child(testcase(doc, "titan-console"), "failure").getAttribute("message"))
+                .isEqualTo("titan-console is stopped in PM2 after 3 restarts");
+        assertThat(child(testcase(doc, "titan-ai-quant"), "failure").getAttribute("message"))
+                .isEqualTo("titan-ai-quant is not in PM2: never started on this target, or deleted");
+        assertThat(child(testcase(doc, "titan-ai-quant"), "failure").getAttribute("type")).isEqualTo("missing");
+        assertThat(testcase(doc, "titan-execution").getElementsByTagName("failure").getLength()).isZero();
+        assertThat(testcase(doc, "titan-execution").getTextContent()).contains("online, pid 41003", "online, pid 41004");
+    }
+
+    @Test
+    void statusFailsAServiceOfWhichOneClusterProcessIsDownOrOnlineWithoutAPid() throws Exception {
+        StatusReport report = new StatusReport("t.yaml", SampleReports.T0, List.of(
+                new ProcessReport("a", true, true, "online", 10L, 1L, 0, 0, 0.0, 0L, null),
+                new ProcessReport("a", true, true, "errored", 0L, 0L, 10, 10, 0.0, 0L, null),
+                new ProcessReport("b", true, true, "online", 0L, 0L, 0, 0, 0.0, 0L, null)));
+
+        Document doc = parse(JunitXml.render(report));
+
+        assertThat(doc.getDocumentElement().getAttribute("failures")).isEqualTo("2");
+        assertThat(child(testcase(doc, "a"), "failure").getAttribute("message"))
+                .isEqualTo("a is errored in PM2 after 10 restarts");
+        assertThat(child(testcase(doc, "b"), "failure").getAttribute("message"))
+                .isEqualTo("b is online in PM2 but without a process (pid 0)");
+    }
+
     private static Document parse(String xml) throws Exception {
         return parse(xml.getBytes(StandardCharsets.UTF_8));
     }

@@ -12,5 +12,7 @@ final class RenderSamples {
         HtmlReport.write(dir.resolve("success.html"), SampleReports.successfulDeploy());
         HtmlReport.write(dir.resolve("failed.html"), SampleReports.failedAndRolledBack());
         HtmlReport.write(dir.resolve("validate.html"), SampleReports.validation());
+        HtmlReport.write(dir.resolve("status.html"), SampleReports.status(), PageStyle.LINKED);
+        HtmlReport.write(dir.resolve("history.html"), SampleReports.history(), PageStyle.LINKED);
     }
 }

@@ -1,7 +1,9 @@
 package io.titan.deploy.report;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Realistic reports of the seven-service Titan topology, shared by the tests and the docs screenshot.
@@ -98,5 +100,88 @@ final class SampleReports {
                 new CheckReport("bybit", CheckKind.WEBSOCKET, "wss://stream.bybit.com/v5/public/spot", false, false,
                         10_000, "no data message within 10 s"));
         return new ValidateReport(false, T0, 10_030, checks);
+    }
+
+    /**
+     * PM2 on the target: titan-console stopped after 3 restarts, titan-ai-quant never started,
+     * titan-execution in cluster mode (two processes) and an app the topology does not declare.
+     */
+    static StatusReport status() {
+        List<ProcessReport> rows = new ArrayList<>();
+        long pid = 41_000;
+        for (String name : SERVICES) {
+            switch (name) {
+                case "titan-console" -> rows.add(new ProcessReport(name, true, true, "stopped", 0L, 0L, 3, 0, 0.0, 0L,
+                        "2.8.0"));
+                case "titan-ai-quant" -> rows.add(ProcessReport.missing(name));
+                case "titan-execution" -> {
+                    rows.add(online(name, pid++));
+                    rows.add(online(name, pid++));
+                }
+                default -> rows.add(online(name, pid++));
+            }
+        }
+        rows.add(new ProcessReport("legacy-feed", false, true, "errored", 0L, 0L, 15, 15, 0.0, 0L, null));
+        return new StatusReport("/srv/titan/deploy/titan.yaml", at(60_000), rows);
+    }
+
+    private static ProcessReport online(String name, long pid) {
+        return new ProcessReport(name, true, true, "online", pid, 3_725_000L, 0, 0, 0.4, 58_720_256L, "2.8.0");
+    }
+
+    /**
+     * Five releases of the Titan topology, newest first: the failed and rolled-back one of
+     * {@link #failedAndRolledBack()}, the deployed one that runs now, one that left titan-console
+     * unchanged, one rolled back by hand later, and an old one whose report was not kept.
+     */
+    static HistoryReport history() {
+        DeployReport failed = failedAndRolledBack();
+        DeployReport good = successfulDeploy();
+        // titan-brain takes longer to become healthy release after release.
+        DeployReport third = with(with(good, "titan-console", ServiceStatus.UNCHANGED, 0), "titan-brain", 3_600);
+        DeployReport second = with(with(good, "titan-console", ServiceStatus.DEPLOYED, 3_400), "titan-brain", 3_100);
+        List<HistoryReport.Release> releases = List.of(
+                release("20261126T031204Z-9c1e", 0, failed, "rolled-back", false, "2.9.0", failed.error()),
+                release("20261125T031204Z-77aa", 1, good, "deployed", true, "2.8.0", null),
+                release("20261124T031204Z-0b3f", 2, third, "deployed", false, "2.7.3", null),
+                release("20261123T031204Z-51d2", 3, second, "rolled-back", false, "2.7.2", "rolled back by hand"),
+                new HistoryReport.Release("20261120T031204Z-1a2b", T0.minusSeconds(6 * 86_400),
+                        T0.minusSeconds(6 * 86_400 - 30), "deployed", false, SERVICES, Map.of(), null, false, List.of()));
+        return new HistoryReport("/srv/titan/deploy/titan.yaml", at(120_000), SERVICES, releases);
+    }
+
+    /** A release of {@code report}'s services, {@code daysBefore} days before it. */
+    private static HistoryReport.Release release(String id, int daysBefore, DeployReport report, String result,
+                                                 boolean current, String version, String error) {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        report.services().stream().filter(s -> s.status() != ServiceStatus.SKIPPED)
+                .forEach(s -> versions.put(s.name(), version));
+        long shift = daysBefore * 86_400L;
+        return new HistoryReport.Release(id, report.startedAt().minusSeconds(shift),
+                report.finishedAt().minusSeconds(shift), result, current,
+                report.services().stream().map(ServiceReport::name).toList(), versions, error, true,
+                report.services().stream().map(HistoryReport.ServiceResult::of).toList());
+    }
+
+    /** {@code report} with {@code service} healthy {@code readyMs} after its start. */
+    private static DeployReport with(DeployReport report, String service, long readyMs) {
+        return with(report, service, ServiceStatus.DEPLOYED, readyMs);
+    }
+
+    /**
+     * {@code report} with {@code service} as {@code status}: left running when unchanged, else healthy
+     * {@code readyMs} after its start (titan-console after one restart).
+     */
+    private static DeployReport with(DeployReport report, String service, ServiceStatus status, long readyMs) {
+        int restarts = service.equals("titan-console") ? 1 : 0;
+        List<ServiceReport> services = report.services().stream().map(s -> !s.name().equals(service) ? s
+                : status == ServiceStatus.UNCHANGED
+                        ? new ServiceReport(s.name(), status, s.level(), s.dependsOn(), null, null, 0, 0,
+                                "same definition and code; left running")
+                        : new ServiceReport(s.name(), status, s.level(), s.dependsOn(), s.startedAt(),
+                                s.startedAt().plusMillis(readyMs), readyMs, restarts,
+                                restarts == 0 ? s.message() : "healthy after one restart")).toList();
+        return new DeployReport(true, report.releaseId(), false, null, Outcome.SUCCESS, report.startedAt(),
+                report.finishedAt(), report.durationMs(), null, services);
     }
 }

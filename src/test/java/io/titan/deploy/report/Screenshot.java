@@ -53,6 +53,26 @@ final class Screenshot {
         return 1.0 - background / (double) (image.getWidth() * image.getHeight());
     }
 
+    /**
+     * Share of pixels whose colour differs between this screenshot and {@code other}, which must have
+     * the same size: 0 for identical renderings, 1 when no pixel matches.
+     */
+    double differingShare(Screenshot other) {
+        if (other.width() != width() || other.height() != height()) {
+            throw new AssertionError("screenshots differ in size: " + width() + "x" + height() + " and "
+                    + other.width() + "x" + other.height());
+        }
+        long differing = 0;
+        for (int y = 0; y < height(); y++) {
+            for (int x = 0; x < width(); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) != (other.image.getRGB(x, y) & 0xFFFFFF)) {
+                    differing++;
+                }
+            }
+        }
+        return differing / (double) (width() * height());
+    }
+
     /** How many pixels are within {@code tolerance} per channel of {@code rgb}. */
     int pixelsNear(int rgb, int tolerance) {
         int count = 0;

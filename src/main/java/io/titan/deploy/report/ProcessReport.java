@@ -1,0 +1,63 @@
+package io.titan.deploy.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One row of {@code titan-deploy status}: a PM2 process, or a topology service PM2 does not know.
+ * Never holds the process's environment.
+ *
+ * @param name             PM2 app name
+ * @param inTopology       whether the topology declares a service of that name
+ * @param inPm2            false for a topology service PM2 has no process of ({@link #MISSING})
+ * @param status           PM2's status ({@code online}, {@code stopped}, {@code errored},
+ *                         {@code waiting restart}, ...), or {@link #MISSING}
+ * @param pid              OS process id, 0 when PM2 has none; null when not in PM2
+ * @param uptimeMs         since PM2 last started it; null when not in PM2
+ * @param restarts         restarts since the app was started; null when not in PM2
+ * @param unstableRestarts restarts within min_uptime; null when not in PM2
+ * @param cpu              CPU percent as PM2 last sampled it; null when not in PM2
+ * @param memory           resident bytes as PM2 last sampled it; null when not in PM2
+ * @param version          the app's package.json version, or null
+ */
+@JsonPropertyOrder({"name", "inTopology", "inPm2", "status", "pid", "uptimeMs", "restarts", "unstableRestarts",
+        "cpu", "memory", "version"})
+public record ProcessReport(
+        String name,
+        boolean inTopology,
+        boolean inPm2,
+        String status,
+        Long pid,
+        Long uptimeMs,
+        Integer restarts,
+        Integer unstableRestarts,
+        Double cpu,
+        Long memory,
+        String version) {
+
+    /** The {@link #status()} of a topology service PM2 has no process of. */
+    public static final String MISSING = "missing";
+
+    /** Validates the components. */
+    public ProcessReport {
+        Checks.requireNonBlank(name, "ProcessReport.name");
+        Checks.requireNonBlank(status, "ProcessReport.status of " + name);
+        if (!inPm2 && !inTopology) {
+            throw new IllegalArgumentException("ProcessReport " + name + ": neither in PM2 nor in the topology");
+        }
+        if (inPm2 == MISSING.equals(status)) {
+            throw new IllegalArgumentException("ProcessReport " + name + ": status '" + status + "' but inPm2=" + inPm2);
+        }
+    }
+
+    /** The row of a topology service that PM2 has no process of. */
+    public static ProcessReport missing(String name) {
+        return new ProcessReport(name, true, false, MISSING, null, null, null, null, null, null, null);
+    }
+
+    /** PM2 says online and there is a process: PM2 shows "online" without a pid at times. */
+    @JsonIgnore
+    public boolean isOnline() {
+        return inPm2 && "online".equals(status) && pid != null && pid > 0;
+    }
+}
