@@ -64,10 +64,6 @@ class StatusCommandIntegrationTest {
     void junitFailsTheStoppedAndTheNeverStartedServiceSayingWhyAndJsonListsTheMissingOne() throws Exception {
         Topology deployed = sandbox.topology("deployed.yaml", topology(false));
         DeploymentResult result = sandbox.deploy(deployed);
-        if (!result.success() && String.valueOf(result.error()).contains("is no longer in PM2's process list")) {
-            // A known engine race, not this test's subject (see HistoryPageCliTest): deploy again.
-            result = sandbox.deploy(deployed);
-        }
         assertThat(result.success()).as(result.error()).isTrue();
         sandbox.pm2().stop("titan-console");
         List<String> order = sandbox.topology("titan.yaml", topology(true)).graph().plan().order();
