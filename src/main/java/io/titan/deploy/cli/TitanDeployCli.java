@@ -2,6 +2,7 @@ package io.titan.deploy.cli;
 
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
+import io.titan.deploy.pm2.Pm2Manager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -35,6 +36,8 @@ public final class TitanDeployCli implements Runnable {
     public static void main(String[] args) {
         int code = execute(args);
         if (!Signals.terminating()) {
+            // Socket readers blocked in native reads would hold the JVM's exit up for ~300 ms.
+            Pm2Manager.disconnectAll();
             // During a signal the shutdown hook is waiting for the rollback; exit would deadlock.
             System.exit(code);
         }

@@ -66,6 +66,25 @@ final class Pm2Daemon {
     }
 
     /**
+     * Closes every connection this JVM holds, for a process about to exit: a reader thread blocked
+     * in a socket read holds the JVM's exit up for about 300 ms.
+     */
+    static void closeAll() {
+        DAEMONS.values().forEach(Pm2Daemon::disconnect);
+    }
+
+    private synchronized void disconnect() {
+        if (rpc != null) {
+            rpc.close();
+            rpc = null;
+        }
+        if (bus != null) {
+            bus.close();
+            bus = null;
+        }
+    }
+
+    /**
      * The connection to a running daemon, or empty when none runs; never starts one. A daemon that
      * accepts the connection but drops it at once is on its way out (after {@code pm2 kill}): it
      * counts as not running once it has gone, which takes milliseconds.

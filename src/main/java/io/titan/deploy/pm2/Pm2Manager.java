@@ -467,6 +467,14 @@ public final class Pm2Manager {
         }
     }
 
+    /**
+     * Closes every daemon connection of this JVM, for a process about to exit (the next call of any
+     * manager connects again). The CLI calls it before {@code System.exit}.
+     */
+    public static void disconnectAll() {
+        Pm2Daemon.closeAll();
+    }
+
     /** The daemon's pid from {@code $PM2_HOME/pm2.pid}, or 0. */
     static long daemonPid(Path pm2Home) {
         return Pm2Daemon.readPid(pm2Home.resolve("pm2.pid"));
