@@ -14,6 +14,15 @@ public interface HealthProbe {
      */
     ProbeResult probe(Duration timeout);
 
+    /**
+     * Runs one attempt that whoever holds {@code aborts} can cut short by closing what it
+     * registered there (interrupting a thread does not unblock socket I/O). Probes without I/O of
+     * their own just run.
+     */
+    default ProbeResult probe(Duration timeout, Aborts aborts) {
+        return probe(timeout);
+    }
+
     /** What is probed, for messages: {@code GET http://127.0.0.1:3000/health}, {@code tcp 127.0.0.1:3001}. */
     String target();
 }

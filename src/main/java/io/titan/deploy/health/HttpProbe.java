@@ -1,18 +1,19 @@
 package io.titan.deploy.health;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
@@ -20,16 +21,16 @@ import java.util.stream.Collectors;
  * One {@code GET} per probe; healthy when the status code meets the expectation (any 2xx unless
  * {@link #forStatus} says otherwise). Redirects are not followed: a health endpoint that redirects
  * is reported as {@code returned 302}, not silently judged by another URL. Immutable.
+ *
+ * <p>{@code http://} is spoken directly over a socket (HTTP/1.1, {@code Connection: close}, the
+ * status line is the verdict): a health check runs in a CLI process that lives seconds, and the
+ * JDK's HTTP client costs half a second to set up there. {@code https://} goes through
+ * {@link HttpURLConnection}. No proxy is ever used: health checks target the services themselves.
  */
 public final class HttpProbe implements HealthProbe {
 
-    // One client for all probes: it owns a selector thread and a connection pool, both too costly
-    // to build per probe. Loopback health checks must never go through a configured proxy.
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .build();
+    /** A status line longer than this is not HTTP. */
+    private static final int MAX_STATUS_LINE = 8 * 1024;
 
     private static final IntPredicate ANY_2XX = code -> code >= 200 && code < 300;
 
@@ -112,49 +113,106 @@ public final class HttpProbe implements HealthProbe {
 
     /**
      * Sends one {@code GET} and waits at most {@code timeout} for the status line, connecting
-     * included. Never throws for an unhealthy target; an interruption comes back as
-     * {@code interrupted} with the thread's interrupt flag set again.
+     * included. Never throws for an unhealthy target.
      *
      * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
      */
     @Override
     public ProbeResult probe(Duration timeout) {
+        return probe(timeout, new Aborts());
+    }
+
+    /** {@link #probe(Duration)}, with its socket registered in {@code aborts}. */
+    @Override
+    public ProbeResult probe(Duration timeout, Aborts aborts) {
         Checks.positive(timeout, "timeout");
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(timeout).build();
-        CompletableFuture<HttpResponse<Void>> response =
-                CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
-            // The request timeout alone may not cover connecting on every JDK; this bound does.
-            int status = response.get(timeout.toNanos(), TimeUnit.NANOSECONDS).statusCode();
+            int status = "https".equalsIgnoreCase(uri.getScheme()) ? viaUrlConnection(timeout, aborts)
+                    : viaSocket(timeout, aborts);
             String observed = "returned " + status;
             return expectedStatus.test(status) ? ProbeResult.healthy(observed) : ProbeResult.unhealthy(observed);
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            return timedOut(timeout);
-        } catch (InterruptedException e) {
-            response.cancel(true);
-            Thread.currentThread().interrupt();
-            return ProbeResult.unhealthy("interrupted");
-        } catch (ExecutionException e) {
-            return failure(e.getCause(), timeout);
+        } catch (SocketTimeoutException e) {
+            return ProbeResult.unhealthy("timed out after " + Durations.format(timeout));
+        } catch (ConnectException e) {
+            String message = String.valueOf(e.getMessage());
+            return ProbeResult.unhealthy(message.contains("refused") || message.equals("null")
+                    ? "connection refused" : "connect failed: " + message);
+        } catch (UnknownHostException e) {
+            return ProbeResult.unhealthy("unknown host " + uri.getHost());
+        } catch (IOException e) {
+            return ProbeResult.unhealthy(aborts.aborted() ? "aborted"
+                    : "failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
     }
 
-    private static ProbeResult failure(Throwable cause, Duration timeout) {
-        if (cause instanceof HttpTimeoutException) {
-            return timedOut(timeout);
+    private int viaSocket(Duration timeout, Aborts aborts) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        try (Socket socket = new Socket(Proxy.NO_PROXY)) {
+            aborts.register(socket);
+            socket.connect(new InetSocketAddress(host, port), millisLeft(deadline));
+            socket.setSoTimeout(millisLeft(deadline));
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            String request = "GET " + path + query + " HTTP/1.1\r\nHost: " + uri.getRawAuthority()
+                    + "\r\nUser-Agent: titan-deploy\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return status(readStatusLine(socket.getInputStream(), socket, deadline));
         }
-        if (cause instanceof ConnectException) {
-            return ProbeResult.unhealthy("connection refused");
-        }
-        if (cause instanceof IOException && cause.getMessage() != null) {
-            return ProbeResult.unhealthy("failed: " + cause.getMessage());
-        }
-        return ProbeResult.unhealthy("failed: " + cause);
     }
 
-    private static ProbeResult timedOut(Duration timeout) {
-        return ProbeResult.unhealthy("timed out after " + Durations.format(timeout));
+    private static String readStatusLine(InputStream in, Socket socket, long deadline) throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (line.length() < MAX_STATUS_LINE) {
+            socket.setSoTimeout(millisLeft(deadline));
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed before a status line (" + line.length() + " bytes)");
+            }
+            if (b == '\n') {
+                return line.toString().strip();
+            }
+            line.append((char) b);
+        }
+        throw new IOException("no HTTP status line in the first " + MAX_STATUS_LINE + " bytes");
+    }
+
+    private static int status(String statusLine) throws IOException {
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("[1-5][0-9][0-9]")) {
+            throw new IOException("not an HTTP status line: '" + statusLine.substring(0, Math.min(60, statusLine.length()))
+                    + "'");
+        }
+        return Integer.parseInt(parts[1]);
+    }
+
+    private int viaUrlConnection(Duration timeout, Aborts aborts) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        aborts.register(connection::disconnect);
+        try {
+            int millis = millisLeft(System.nanoTime() + timeout.toNanos());
+            connection.setConnectTimeout(millis);
+            connection.setReadTimeout(millis);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Connection", "close");
+            return connection.getResponseCode();
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    /** Time left until {@code deadline}, at least 1 ms: 0 means "wait forever" to a socket. */
+    private static int millisLeft(long deadline) throws SocketTimeoutException {
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (nanos + 999_999) / 1_000_000));
     }
 
     /** {@code GET http://127.0.0.1:3000/health}. */

@@ -40,10 +40,17 @@ public final class TcpProbe implements HealthProbe {
      */
     @Override
     public ProbeResult probe(Duration timeout) {
+        return probe(timeout, new Aborts());
+    }
+
+    /** {@link #probe(Duration)}, with its socket registered in {@code aborts}. */
+    @Override
+    public ProbeResult probe(Duration timeout, Aborts aborts) {
         Checks.positive(timeout, "timeout");
-        try (Socket socket = new Socket()) {
+        try (Socket socket = new Socket(java.net.Proxy.NO_PROXY)) {
+            aborts.register(socket);
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis(timeout));
-            return ProbeResult.healthy("accepted");
+            return ProbeResult.healthy("accepted a connection");
         } catch (SocketTimeoutException e) {
             return ProbeResult.unhealthy("timed out after " + Durations.format(timeout));
         } catch (ConnectException e) {
@@ -51,7 +58,8 @@ public final class TcpProbe implements HealthProbe {
         } catch (UnknownHostException e) {
             return ProbeResult.unhealthy("unknown host " + host);
         } catch (IOException e) {
-            return ProbeResult.unhealthy("failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return ProbeResult.unhealthy(aborts.aborted() ? "aborted"
+                    : "failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.health.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,19 +31,9 @@ final class Format {
         return instant == null ? "\u2014" : CLOCK.format(instant);
     }
 
-    /** {@code 850 ms}, {@code 2.3 s}, {@code 1 min 05 s}, {@code 1 h 02 min}. */
+    /** {@code 850 ms}, {@code 2.3 s}, {@code 1 min 5 s}: as every message of the engine writes time. */
     static String duration(long millis) {
-        if (millis < 1_000) {
-            return millis + " ms";
-        }
-        if (millis < 60_000) {
-            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-        }
-        Duration d = Duration.ofMillis(millis);
-        if (d.toHours() == 0) {
-            return String.format(Locale.ROOT, "%d min %02d s", d.toMinutes(), d.toSecondsPart());
-        }
-        return String.format(Locale.ROOT, "%d h %02d min", d.toHours(), d.toMinutesPart());
+        return Durations.format(Duration.ofMillis(millis));
     }
 
     /** Offset from the run's start: {@code +2.4 s}. */

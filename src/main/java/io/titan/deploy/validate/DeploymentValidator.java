@@ -1,5 +1,7 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.Aborts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -170,7 +172,7 @@ public final class DeploymentValidator implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (now - overallDeadline >= 0) {
-                timeOut(running, r -> "timed out after the " + Texts.human(bound) + " validation bound", start, results);
+                timeOut(running, r -> "timed out after the " + Durations.format(bound) + " validation bound", start, results);
                 return;
             }
             Map<Future<CheckResult>, Running> expired = new LinkedHashMap<>();
@@ -180,7 +182,7 @@ public final class DeploymentValidator implements AutoCloseable {
                 }
             });
             expired.keySet().forEach(running::remove);
-            timeOut(expired, r -> "timed out after " + Texts.human(r.check.timeout()), start, results);
+            timeOut(expired, r -> "timed out after " + Durations.format(r.check.timeout()), start, results);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.health.Aborts;
 import io.titan.deploy.health.ProbeResult;
 import java.time.Duration;
 

@@ -1,5 +1,7 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.Aborts;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -68,7 +70,7 @@ final class RedisCheck {
                 return pubSub;
             }
             String summary = "PING answered " + pong + ", pub/sub round trip on '" + spec.channel() + "' took "
-                    + Texts.human(Duration.ofNanos(System.nanoTime() - started));
+                    + Durations.format(Duration.ofNanos(System.nanoTime() - started));
             if (spec.setGetDel()) {
                 phase = "SET/GET/DEL";
                 PlannedCheck.Outcome kv = setGetDel(client);
@@ -161,7 +163,7 @@ final class RedisCheck {
         boolean roundTrip = false;
         try {
             if (!subscribed.await(remaining(deadline), TimeUnit.NANOSECONDS)) {
-                return PlannedCheck.Outcome.failed("timed out after " + Texts.human(timeout)
+                return PlannedCheck.Outcome.failed("timed out after " + Durations.format(timeout)
                         + " waiting for SUBSCRIBE " + spec.channel() + " to be confirmed");
             }
             if (subscriberFailure.get() != null) {
@@ -170,7 +172,7 @@ final class RedisCheck {
             long receivers = client.publish(spec.channel(), nonce);
             if (!received.await(remaining(deadline), TimeUnit.NANOSECONDS) || subscriberFailure.get() != null) {
                 String why = subscriberFailure.get() == null
-                        ? "it did not arrive within " + Texts.human(timeout)
+                        ? "it did not arrive within " + Durations.format(timeout)
                         : "the subscriber connection failed first (" + Texts.describe(subscriberFailure.get(), secrets) + ")";
                 return PlannedCheck.Outcome.failed("pub/sub round trip missing: published a nonce on channel '"
                         + spec.channel() + "' (Redis counted " + receivers + " subscribers) but " + why);
@@ -227,7 +229,7 @@ final class RedisCheck {
                         : "cannot connect to " + spec.host() + ":" + spec.port() + ": " + Texts.describe(t, secrets);
             }
             if (t instanceof SocketTimeoutException) {
-                return "timeout: no answer within " + Texts.human(timeout) + " during " + phase;
+                return "timeout: no answer within " + Durations.format(timeout) + " during " + phase;
             }
             if (t instanceof UnknownHostException) {
                 return "unknown host " + spec.host();

@@ -1,5 +1,6 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthProbe;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,9 +21,7 @@ final class ServiceCheck {
                     aborts -> pm2Status(spec.name(), pm2));
         }
         return new PlannedCheck(spec.name(), spec.kind(), probe.target(), true, timeout, aborts ->
-                PlannedCheck.Outcome.of(probe instanceof AbortableProbe abortable
-                        ? abortable.probe(timeout, aborts)
-                        : probe.probe(timeout)));
+                PlannedCheck.Outcome.of(probe.probe(timeout, aborts)));
     }
 
     /**
@@ -40,7 +39,7 @@ final class ServiceCheck {
             return PlannedCheck.Outcome.failed("PM2 does not know a process named " + name);
         }
         Pm2Status status = found.get();
-        String seen = "up " + Texts.human(status.uptime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        String seen = "up " + Durations.format(status.uptime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 + ", " + status.restarts() + " restarts";
         if (!status.online()) {
             return PlannedCheck.Outcome.failed("PM2 reports " + name + " not online (" + status.restarts() + " restarts)");

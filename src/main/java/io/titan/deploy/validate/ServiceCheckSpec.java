@@ -1,6 +1,8 @@
 package io.titan.deploy.validate;
 
 import io.titan.deploy.health.HealthProbe;
+import io.titan.deploy.health.HttpProbe;
+import io.titan.deploy.health.TcpProbe;
 import java.net.URI;
 
 /**
@@ -19,17 +21,14 @@ public record ServiceCheckSpec(String name, HealthProbe probe) {
         }
     }
 
-    /**
-     * A service checked by one {@code GET url}, healthy on 2xx. Uses the validator's own minimal probe
-     * until the health package's {@code HttpProbe} replaces it.
-     */
+    /** A service checked by one {@code GET url}, healthy on 2xx: the probe deploys use too. */
     public static ServiceCheckSpec http(String name, URI url) {
-        return new ServiceCheckSpec(name, new HttpCheckProbe(url));
+        return new ServiceCheckSpec(name, new HttpProbe(url));
     }
 
     /** A service checked by one TCP connect to {@code host:port}. */
     public static ServiceCheckSpec tcp(String name, String host, int port) {
-        return new ServiceCheckSpec(name, new TcpCheckProbe(host, port));
+        return new ServiceCheckSpec(name, new TcpProbe(host, port));
     }
 
     /** A service with no health definition, checked through PM2. */
@@ -38,15 +37,14 @@ public record ServiceCheckSpec(String name, HealthProbe probe) {
     }
 
     /**
-     * How this service is checked: {@code PM2} without a probe; {@code TCP} for TCP probes (this
-     * package's, or any whose {@link HealthProbe#target()} starts with {@code tcp }); {@code HTTP}
-     * otherwise, because {@link HealthProbe} does not say what it probes.
+     * How this service is checked: {@code PM2} without a probe; {@code TCP} for TCP probes (any whose
+     * {@link HealthProbe#target()} starts with {@code tcp }); {@code HTTP} otherwise.
      */
     public CheckResult.Kind kind() {
         if (probe == null) {
             return CheckResult.Kind.PM2;
         }
-        if (probe instanceof TcpCheckProbe || probe.target().startsWith("tcp ")) {
+        if (probe instanceof TcpProbe || probe.target().startsWith("tcp ")) {
             return CheckResult.Kind.TCP;
         }
         return CheckResult.Kind.HTTP;

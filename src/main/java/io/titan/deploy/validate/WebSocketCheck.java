@@ -1,5 +1,7 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.Aborts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,8 +56,8 @@ final class WebSocketCheck {
         } catch (TimeoutException e) {
             socket.cancel();
             return PlannedCheck.Outcome.failed(listener.opened
-                    ? "connected but no data within " + Texts.human(timeout)
-                    : "no upgrade response within " + Texts.human(timeout));
+                    ? "connected but no data within " + Durations.format(timeout)
+                    : "no upgrade response within " + Durations.format(timeout));
         } catch (ExecutionException e) {
             socket.cancel();
             return PlannedCheck.Outcome.failed("listener failed: " + Texts.describe(e.getCause(), List.of()));

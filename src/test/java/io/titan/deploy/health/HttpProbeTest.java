@@ -41,6 +41,85 @@ class HttpProbeTest {
     }
 
     @Test
+    void sendsPathQueryAndHostAsHttp11AndClosesTheConnection() throws Exception {
+        try (RawServer raw = new RawServer("HTTP/1.1 204 No Content\r\n\r\n")) {
+            URI uri = URI.create("http://127.0.0.1:" + raw.port() + "/health/ready?deep=1&x=%20y");
+
+            ProbeResult result = new HttpProbe(uri).probe(TIMEOUT);
+
+            assertThat(result).isEqualTo(ProbeResult.healthy("returned 204"));
+            assertThat(raw.request()).startsWith("GET /health/ready?deep=1&x=%20y HTTP/1.1\r\n")
+                    .contains("\r\nHost: 127.0.0.1:" + raw.port() + "\r\n")
+                    .contains("\r\nConnection: close\r\n").endsWith("\r\n\r\n");
+        }
+    }
+
+    @Test
+    void somethingThatIsNotHttpIsUnhealthySayingSo() throws Exception {
+        try (RawServer raw = new RawServer("SSH-2.0-OpenSSH_9.2\r\n")) {
+            ProbeResult result = new HttpProbe(URI.create("http://127.0.0.1:" + raw.port() + "/")).probe(TIMEOUT);
+
+            assertThat(result.healthy()).isFalse();
+            assertThat(result.observed()).startsWith("failed: not an HTTP status line: 'SSH-2.0-OpenSSH_9.2'");
+        }
+    }
+
+    @Test
+    void anAbortEndsAProbeThatWaitsForAnAnswer() throws Exception {
+        server = StubHttpServer.start(request -> StubHttpServer.NEVER_ANSWER);
+        Aborts aborts = new Aborts();
+        java.util.concurrent.CompletableFuture<ProbeResult> result = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> new HttpProbe(server.uri("/health")).probe(Duration.ofSeconds(30), aborts));
+        Thread.sleep(200);
+
+        aborts.abortAll();
+
+        assertThat(result.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ProbeResult.unhealthy("aborted"));
+    }
+
+    /** Accepts one connection, keeps what the client sent up to the blank line, answers {@code response}. */
+    private static final class RawServer implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+        private final java.util.concurrent.CompletableFuture<String> request = new java.util.concurrent.CompletableFuture<>();
+
+        RawServer(String response) throws java.io.IOException {
+            socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            Thread thread = new Thread(() -> {
+                try (java.net.Socket client = socket.accept()) {
+                    StringBuilder text = new StringBuilder();
+                    java.io.InputStream in = client.getInputStream();
+                    while (!text.toString().endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        text.append((char) b);
+                    }
+                    request.complete(text.toString());
+                    client.getOutputStream().write(response.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    request.completeExceptionally(e);
+                }
+            }, "raw-http");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        String request() throws Exception {
+            return request.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
+    @Test
     void reportsConnectionRefusedWhenNothingListens() {
         URI uri = URI.create("http://127.0.0.1:" + Ports.freePort() + "/health");
 

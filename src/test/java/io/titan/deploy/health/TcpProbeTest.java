@@ -28,7 +28,7 @@ class TcpProbeTest {
 
         ProbeResult result = new TcpProbe("127.0.0.1", listener.getLocalPort()).probe(Duration.ofSeconds(2));
 
-        assertThat(result).isEqualTo(ProbeResult.healthy("accepted"));
+        assertThat(result).isEqualTo(ProbeResult.healthy("accepted a connection"));
     }
 
     @Test

@@ -65,7 +65,7 @@ class HtmlReportTest {
         assertThat(html.split("cell-unknown\"><span class=\"word\">no report</span>", -1)).hasSize(1 + 7);
         assertThat(html).containsOnlyOnce("running now")
                 .contains("<td class=\"cell cell-failed\"><span class=\"word\">")
-                .contains("failed</span><span class=\"time\">gave up after 30.0 s</span>")
+                .contains("failed</span><span class=\"time\">gave up after 30 s</span>")
                 .contains("unchanged</span><span class=\"time\">left running</span>")
                 .contains("deployed</span><span class=\"time\">healthy in 3.4 s \u00b7 1 restart</span>")
                 .contains("deployed</span><span class=\"time\">healthy in 3.1 s</span>")

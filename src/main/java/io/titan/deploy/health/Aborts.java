@@ -1,4 +1,4 @@
-package io.titan.deploy.validate;
+package io.titan.deploy.health;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +8,13 @@ import java.util.List;
  * check registers its sockets, calls and connections here, and the validator closes them when the
  * check's time is up. Registering after the abort closes at once.
  */
-final class Aborts {
+public final class Aborts {
 
     private final List<AutoCloseable> closers = new ArrayList<>();
     private boolean aborted;
 
     /** Registers something to close on abort. */
-    void register(AutoCloseable closer) {
+    public void register(AutoCloseable closer) {
         synchronized (this) {
             if (!aborted) {
                 closers.add(closer);
@@ -25,7 +25,7 @@ final class Aborts {
     }
 
     /** Closes everything registered, once; never throws. */
-    void abortAll() {
+    public void abortAll() {
         List<AutoCloseable> toClose;
         synchronized (this) {
             if (aborted) {
@@ -38,7 +38,8 @@ final class Aborts {
         toClose.forEach(Aborts::closeQuietly);
     }
 
-    synchronized boolean aborted() {
+    /** Whether {@link #abortAll()} ran. */
+    public synchronized boolean aborted() {
         return aborted;
     }
 
