@@ -8,7 +8,7 @@ import io.titan.deploy.report.ProcessReport;
 import io.titan.deploy.report.Reports;
 import io.titan.deploy.report.RollbackReport;
 import io.titan.deploy.report.ServiceReport;
-import io.titan.deploy.report.ServiceStatus;
+import io.titan.deploy.deploy.ServiceStatus;
 import io.titan.deploy.report.StatusReport;
 import io.titan.deploy.report.ValidateReport;
 import java.time.Instant;

@@ -1,143 +1,130 @@
 package io.titan.deploy.change;
 
 import io.titan.deploy.change.ServiceChange.Action;
-import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
-import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.release.StoredApp;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Decides, per service, whether a deploy starts, restarts or leaves it alone, the way docker compose
- * recreates only changed containers. A service is left alone only when PM2 runs exactly the
- * definition a recorded release deployed, the code fingerprint recorded then equals today's, it is
- * online and its health check passes. Anything less certain is a restart: a needless restart costs
- * seconds, a missed one leaves old code running.
+ * recreates only changed containers: a pure function of what the topology wants and what was
+ * observed. A service is left alone only when PM2 runs it online, the fingerprint kept with its app
+ * (the one it was started with) equals the one wanted now, and its health check passed when
+ * observed. Anything less certain is a restart: a needless restart costs seconds, a missed one
+ * leaves old code running.
  */
 public final class ChangePlanner {
 
     private final Topology topology;
-    private final Fingerprinter fingerprinter;
-    private final Function<ServiceSpec, Optional<HealthProbe>> probes;
 
-    /**
-     * @param probes the health probe of a service, used to confirm an unchanged service is healthy
-     */
-    public ChangePlanner(Topology topology, Fingerprinter fingerprinter,
-                         Function<ServiceSpec, Optional<HealthProbe>> probes) {
+    public ChangePlanner(Topology topology) {
         this.topology = topology;
-        this.fingerprinter = fingerprinter;
-        this.probes = probes;
+    }
+
+    /** What a deploy must observe before it can plan: whether each service may be left alone. */
+    public List<String> needHealth(List<String> targets, Map<String, Pm2App> wanted, ObservedState observed) {
+        List<String> candidates = new ArrayList<>();
+        for (String name : targets) {
+            if (differences(name, wanted.get(name), observed, false).isEmpty()) {
+                candidates.add(name);
+            }
+        }
+        return candidates;
     }
 
     /**
      * Plans a deploy of {@code targets} (plan order).
      *
-     * @param apps          the definitions to deploy, secrets resolved
-     * @param running       PM2's current definitions by name
-     * @param processes     PM2's process list
-     * @param releases      the target's release records, newest first
+     * @param wanted        the definitions to deploy, secrets resolved, each with its fingerprint
+     * @param observed      what runs, with the health of the services {@link #needHealth} named
      * @param force         redeploy everything
      * @param removeOrphans plan orphans for removal instead of keeping them
      */
-    public ChangePlan plan(List<String> targets, Map<String, Pm2App> apps, Map<String, Pm2AppDefinition> running,
-                           List<Pm2Process> processes, List<ReleaseRecord> releases, boolean force,
+    public ChangePlan plan(List<String> targets, Map<String, Pm2App> wanted, ObservedState observed, boolean force,
                            boolean removeOrphans) {
-        Map<String, Pm2Process> byName = new HashMap<>();
-        processes.forEach(p -> byName.putIfAbsent(p.name(), p));
         Map<String, ServiceChange> decided = new HashMap<>();
         List<ServiceChange> services = new ArrayList<>();
         for (String name : targets) {
-            Fingerprint wanted = fingerprinter.of(apps.get(name));
-            ServiceChange change = decide(name, wanted, running.get(name), byName.get(name), releases, force,
-                    decided);
+            Pm2App app = wanted.get(name);
+            Fingerprint fingerprint = Fingerprint.decode(app.fingerprint()).orElseThrow(() ->
+                    new IllegalArgumentException(name + ": the wanted definition carries no fingerprint"));
+            ServiceChange change = decide(name, app, fingerprint, observed, force, decided);
             decided.put(name, change);
             services.add(change);
         }
-        return new ChangePlan(services, orphans(running, releases, removeOrphans));
+        return new ChangePlan(services, orphans(observed, removeOrphans));
     }
 
-    private ServiceChange decide(String name, Fingerprint wanted, Pm2AppDefinition current, Pm2Process process,
-                                 List<ReleaseRecord> releases, boolean force, Map<String, ServiceChange> decided) {
-        if (current == null || process == null || !process.isOnline()) {
-            return new ServiceChange(name, Action.START, List.of(current == null ? "not in PM2"
-                    : "not running (PM2 status " + (process == null ? "unknown" : process.status().pm2Name()) + ")"),
-                    wanted);
+    private ServiceChange decide(String name, Pm2App app, Fingerprint fingerprint, ObservedState observed,
+                                 boolean force, Map<String, ServiceChange> decided) {
+        Optional<Pm2Process> process = observed.pm2().process(name);
+        if (!observed.pm2().definitions().containsKey(name)) {
+            return new ServiceChange(name, Action.START, List.of("not in PM2"), fingerprint);
+        }
+        if (process.isEmpty() || !process.get().isOnline()) {
+            return new ServiceChange(name, Action.START, List.of("not running (PM2 status "
+                    + process.map(p -> p.status().pm2Name()).orElse("unknown") + ")"), fingerprint);
         }
         List<String> reasons = new ArrayList<>();
         if (force) {
             reasons.add("--force");
         }
-        Optional<Fingerprint> deployed = recordedFingerprint(name, current.app(), releases);
-        if (deployed.isEmpty()) {
-            reasons.add("running definition not deployed by a recorded release");
-        } else {
-            reasons.addAll(wanted.changesFrom(deployed.get()));
-        }
-        ServiceSpec spec = topology.service(name);
-        for (String dependency : spec.restartWith()) {
+        reasons.addAll(differences(name, app, observed, true));
+        for (String dependency : topology.service(name).restartWith()) {
             ServiceChange d = decided.get(dependency);
             if (d != null && d.deploys()) {
                 reasons.add("dependency " + dependency + " restarts (restartWith)");
             }
         }
-        if (reasons.isEmpty()) {
-            Optional<HealthProbe> probe = probes.apply(spec);
-            if (probe.isPresent()) {
-                ProbeResult health = probe.get().probe(spec.healthTimeout());
-                if (!health.healthy()) {
-                    reasons.add("unhealthy (" + probe.get().target() + " " + health.observed() + ")");
-                }
-            }
-        }
         return reasons.isEmpty()
-                ? new ServiceChange(name, Action.UNCHANGED, List.of(), wanted)
-                : new ServiceChange(name, Action.RESTART, reasons, wanted);
+                ? new ServiceChange(name, Action.UNCHANGED, List.of(), fingerprint)
+                : new ServiceChange(name, Action.RESTART, reasons, fingerprint);
     }
 
     /**
-     * The fingerprint recorded for what PM2 runs now: the newest record whose definition of the
-     * service is the running one. Which side of a record ran last depends on how it ended.
+     * Why the running {@code name} is not what {@code app} wants: its fingerprint (kept with the app
+     * since it was started) differs, or it has none, or, when {@code withHealth}, it was unhealthy.
      */
-    public static Optional<Fingerprint> recordedFingerprint(String name, Pm2App running, List<ReleaseRecord> releases) {
-        for (ReleaseRecord record : releases) {
-            StoredApp candidate = switch (record.status()) {
-                case DEPLOYED, FAILED -> record.deployed().get(name);
-                case ROLLED_BACK -> Optional.ofNullable(record.previous().get(name))
-                        .map(ReleaseRecord.PreviousApp::app).orElse(null);
-                default -> null;
-            };
-            if (candidate != null && candidate.sameDefinition(running)) {
-                return Optional.ofNullable(candidate.fingerprint()).map(Fingerprint::new);
+    private List<String> differences(String name, Pm2App app, ObservedState observed, boolean withHealth) {
+        Pm2AppDefinition running = observed.pm2().definitions().get(name);
+        Optional<Pm2Process> process = observed.pm2().process(name);
+        if (running == null || process.isEmpty() || !process.get().isOnline()) {
+            return List.of("not running");
+        }
+        Optional<Fingerprint> deployed = Fingerprint.decode(running.app().fingerprint());
+        Optional<Fingerprint> wanted = Fingerprint.decode(app.fingerprint());
+        List<String> reasons = new ArrayList<>();
+        if (deployed.isEmpty()) {
+            reasons.add("running app carries no fingerprint (not started by this engine, or by an older version of it)");
+        } else if (wanted.isPresent()) {
+            reasons.addAll(wanted.get().changesFrom(deployed.get()));
+        }
+        if (withHealth && reasons.isEmpty()) {
+            ProbeResult health = observed.health().get(name);
+            if (health != null && !health.healthy()) {
+                reasons.add("unhealthy (" + health.observed() + ")");
             }
         }
-        return Optional.empty();
+        return reasons;
     }
 
-    private List<ServiceChange> orphans(Map<String, Pm2AppDefinition> running, List<ReleaseRecord> releases,
-                                        boolean remove) {
-        Set<String> deployedBefore = new LinkedHashSet<>();
-        releases.forEach(r -> deployedBefore.addAll(r.deployed().keySet()));
+    /** Apps this engine started (they carry its fingerprint) that the topology no longer names. */
+    private List<ServiceChange> orphans(ObservedState observed, boolean remove) {
         List<ServiceChange> orphans = new ArrayList<>();
-        for (String name : deployedBefore) {
-            if (!topology.services().containsKey(name) && running.containsKey(name)) {
+        observed.pm2().definitions().forEach((name, definition) -> {
+            if (!topology.services().containsKey(name) && definition.app().fingerprint() != null) {
                 orphans.add(new ServiceChange(name, remove ? Action.REMOVE : Action.ORPHAN,
                         List.of(remove ? "not in the topology: removed (--remove-orphans)"
                                 : "not in the topology: kept (--remove-orphans removes it)"), null));
             }
-        }
+        });
         return orphans;
     }
 }

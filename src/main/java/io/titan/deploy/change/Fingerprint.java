@@ -28,6 +28,29 @@ public record Fingerprint(Map<String, String> parts) {
         parts = new TreeMap<>(parts);
     }
 
+    /** The text kept with the app in PM2: {@code args=1f..;code=files:9a..;env:PORT=3c..}. */
+    public String encode() {
+        StringBuilder text = new StringBuilder();
+        parts.forEach((k, v) -> text.append(text.length() == 0 ? "" : ";").append(k).append('=').append(v));
+        return text.toString();
+    }
+
+    /** Reads {@link #encode()}'s text back; empty for null or text that is not one. */
+    public static java.util.Optional<Fingerprint> decode(String text) {
+        if (text == null || text.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> parts = new TreeMap<>();
+        for (String pair : text.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                return java.util.Optional.empty();
+            }
+            parts.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return java.util.Optional.of(new Fingerprint(parts));
+    }
+
     /** One hash over every part. */
     public String digest() {
         StringBuilder all = new StringBuilder();

@@ -2,6 +2,7 @@ package io.titan.deploy.change;
 
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
+import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.Pm2App;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,31 @@ public final class Fingerprinter {
         this.code = code;
     }
 
-    /** A fingerprinter with the salt of the target whose state lives in {@code stateDir}. */
-    public static Fingerprinter forTarget(Path stateDir) {
-        return new Fingerprinter(salt(stateDir), new CodeHasher());
+    /**
+     * A fingerprinter for one run on a target, with the target's salt. What the engine reads its
+     * orders from or writes itself is never code: the topology file, the state dir, PM2_HOME and
+     * this run's {@code outputs} (its reports).
+     */
+    public static Fingerprinter forRun(Topology topology, Path stateDir, Path pm2Home, java.util.Collection<Path> outputs) {
+        java.util.List<Path> excluded = new java.util.ArrayList<>(outputs);
+        excluded.add(stateDir);
+        excluded.add(pm2Home);
+        if (topology.file() != null) {
+            excluded.add(topology.file());
+        }
+        return new Fingerprinter(salt(stateDir), new CodeHasher(excluded));
     }
 
     /** The fingerprint of {@code app} (secrets resolved) and the code in its working directory. */
     public Fingerprint of(Pm2App app) {
+        return of(app, java.util.List.of(app.cwd()), java.util.List.of());
+    }
+
+    /**
+     * The fingerprint of {@code app} (secrets resolved) and the code under {@code code} (its
+     * working directory and any other code paths), without what {@code ignore} matches.
+     */
+    public Fingerprint of(Pm2App app, java.util.List<Path> code, java.util.List<String> ignore) {
         Map<String, String> parts = new TreeMap<>();
         parts.put("script", hash(app.script().toString()));
         parts.put("cwd", hash(app.cwd().toString()));
@@ -43,7 +62,7 @@ public final class Fingerprinter {
         parts.put("instances", hash(Integer.toString(app.instances())));
         parts.put("limits", hash(app.maxMemoryRestart() + "|" + app.maxRestarts() + "|" + app.autorestart() + "|"
                 + app.killTimeout().toMillis() + "|" + app.minUptime().toMillis() + "|" + app.restartDelay().toMillis()));
-        parts.put("code", code.hash(app.cwd()));
+        parts.put("code", this.code.hash(code, ignore));
         app.env().forEach((key, value) -> parts.put(Fingerprint.ENV + key, saltedHash(value)));
         return new Fingerprint(parts);
     }

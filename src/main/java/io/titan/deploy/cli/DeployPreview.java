@@ -1,13 +1,11 @@
 package io.titan.deploy.cli;
 
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.ChangePlanner;
+import io.titan.deploy.change.ChangeDetection;
 import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.Apps;
-import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.release.ReleaseStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +28,8 @@ final class DeployPreview {
         List<String> order = topology.graph().plan().order();
         Map<String, Pm2App> apps = new LinkedHashMap<>();
         order.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
-        boolean daemon = target.pm2().isDaemonRunning();
-        return new ChangePlanner(topology, Fingerprinter.forTarget(target.stateDir()), ServiceHealth::probe)
-                .plan(order, apps,
-                        daemon ? target.pm2().describeAll() : Map.of(),
-                        daemon ? target.pm2().getProcessList() : List.of(),
-                        new ReleaseStore(target.stateDir()).list(), force, removeOrphans);
+        Fingerprinter fingerprinter = Fingerprinter.forRun(topology, target.stateDir(), target.pm2Home(), List.of());
+        return ChangeDetection.of(topology, order, apps, target.pm2().snapshot(), fingerprinter, force, removeOrphans)
+                .plan();
     }
 }

@@ -14,7 +14,6 @@ import io.titan.deploy.report.Report;
 import io.titan.deploy.report.Reports;
 import io.titan.deploy.report.RollbackReport;
 import io.titan.deploy.report.ServiceReport;
-import io.titan.deploy.report.ServiceStatus;
 import io.titan.deploy.report.ValidateReport;
 import io.titan.deploy.validate.ValidationResult;
 import java.io.PrintWriter;
@@ -41,6 +40,20 @@ final class OutputOptions {
 
     @Option(names = "--events", paramLabel = "FILE", description = "Write the events as NDJSON while they happen.")
     Path events;
+
+    /** The files this run writes, stylesheet included: a deploy never counts them as code. */
+    java.util.List<Path> files() {
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        for (Path file : new Path[] {report, junit, events, pages.html, pages.htmlInline}) {
+            if (file != null) {
+                files.add(file.toAbsolutePath());
+            }
+        }
+        if (pages.html != null && pages.html.toAbsolutePath().getParent() != null) {
+            files.add(pages.html.toAbsolutePath().getParent().resolve(io.titan.deploy.report.HtmlReport.STYLESHEET));
+        }
+        return files;
+    }
 
     /** Starts the event file, if asked for; the returned sinks write the reports at the end. */
     Sinks open(EventBus bus) {
@@ -114,7 +127,7 @@ final class OutputOptions {
     }
 
     private static ServiceReport toReport(ServiceOutcome s) {
-        return new ServiceReport(s.name(), ServiceStatus.of(s.status()), s.level(), s.dependsOn(), s.startedAt(),
+        return new ServiceReport(s.name(), s.status(), s.level(), s.dependsOn(), s.startedAt(),
                 s.readyAt(), s.duration().toMillis(), s.restarts(), s.message());
     }
 }

@@ -8,7 +8,7 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.release.ReleaseStore;
+import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
@@ -57,14 +57,14 @@ final class RecoverCommand implements Callable<Integer> {
         Topology t = session.topology();
         Target target = session.target();
         PrintWriter out = session.out();
-        ReleaseStore store = new ReleaseStore(target.stateDir());
+        ReleaseJournal journal = new ReleaseJournal(target.stateDir(), session.clock());
         ObjectNode outcome = new ObjectMapper().createObjectNode();
         int exit = ExitCodes.OK;
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), restorer ? "recover (restorer)" : "recover",
                 waitLock, json ? line -> { } : out::println)) {
-            Optional<ReleaseRecord> unfinished = Recovery.unfinished(store);
+            Optional<ReleaseRecord> unfinished = journal.unfinished();
             if (unfinished.isEmpty()) {
-                Optional<ReleaseRecord> latest = store.latest();
+                Optional<ReleaseRecord> latest = journal.latest();
                 outcome.put("recovered", false);
                 outcome.put("release", latest.map(ReleaseRecord::id).orElse(null));
                 outcome.put("status", latest.map(RecoverCommand::status).orElse(null));
@@ -74,13 +74,13 @@ final class RecoverCommand implements Callable<Integer> {
                 ReleaseRecord record = unfinished.get();
                 Pm2Control pm2 = new Pm2Control(target.pm2());
                 pm2.initialize();
-                Rollback.Result result = Recovery.restore(store, new Rollback(pm2, session.events(), session.clock(),
-                                System.getenv(), t), session.clock(), record, record.services(), Map.of(), Set.of(),
+                Rollback.Result result = Recovery.restore(journal, new Rollback(pm2, session.events(), session.clock(),
+                                System.getenv(), t), record, record.services(), Map.of(), Set.of(),
                         "release " + record.id() + " did not finish", record.error() != null ? record.error()
                                 : "interrupted; restored by titan-deploy recover");
                 outcome.put("recovered", true);
                 outcome.put("release", record.id());
-                outcome.put("status", status(store.latest().orElse(record)));
+                outcome.put("status", status(journal.latest().orElse(record)));
                 outcome.put("message", result.success()
                         ? "release " + record.id() + " did not finish; the release before it was restored"
                         : "release " + record.id() + " did not finish and restoring the release before it failed: "

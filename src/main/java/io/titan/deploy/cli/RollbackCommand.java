@@ -6,6 +6,7 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.release.DeployLock;
+import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.Status;
 import io.titan.deploy.release.ReleaseStore;
@@ -62,8 +63,9 @@ final class RollbackCommand implements Callable<Integer> {
             ReleaseRecord record = current.get();
             Pm2Control pm2 = new Pm2Control(target.pm2());
             pm2.initialize();
-            Rollback.Result result = Recovery.restore(store, new Rollback(pm2, events, clock, System.getenv(), t),
-                    clock, record, record.services(), Map.of(), Set.of(), "rollback requested", "rolled back by hand");
+            Rollback.Result result = Recovery.restore(new ReleaseJournal(target.stateDir(), clock),
+                    new Rollback(pm2, events, clock, System.getenv(), t), record, record.services(), Map.of(), Set.of(),
+                    "rollback requested", "rolled back by hand");
             result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
             out.flush();
             return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;

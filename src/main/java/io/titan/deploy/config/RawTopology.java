@@ -50,6 +50,8 @@ final class RawTopology {
         public String startupTimeout;
         public String healthTimeout;
         public String soak;
+        public List<String> code;
+        public List<String> ignore;
 
         String script() {
             return script;

@@ -25,6 +25,10 @@ import java.util.Set;
  * @param startupTimeout how long the service may take to become healthy
  * @param healthTimeout  the timeout of one health request
  * @param soak           how long PM2 must show no restart after the service became healthy
+ * @param code           where its code lives, absolute: its working directory first, then the
+ *                       extra paths the topology names ({@code code: [../shared-lib]})
+ * @param ignore         glob patterns of paths, relative to each code path, that are not code
+ *                       ({@code ignore: ["docs/**", "*.md"]})
  */
 public record ServiceSpec(
         String name,
@@ -40,13 +44,17 @@ public record ServiceSpec(
         HealthSpec health,
         Duration startupTimeout,
         Duration healthTimeout,
-        Duration soak) {
+        Duration soak,
+        List<Path> code,
+        List<String> ignore) {
 
     public ServiceSpec {
         args = List.copyOf(args);
         dependsOn = List.copyOf(dependsOn);
         restartWith = Set.copyOf(restartWith);
         env = Map.copyOf(env);
+        code = List.copyOf(code);
+        ignore = List.copyOf(ignore);
     }
 
     public Optional<HealthSpec> healthCheck() {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
  * A validated topology: services (by name, sorted), PM2 settings, state dir and validation.
  *
  * @param source     where it was loaded from, for messages
+ * @param file       the topology file, absolute, or null for the bundled topology
  * @param services   services by name
  * @param pm2        PM2 settings
  * @param stateDir   release records and lock, or null for {@code titan/} under PM2_HOME
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
  */
 public record Topology(
         String source,
+        Path file,
         Map<String, ServiceSpec> services,
         Pm2Settings pm2,
         Path stateDir,

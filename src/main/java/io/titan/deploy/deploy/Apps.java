@@ -3,6 +3,7 @@ package io.titan.deploy.deploy;
 import io.titan.deploy.config.ConfigException;
 import io.titan.deploy.config.EnvValue;
 import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.Pm2App;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,6 +46,13 @@ public final class Apps {
                 .instances(spec.instances())
                 .maxMemoryRestart(spec.memory().toPm2())
                 .build();
+    }
+
+    /** Per service of {@code topology}, its secret keys and the templates they come from. */
+    public static Map<String, Map<String, String>> secretTemplates(Topology topology) {
+        Map<String, Map<String, String>> templates = new TreeMap<>();
+        topology.services().forEach((name, spec) -> templates.put(name, secretTemplates(spec)));
+        return templates;
     }
 
     /** Secret keys of {@code spec} and the templates they come from. */

@@ -1,6 +1,8 @@
 package io.titan.deploy.deploy;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -13,41 +15,48 @@ import java.util.TreeSet;
  * @param waitLock how long to wait for another deployment's lock (zero: fail at once, exit 4)
  * @param force    redeploy services even when nothing about them changed
  * @param removeOrphans remove services of earlier releases that are no longer in the topology
+ * @param outputs  files this run writes (its reports): never counted as a service's code, even
+ *                 when they lie in its folder
  */
 public record DeployOptions(Set<String> only, Strategy strategy, boolean rollback, Duration waitLock, boolean force,
-                            boolean removeOrphans) {
+                            boolean removeOrphans, List<Path> outputs) {
 
     public DeployOptions {
         only = new TreeSet<>(only);
+        outputs = List.copyOf(outputs);
     }
 
     /** All services, in parallel, with rollback, not waiting for the lock. */
     public static DeployOptions defaults() {
-        return new DeployOptions(Set.of(), Strategy.PARALLEL, true, Duration.ZERO, false, false);
+        return new DeployOptions(Set.of(), Strategy.PARALLEL, true, Duration.ZERO, false, false, List.of());
+    }
+
+    public DeployOptions withOutputs(List<Path> value) {
+        return new DeployOptions(only, strategy, rollback, waitLock, force, removeOrphans, value);
     }
 
     public DeployOptions withStrategy(Strategy value) {
-        return new DeployOptions(only, value, rollback, waitLock, force, removeOrphans);
+        return new DeployOptions(only, value, rollback, waitLock, force, removeOrphans, outputs);
     }
 
     public DeployOptions withOnly(Set<String> value) {
-        return new DeployOptions(value, strategy, rollback, waitLock, force, removeOrphans);
+        return new DeployOptions(value, strategy, rollback, waitLock, force, removeOrphans, outputs);
     }
 
     public DeployOptions withRollback(boolean value) {
-        return new DeployOptions(only, strategy, value, waitLock, force, removeOrphans);
+        return new DeployOptions(only, strategy, value, waitLock, force, removeOrphans, outputs);
     }
 
     public DeployOptions withWaitLock(Duration value) {
-        return new DeployOptions(only, strategy, rollback, value, force, removeOrphans);
+        return new DeployOptions(only, strategy, rollback, value, force, removeOrphans, outputs);
     }
 
     public DeployOptions withForce(boolean value) {
-        return new DeployOptions(only, strategy, rollback, waitLock, value, removeOrphans);
+        return new DeployOptions(only, strategy, rollback, waitLock, value, removeOrphans, outputs);
     }
 
     public DeployOptions withRemoveOrphans(boolean value) {
-        return new DeployOptions(only, strategy, rollback, waitLock, force, value);
+        return new DeployOptions(only, strategy, rollback, waitLock, force, value, outputs);
     }
 
     /** Deployment order strategies. */

@@ -1,5 +1,7 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.rollback.Rollback;
+import java.util.ArrayList;
 import io.titan.deploy.ExitCodes;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,39 @@ public record DeploymentResult(
 
     public DeploymentResult {
         services = List.copyOf(services);
+    }
+
+    /** Every service deployed (or was left unchanged) and the release was accepted. */
+    static DeploymentResult deployed(String releaseId, Instant startedAt, Instant finishedAt,
+                                     List<ServiceOutcome> services) {
+        return new DeploymentResult(true, releaseId, false, false, null, startedAt, finishedAt, null, null, services);
+    }
+
+    /** The release failed and nothing was restored (yet): {@code --no-rollback}, or a restore elsewhere. */
+    static DeploymentResult failed(String releaseId, String error, Instant startedAt, Instant finishedAt,
+                                   List<ServiceOutcome> services) {
+        return new DeploymentResult(false, releaseId, false, false, error, startedAt, finishedAt, null, null, services);
+    }
+
+    /**
+     * The release failed and the previous one was restored, or restoring it failed. Each service
+     * the rollback put back says so; a failed one keeps its failure, a skipped one why it was skipped.
+     */
+    static DeploymentResult rolledBack(String releaseId, String error, Instant startedAt, Instant rollbackStartedAt,
+                                       Instant finishedAt, List<ServiceOutcome> services, Rollback.Result restore) {
+        List<ServiceOutcome> outcomes = new ArrayList<>();
+        for (ServiceOutcome o : services) {
+            String action = restore.actions().get(o.name());
+            if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
+                outcomes.add(o);
+            } else {
+                outcomes.add(o.withStatus(ServiceStatus.ROLLED_BACK,
+                        o.status() == ServiceStatus.SKIPPED ? o.message() : "rolled back: " + action));
+            }
+        }
+        String message = restore.success() ? error : error + "; rollback failed: " + restore.message();
+        return new DeploymentResult(false, releaseId, restore.success(), !restore.success(), message, startedAt,
+                finishedAt, rollbackStartedAt, finishedAt, outcomes);
     }
 
     public Duration duration() {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What happened to one service in a deployment.
  *
- * @param status    deployed, failed, skipped, rolled-back or pending
+ * @param status    what became of it
  * @param level     its level in the plan
  * @param startedAt when PM2 was asked to start it, or null
  * @param readyAt   when its health check passed, or null
@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record ServiceOutcome(
         String name,
-        String status,
+        ServiceStatus status,
         int level,
         List<String> dependsOn,
         Instant startedAt,
@@ -30,7 +30,7 @@ public record ServiceOutcome(
         dependsOn = List.copyOf(dependsOn);
     }
 
-    public ServiceOutcome withStatus(String newStatus, String newMessage) {
+    public ServiceOutcome withStatus(ServiceStatus newStatus, String newMessage) {
         return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage);
     }
 }

@@ -106,6 +106,9 @@ final class AppConfig {
         env.put("PWD", app.cwd().toString());
         env.putAll(app.env());
         env.put(Ecosystem.ENV_KEYS_MARKER, String.join(",", app.env().keySet()));
+        if (app.fingerprint() != null) {
+            env.put(Ecosystem.FINGERPRINT_KEY, app.fingerprint());
+        }
         env.put("PM2_HOME", pm2Home.toString());
         return env;
     }

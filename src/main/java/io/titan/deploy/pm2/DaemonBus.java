@@ -19,16 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * parsed and handed to the listeners, on the reader thread, in the daemon's order.
  *
  * <p>The socket closing means the daemon is gone: listeners hear it at once through
- * {@link Listener#closed(String)}.
+ * {@link ProcessEvents.Listener#closed(String)}.
  */
-final class DaemonBus implements AutoCloseable {
-
-    /** Told of process events and of the bus closing; called on the reader thread, so be quick. */
-    interface Listener {
-        void event(ProcessEvent event);
-
-        void closed(String why);
-    }
+final class DaemonBus implements ProcessEvents, AutoCloseable {
 
     private static final int MAX_ARG_BYTES = 64 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +55,8 @@ final class DaemonBus implements AutoCloseable {
      *
      * @return a handle that removes the listener again
      */
-    AutoCloseable listen(Listener listener) {
+    @Override
+    public AutoCloseable listen(Listener listener) {
         listeners.add(listener);
         String closed = closedBecause;
         if (closed != null) {

@@ -33,6 +33,8 @@ public final class Ecosystem {
 
     /** Env key listing the app's own env keys; reserved, rejected in {@link Pm2App#env()}. */
     public static final String ENV_KEYS_MARKER = "TITAN_PM2_ENV_KEYS";
+    /** Env key that keeps {@link Pm2App#fingerprint()} with the app in PM2; reserved. */
+    public static final String FINGERPRINT_KEY = "TITAN_FINGERPRINT";
     /** The timestamp format PM2 applies to log lines when {@code time} is true. */
     public static final String LOG_DATE_FORMAT = "YYYY-MM-DDTHH:mm:ss";
 

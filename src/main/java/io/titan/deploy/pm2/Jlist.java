@@ -110,6 +110,7 @@ final class Jlist {
                 .killTimeout(millis(env.path("kill_timeout"), Pm2App.DEFAULT_KILL_TIMEOUT))
                 .minUptime(millis(env.path("min_uptime"), Pm2App.DEFAULT_MIN_UPTIME))
                 .restartDelay(millis(env.path("restart_delay"), Duration.ZERO))
+                .fingerprint(marker == null ? null : textOrNull(appEnv.path(Ecosystem.FINGERPRINT_KEY)))
                 .build();
         Pm2Status status = Pm2Status.fromPm2(env.path("status").asText(null));
         return new Pm2AppDefinition(app, status, status.keepsRunning(), marker != null);

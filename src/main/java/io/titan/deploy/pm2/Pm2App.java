@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  * @param killTimeout      time between SIGINT and SIGKILL on stop
  * @param minUptime        uptime below which an exit counts as an unstable restart
  * @param restartDelay     pause before an automatic restart
+ * @param fingerprint      what the engine knew of this definition and its code when it started it
+ *                         (an encoded fingerprint), kept with the app in PM2 as compose keeps its
+ *                         config hash on a container; null when unknown. Not part of the definition:
+ *                         the app runs the same without it
  */
 public record Pm2App(
         String name,
@@ -48,7 +52,8 @@ public record Pm2App(
         int maxRestarts,
         Duration killTimeout,
         Duration minUptime,
-        Duration restartDelay) {
+        Duration restartDelay,
+        String fingerprint) {
 
     /** PM2's own default, which the seed also sets: SIGINT, then SIGKILL after 1.6 s. */
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);
@@ -71,6 +76,7 @@ public record Pm2App(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[KMG]?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final Pattern FINGERPRINT = Pattern.compile("[A-Za-z0-9_.:-]+=[A-Za-z0-9:]+(;[A-Za-z0-9_.:-]+=[A-Za-z0-9:]+)*");
 
     /** Validates and copies; see {@link Builder} for the defaults. */
     public Pm2App {
@@ -91,6 +97,9 @@ public record Pm2App(
         killTimeout = nonNegative(name, "killTimeout", killTimeout);
         minUptime = nonNegative(name, "minUptime", minUptime);
         restartDelay = nonNegative(name, "restartDelay", restartDelay);
+        if (fingerprint != null && !FINGERPRINT.matcher(fingerprint).matches()) {
+            throw bad(name, "fingerprint must be key=hash pairs separated by ';', got '" + fingerprint + "'");
+        }
     }
 
     /**
@@ -119,7 +128,8 @@ public record Pm2App(
                 + ", envKeys=" + env.keySet() + ", instances=" + instances
                 + ", maxMemoryRestart=" + maxMemoryRestart + ", autorestart=" + autorestart
                 + ", maxRestarts=" + maxRestarts + ", killTimeout=" + killTimeout
-                + ", minUptime=" + minUptime + ", restartDelay=" + restartDelay + "]";
+                + ", minUptime=" + minUptime + ", restartDelay=" + restartDelay
+                + ", fingerprinted=" + (fingerprint != null) + "]";
     }
 
     static String requireName(String name) {
@@ -146,7 +156,7 @@ public record Pm2App(
             if (key == null || !ENV_KEY.matcher(key).matches()) {
                 throw bad(name, "env key must be a variable name, got '" + key + "'");
             }
-            if (key.equals(Ecosystem.ENV_KEYS_MARKER)) {
+            if (key.equals(Ecosystem.ENV_KEYS_MARKER) || key.equals(Ecosystem.FINGERPRINT_KEY)) {
                 throw bad(name, "env key " + key + " is reserved for the engine");
             }
             if (value == null) {
@@ -182,6 +192,7 @@ public record Pm2App(
         private Duration killTimeout = DEFAULT_KILL_TIMEOUT;
         private Duration minUptime = DEFAULT_MIN_UPTIME;
         private Duration restartDelay = DEFAULT_RESTART_DELAY;
+        private String fingerprint;
 
         private Builder(String name, Path script) {
             this.name = name;
@@ -200,6 +211,7 @@ public record Pm2App(
             killTimeout = app.killTimeout;
             minUptime = app.minUptime;
             restartDelay = app.restartDelay;
+            fingerprint = app.fingerprint;
         }
 
         /** The script PM2 runs. */
@@ -274,10 +286,16 @@ public record Pm2App(
             return this;
         }
 
+        /** The encoded fingerprint kept with the app; null for none. */
+        public Builder fingerprint(String value) {
+            fingerprint = value;
+            return this;
+        }
+
         /** Validates and builds the definition. */
         public Pm2App build() {
             return new Pm2App(name, script, cwd, args, env, instances, maxMemoryRestart, autorestart,
-                    maxRestarts, killTimeout, minUptime, restartDelay);
+                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint);
         }
     }
 }

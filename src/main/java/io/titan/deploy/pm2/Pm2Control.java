@@ -1,8 +1,6 @@
 package io.titan.deploy.pm2;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** {@link ProcessControl} over real PM2. */
 public final class Pm2Control implements ProcessControl {
@@ -39,18 +37,8 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
-    public Optional<Pm2AppDefinition> describe(String name) {
-        return pm2.describe(name);
-    }
-
-    @Override
-    public Map<String, Pm2AppDefinition> describeAll() {
-        return pm2.describeAll();
-    }
-
-    @Override
-    public List<Pm2Process> processes() {
-        return pm2.getProcessList();
+    public Pm2Snapshot snapshot() {
+        return pm2.snapshot();
     }
 
     @Override

@@ -364,19 +364,7 @@ public final class Pm2Manager {
      * daemon is started for this).
      */
     public List<Pm2Process> getProcessList() {
-        return retryingOnce(this::processes);
-    }
-
-    private List<Pm2Process> processes() {
-        Optional<DaemonRpc> rpc = daemon.ifRunning();
-        if (rpc.isEmpty()) {
-            return List.of();
-        }
-        List<Pm2Process> processes = new ArrayList<>();
-        for (JsonNode node : processList(rpc.get())) {
-            processes.add(Jlist.process(node));
-        }
-        return List.copyOf(processes);
+        return snapshot().processes();
     }
 
     /** The process entries of one app (several in cluster mode). */
@@ -385,35 +373,35 @@ public final class Pm2Manager {
     }
 
     /**
-     * The current definition of an app, to restore it exactly later; see {@link Pm2AppDefinition}
-     * for how its env is recovered.
-     *
-     * @return empty when PM2 has no such app
+     * Every app's current definition, by name (see {@link Pm2AppDefinition} for how its env is
+     * recovered), to restore it exactly later. Empty without a daemon.
      */
-    public Optional<Pm2AppDefinition> describe(String name) {
-        return Optional.ofNullable(describeAll().get(name));
+    public Map<String, Pm2AppDefinition> describeAll() {
+        return snapshot().definitions();
     }
 
     /**
-     * Every app's current definition, by name, from one look at the daemon: what a change-aware
-     * deploy compares against. Empty without a daemon.
+     * The process list and every app's definition from one process list of the daemon. Empty
+     * without a daemon (none is started for this).
      */
-    public Map<String, Pm2AppDefinition> describeAll() {
-        return retryingOnce(this::definitions);
+    public Pm2Snapshot snapshot() {
+        return retryingOnce(this::look);
     }
 
-    private Map<String, Pm2AppDefinition> definitions() {
+    private Pm2Snapshot look() {
         Optional<DaemonRpc> rpc = daemon.ifRunning();
         if (rpc.isEmpty()) {
-            return Map.of();
+            return Pm2Snapshot.empty();
         }
+        List<Pm2Process> processes = new ArrayList<>();
         Map<String, List<JsonNode>> byName = new TreeMap<>();
         for (JsonNode node : processList(rpc.get())) {
+            processes.add(Jlist.process(node));
             byName.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
         }
         Map<String, Pm2AppDefinition> definitions = new TreeMap<>();
         byName.forEach((name, instances) -> definitions.put(name, Jlist.definition(instances)));
-        return definitions;
+        return new Pm2Snapshot(processes, definitions);
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.titan.deploy.pm2;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the deployment engine needs from PM2. {@link Pm2Control} is the real one; unit tests of
@@ -29,14 +27,13 @@ public interface ProcessControl {
     /** Stops and forgets the app; no error when there is none. */
     void delete(String name);
 
-    /** The app's current definition, if PM2 has one. */
-    Optional<Pm2AppDefinition> describe(String name);
-
-    /** Every app's current definition, by name, from one look at PM2. */
-    Map<String, Pm2AppDefinition> describeAll();
+    /** PM2's processes and their definitions, from one look at PM2. */
+    Pm2Snapshot snapshot();
 
     /** PM2's process list, modules left out. */
-    List<Pm2Process> processes();
+    default List<Pm2Process> processes() {
+        return snapshot().processes();
+    }
 
     /** Starts watching PM2's process events; close it when done. */
     ProcessWatch watch();

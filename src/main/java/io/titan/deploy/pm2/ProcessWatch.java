@@ -28,8 +28,9 @@ public final class ProcessWatch implements AutoCloseable {
     private final AutoCloseable subscription;
     private String daemonGone;
 
-    ProcessWatch(DaemonBus bus) {
-        this.subscription = bus.listen(new DaemonBus.Listener() {
+    /** Watches what {@code events} reports, from now on; close it when done. */
+    public ProcessWatch(ProcessEvents source) {
+        this.subscription = source.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
                 synchronized (lock) {

@@ -1,5 +1,6 @@
 package io.titan.deploy.release;
 
+import io.titan.deploy.change.Fingerprint;
 import io.titan.deploy.pm2.Pm2App;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,16 +46,13 @@ public record StoredApp(
     }
 
     /**
-     * Stores {@code app}, keeping the values of {@code secretTemplates}' keys out of it.
+     * Stores {@code app} with the fingerprint it carries, keeping the values of
+     * {@code secretTemplates}' keys out of it.
      *
      * @param secretTemplates secret keys and their templates (values may be null)
      */
     public static StoredApp of(Pm2App app, Map<String, String> secretTemplates) {
-        return of(app, secretTemplates, null);
-    }
-
-    /** Stores {@code app} with the fingerprint it was deployed with. */
-    public static StoredApp of(Pm2App app, Map<String, String> secretTemplates, Map<String, String> fingerprint) {
+        Map<String, String> fingerprint = Fingerprint.decode(app.fingerprint()).map(Fingerprint::parts).orElse(null);
         Map<String, String> plain = new TreeMap<>();
         Map<String, String> secret = new TreeMap<>();
         app.env().forEach((key, value) -> {
@@ -111,6 +109,7 @@ public record StoredApp(
                 .killTimeout(Duration.ofMillis(killTimeoutMs))
                 .minUptime(Duration.ofMillis(minUptimeMs))
                 .restartDelay(Duration.ofMillis(restartDelayMs))
+                .fingerprint(fingerprint == null ? null : new Fingerprint(fingerprint).encode())
                 .build();
     }
 }

@@ -144,7 +144,7 @@ final class HistoryPage {
                     : "never healthy" + restarts;
             case UNCHANGED -> "left running";
             case SKIPPED -> "not started";
-            case PENDING -> "not decided";
+            case PENDING, DEPLOYING -> "not decided";
             case DEPLOYED -> "healthy" + restarts;
         };
     }

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import io.titan.deploy.report.HtmlPage.Banner;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class JunitXml {
                         "rolled back: deployed, then restored to the previous release because the release failed"
                                 + (service.message() == null ? "" : " (" + service.message() + ")"), service);
                 case SKIPPED -> element(xml, "skipped", "skipped: " + message, null);
-                case PENDING -> element(xml, "skipped", "pending: not deployed when the run ended"
+                case PENDING, DEPLOYING -> element(xml, "skipped", "pending: not deployed when the run ended"
                         + (service.message() == null ? "" : " (" + service.message() + ")"), null);
                 case DEPLOYED, UNCHANGED -> {
                     if (service.message() == null) {

@@ -1,5 +1,7 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
+
 /**
  * Colours, fill patterns and icons shared by the HTML page and its SVG timeline.
  *
@@ -29,7 +31,7 @@ final class Theme {
             case FAILED -> VERMILLION;
             case ROLLED_BACK -> ORANGE;
             case UNCHANGED -> SKY_BLUE;
-            case PENDING -> REDDISH_PURPLE;
+            case PENDING, DEPLOYING -> REDDISH_PURPLE;
             case SKIPPED -> GREY;
         };
     }
@@ -41,7 +43,7 @@ final class Theme {
             case FAILED -> "#8F3F00";
             case ROLLED_BACK -> "#9A6B00";
             case UNCHANGED -> "#2C7FB0";
-            case PENDING -> "#8E4F73";
+            case PENDING, DEPLOYING -> "#8E4F73";
             case SKIPPED -> "#6B7079";
         };
     }

@@ -302,7 +302,7 @@ final class TimelineSvg {
             case FAILED -> "FAILED after " + duration;
             case ROLLED_BACK -> (service.readyAt() == null ? "" : "ready in " + duration + " \u00b7 ") + "ROLLED BACK";
             case SKIPPED -> "skipped" + (service.message() == null ? "" : ": " + Text.redact(service.message()));
-            case PENDING -> "pending";
+            case PENDING, DEPLOYING -> "pending";
         };
         return truncate(label, MAX_LABEL_CHARS);
     }

@@ -160,7 +160,7 @@ public final class Rollback {
     /** PM2's definitions, read once per restore: one jlist instead of one per service. */
     private Map<String, Pm2AppDefinition> current() {
         if (current == null) {
-            current = pm2.describeAll();
+            current = pm2.snapshot().definitions();
         }
         return current;
     }

@@ -2,12 +2,11 @@ package io.titan.deploy.bench;
 
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessWatch;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -79,13 +78,8 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
-    public Optional<Pm2AppDefinition> describe(String name) {
-        return timed("describe", () -> delegate.describe(name));
-    }
-
-    @Override
-    public Map<String, Pm2AppDefinition> describeAll() {
-        return timed("describeAll", delegate::describeAll);
+    public Pm2Snapshot snapshot() {
+        return timed("snapshot", delegate::snapshot);
     }
 
     @Override

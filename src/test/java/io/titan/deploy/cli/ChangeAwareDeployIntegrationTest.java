@@ -1,9 +1,9 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
@@ -93,8 +93,8 @@ class ChangeAwareDeployIntegrationTest {
     private Map<String, String> actual(DeploymentResult result, Map<String, Long> pidsBefore) {
         Map<String, String> actions = new HashMap<>();
         for (ServiceOutcome s : result.services()) {
-            assertThat(s.status()).as(s.name()).isIn("deployed", "unchanged");
-            actions.put(s.name(), s.status().equals("unchanged") ? "unchanged"
+            assertThat(s.status().value()).as(s.name()).isIn("deployed", "unchanged");
+            actions.put(s.name(), s.status() == ServiceStatus.UNCHANGED ? "unchanged"
                     : pidsBefore.containsKey(s.name()) ? "restart" : "start");
         }
         sandbox.events().stream().filter(e -> e instanceof DeploymentEvent.ServiceRemoved)
@@ -114,7 +114,7 @@ class ChangeAwareDeployIntegrationTest {
         DeploymentResult again = deploy(v1, DeployOptions.defaults());
 
         assertThat(again.success()).isTrue();
-        assertThat(again.services()).extracting(ServiceOutcome::status).containsOnly("unchanged");
+        assertThat(again.services()).extracting(ServiceOutcome::status).containsOnly(ServiceStatus.UNCHANGED);
         assertThat(sandbox.events()).noneMatch(e -> e instanceof DeploymentEvent.ServiceDeploying);
         assertThat(pids()).isEqualTo(before);
     }
@@ -182,7 +182,7 @@ class ChangeAwareDeployIntegrationTest {
         assertThat(pids()).doesNotContainKey("titan-legacy");
 
         DeploymentResult forced = deploy(v2, DeployOptions.defaults().withForce(true));
-        assertThat(forced.services()).extracting(ServiceOutcome::status).containsOnly("deployed");
+        assertThat(forced.services()).extracting(ServiceOutcome::status).containsOnly(ServiceStatus.DEPLOYED);
     }
 
     @Test

@@ -82,7 +82,7 @@ class DeploymentOrchestratorIntegrationTest {
         DeploymentResult result = sandbox.deploy(topology);
 
         assertThat(result.success()).as(result.error()).isTrue();
-        assertThat(result.services()).extracting(ServiceOutcome::status).containsOnly("deployed");
+        assertThat(result.services()).extracting(ServiceOutcome::status).containsOnly(ServiceStatus.DEPLOYED);
         List<DeploymentEvent> events = sandbox.events();
         Map<String, Integer> deployedAt = new HashMap<>();
         Map<String, Integer> deployingAt = new HashMap<>();
@@ -143,7 +143,7 @@ class DeploymentOrchestratorIntegrationTest {
         assertThat(result.error()).contains("titan-brain did not become healthy within").contains("returned 503");
         assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(30));
         Map<String, String> statuses = result.services().stream()
-                .collect(Collectors.toMap(ServiceOutcome::name, ServiceOutcome::status));
+                .collect(Collectors.toMap(ServiceOutcome::name, s -> s.status().value()));
         assertThat(statuses).containsEntry("titan-brain", "failed")
                 .containsEntry("titan-shared", "rolled-back")
                 .containsEntry("titan-security", "rolled-back")

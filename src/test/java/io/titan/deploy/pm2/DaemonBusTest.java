@@ -42,7 +42,7 @@ class DaemonBusTest {
         server.bind(UnixDomainSocketAddress.of(dir.resolve("pub.sock")));
         bus = DaemonBus.connect(dir.resolve("pub.sock"));
         publisher = server.accept();
-        bus.listen(new DaemonBus.Listener() {
+        bus.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
                 events.add(event);
@@ -111,7 +111,7 @@ class DaemonBusTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !closed.isEmpty());
         assertThat(closed).containsExactly("the PM2 daemon closed its event socket (was it killed?)");
         List<String> late = new CopyOnWriteArrayList<>();
-        bus.listen(new DaemonBus.Listener() {
+        bus.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
             }

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

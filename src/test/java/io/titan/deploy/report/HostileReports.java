@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import java.util.List;
 
 /** Reports whose text tries to break out of HTML, SVG and attributes. */

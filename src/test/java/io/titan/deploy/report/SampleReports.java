@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

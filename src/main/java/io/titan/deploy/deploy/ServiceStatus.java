@@ -1,11 +1,14 @@
-package io.titan.deploy.report;
+package io.titan.deploy.deploy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** What happened to one service in a deployment. Written to JSON as {@link #value()}. */
+/**
+ * What happened to one service in a deployment: the one vocabulary of the engine, its reports
+ * (written as {@link #value()}) and the Jenkins steps (which read {@link #stageResult()}).
+ */
 public enum ServiceStatus {
     /** Started, healthy within its startup timeout and stable through the soak. */
     DEPLOYED("deployed"),
@@ -17,13 +20,33 @@ public enum ServiceStatus {
     ROLLED_BACK("rolled-back"),
     /** Already running the requested definition; left alone. */
     UNCHANGED("unchanged"),
-    /** Not yet decided when the report was written (an interrupted run). */
-    PENDING("pending");
+    /** Not started yet; never left in a finished deployment's report except by an interrupted run. */
+    PENDING("pending"),
+    /** Being started or health-checked; a finished deployment turns it into another status. */
+    DEPLOYING("deploying");
 
     private final String value;
 
     ServiceStatus(String value) {
         this.value = value;
+    }
+
+    /**
+     * The Jenkins result of the service's stage: green for what runs as wanted, red for the service
+     * that failed, yellow for one undone with its release, grey for one never started.
+     */
+    public String stageResult() {
+        return switch (this) {
+            case DEPLOYED, UNCHANGED -> "SUCCESS";
+            case FAILED, DEPLOYING -> "FAILURE";
+            case ROLLED_BACK -> "UNSTABLE";
+            case SKIPPED, PENDING -> "NOT_BUILT";
+        };
+    }
+
+    /** True for the statuses in which the service runs as the release wanted. */
+    public boolean ok() {
+        return this == DEPLOYED || this == UNCHANGED;
     }
 
     /** The JSON spelling, e.g. {@code rolled-back}. */

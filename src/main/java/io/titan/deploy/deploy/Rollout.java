@@ -1,0 +1,300 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.TitanException;
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.change.ServiceChange;
+import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.graph.DependencyWalk;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ProcessControl;
+import io.titan.deploy.pm2.ProcessWatch;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One release's start of its services: each service as soon as its dependencies in the release are
+ * healthy (one at a time with the sequential strategy), started, health-gated, then soaked while
+ * its dependents start. The first failure stops the rest: services not started by then are
+ * skipped. The rollout touches nothing else: recording, verifying and rolling back are the
+ * orchestrator's.
+ */
+final class Rollout {
+
+    /** How often a soaking service looks whether the deployment was asked to stop. */
+    private static final Duration STOP_CHECK = Duration.ofMillis(100);
+
+    private final Topology topology;
+    private final ProcessControl pm2;
+    private final EventBus events;
+    private final Clock clock;
+    private final String releaseId;
+    private final Map<String, Pm2App> apps;
+    private final Set<String> existed;
+    private final Supplier<Optional<String>> stopRequest;
+    private final Map<String, Track> tracks = new LinkedHashMap<>();
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> versions = new ConcurrentHashMap<>();
+    private volatile String failure;
+
+    /**
+     * @param targets     the release's services, in plan order
+     * @param apps        their definitions
+     * @param changes     what to do with each (an unchanged service is left alone)
+     * @param existed     services PM2 had before the release (deleted before their new start)
+     * @param stopRequest a reason to stop from outside (a signal), or empty
+     */
+    Rollout(Topology topology, ProcessControl pm2, EventBus events, Clock clock, String releaseId, List<String> targets,
+            Map<String, Pm2App> apps, ChangePlan changes, Set<String> existed,
+            Supplier<Optional<String>> stopRequest) {
+        this.topology = topology;
+        this.pm2 = pm2;
+        this.events = events;
+        this.clock = clock;
+        this.releaseId = releaseId;
+        this.apps = apps;
+        this.existed = Set.copyOf(existed);
+        this.stopRequest = stopRequest;
+        for (String name : targets) {
+            Track track = new Track(name);
+            if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
+                track.status = ServiceStatus.UNCHANGED;
+                track.message = "unchanged: running, healthy and the same as before";
+                events.emit(new DeploymentEvent.ServiceUnchanged(clock.instant(), releaseId, name));
+            }
+            tracks.put(name, track);
+        }
+    }
+
+    /**
+     * What the rollout did.
+     *
+     * @param failure  the first failure, or null
+     * @param outcomes per service, in plan order
+     * @param touched  services it stopped, started or removed
+     * @param versions the version PM2 reports for each service it started
+     */
+    record Result(String failure, List<ServiceOutcome> outcomes, Set<String> touched, Map<String, String> versions) {
+        boolean success() {
+            return failure == null;
+        }
+    }
+
+    /** Starts the services; returns when every started service has passed or failed its soak. */
+    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove) {
+        List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
+                .map(t -> t.name).toList();
+        try (ProcessWatch watch = pm2.watch()) {
+            HealthGate gate = new HealthGate(pm2, watch);
+            int parallelism = strategy == DeployOptions.Strategy.SEQUENTIAL ? 1 : Integer.MAX_VALUE;
+            DependencyWalk.walk(toStart, DependencyWalk.dependencies(topology.graph()), parallelism,
+                    () -> stopped().isPresent(), (name, release) -> {
+                        if (start(name, gate, watch)) {
+                            release.run();
+                            soak(name, watch);
+                        }
+                    });
+        }
+        if (failure == null && stopRequest.get().isPresent()) {
+            failure = stopRequest.get().get();
+        }
+        skipRemaining();
+        recordRestarts();
+        if (failure == null) {
+            removeOrphans(orphansToRemove);
+        }
+        return new Result(failure, outcomes(), Set.copyOf(touched), Map.copyOf(versions));
+    }
+
+    /** Starts one service and waits for its health; true when healthy. */
+    private boolean start(String name, HealthGate gate, ProcessWatch watch) {
+        ServiceSpec spec = topology.service(name);
+        Track track = tracks.get(name);
+        track.status = ServiceStatus.DEPLOYING;
+        track.startedAt = clock.instant();
+        events.emit(new DeploymentEvent.ServiceDeploying(track.startedAt, releaseId, name,
+                topology.graph().levelOf(name)));
+        try {
+            touched.add(name);
+            if (existed.contains(name)) {
+                pm2.delete(name);
+            }
+            requirePortFree(spec);
+            watch.watch(name, pm2.start(apps.get(name)));
+            Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, clock.instant()));
+            gate.await(spec, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left, this::stopped);
+            track.readyAt = clock.instant();
+            track.healthy = true;
+            events.emit(new DeploymentEvent.ServiceDeployed(track.readyAt, releaseId, name,
+                    Duration.between(track.startedAt, track.readyAt), false));
+            return true;
+        } catch (TitanException e) {
+            fail(name, e instanceof ServiceFailure ? e.getMessage() : name + ": " + e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            // Anything unexpected must still fail the release, or a dead worker would look healthy.
+            fail(name, name + ": unexpected error: " + e);
+            return false;
+        }
+    }
+
+    /** PM2 must report no exit for the soak time after the service became healthy. */
+    private void soak(String name, ProcessWatch watch) {
+        ServiceSpec spec = topology.service(name);
+        Track track = tracks.get(name);
+        Instant until = track.readyAt.plus(spec.soak());
+        try {
+            while (true) {
+                Duration left = Duration.between(clock.instant(), until);
+                Optional<String> problem = watch.awaitProblem(name, left.isNegative() ? Duration.ZERO
+                        : left.compareTo(STOP_CHECK) > 0 ? STOP_CHECK : left);
+                if (problem.isPresent()) {
+                    fail(name, name + " " + problem.get() + " during the " + Durations.format(spec.soak())
+                            + " soak after it became healthy");
+                    return;
+                }
+                if (!clock.instant().isBefore(until) || stopped().isPresent()) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(name, name + ": interrupted during its soak");
+            return;
+        }
+        if (track.status == ServiceStatus.DEPLOYING && stopped().isEmpty()) {
+            track.status = ServiceStatus.DEPLOYED;
+        }
+    }
+
+    private void requirePortFree(ServiceSpec spec) {
+        if (spec.port() == null || spec.health() == null) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(spec.health().host(), spec.port()));
+        } catch (IOException e) {
+            throw new ServiceFailure(spec.name() + " cannot start: port " + spec.port() + " on " + spec.health().host()
+                    + " is already in use by another process");
+        }
+    }
+
+    /** Removes services of earlier releases that left the topology (--remove-orphans). */
+    private void removeOrphans(List<String> orphans) {
+        for (String name : orphans) {
+            touched.add(name);
+            try {
+                pm2.delete(name);
+                events.emit(new DeploymentEvent.ServiceRemoved(clock.instant(), releaseId, name,
+                        "not in the topology (--remove-orphans)"));
+            } catch (TitanException e) {
+                fail(null, "could not remove orphan " + name + ": " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** Why to stop starting and soaking: the first failure, or a request from outside. */
+    private Optional<String> stopped() {
+        if (failure != null) {
+            return Optional.of("stopped because " + failure);
+        }
+        return stopRequest.get().map(r -> "stopped: " + r);
+    }
+
+    private synchronized void fail(String name, String reason) {
+        if (name != null) {
+            Track track = tracks.get(name);
+            if (track.status != ServiceStatus.FAILED) {
+                track.status = ServiceStatus.FAILED;
+                track.message = reason;
+                track.failedAt = clock.instant();
+                events.emit(new DeploymentEvent.ServiceFailed(track.failedAt, releaseId, name, reason));
+            }
+        }
+        if (failure == null && reason != null) {
+            failure = reason;
+        }
+    }
+
+    /** Services never started are skipped (saying which dependency failed); those mid-way are settled. */
+    private synchronized void skipRemaining() {
+        for (Track track : tracks.values()) {
+            if (track.status == ServiceStatus.PENDING) {
+                track.status = ServiceStatus.SKIPPED;
+                track.message = topology.graph().transitiveDependenciesOf(track.name).stream()
+                        .filter(d -> tracks.containsKey(d) && tracks.get(d).status == ServiceStatus.FAILED)
+                        .findFirst()
+                        .map(d -> "not started: dependency " + d + " failed")
+                        .orElse("not started: the deployment stopped (" + failure + ")");
+                events.emit(new DeploymentEvent.ServiceSkipped(clock.instant(), releaseId, track.name, track.message));
+            } else if (track.status == ServiceStatus.DEPLOYING && track.healthy) {
+                track.status = ServiceStatus.DEPLOYED;
+            } else if (track.status == ServiceStatus.DEPLOYING) {
+                track.status = ServiceStatus.FAILED;
+                track.message = "stopped before it was healthy: " + failure;
+            }
+        }
+    }
+
+    /** Restart counts of the services it touched and versions of the release's services, from one look. */
+    private void recordRestarts() {
+        try {
+            for (Pm2Process p : pm2.processes()) {
+                Track t = tracks.get(p.name());
+                if (t != null && touched.contains(t.name)) {
+                    t.restarts = p.restarts();
+                }
+                if (t != null && p.version() != null) {
+                    versions.put(p.name(), p.version());
+                }
+            }
+        } catch (TitanException e) {
+            // The failure that lost the daemon is reported already; restart counts are detail.
+        }
+    }
+
+    private List<ServiceOutcome> outcomes() {
+        List<ServiceOutcome> list = new ArrayList<>();
+        for (Track t : tracks.values()) {
+            Instant end = t.readyAt != null ? t.readyAt : t.failedAt;
+            Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
+            list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
+                    topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message));
+        }
+        return list;
+    }
+
+    /** Mutable per-service progress; status changes under the rollout's lock or by the one worker of the service. */
+    private static final class Track {
+        final String name;
+        volatile ServiceStatus status = ServiceStatus.PENDING;
+        volatile Instant startedAt;
+        volatile Instant readyAt;
+        volatile Instant failedAt;
+        volatile boolean healthy;
+        volatile int restarts;
+        volatile String message;
+
+        Track(String name) {
+            this.name = name;
+        }
+    }
+}

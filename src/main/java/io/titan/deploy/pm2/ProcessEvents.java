@@ -1,0 +1,24 @@
+package io.titan.deploy.pm2;
+
+/**
+ * A source of PM2 process events, such as the daemon's {@code pub.sock} ({@link DaemonBus}); a
+ * test of scheduling logic can feed a {@link ProcessWatch} from a fake one.
+ */
+public interface ProcessEvents {
+
+    /** Told of process events and of the source closing (the daemon went away). */
+    interface Listener {
+        /** A process event, in the daemon's order. */
+        void event(ProcessEvent event);
+
+        /** The source closed; no event follows. */
+        void closed(String why);
+    }
+
+    /**
+     * Adds a listener; when the source is already closed the listener hears that at once.
+     *
+     * @return removes the listener again
+     */
+    AutoCloseable listen(Listener listener);
+}

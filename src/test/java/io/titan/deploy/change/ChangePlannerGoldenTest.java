@@ -1,0 +1,175 @@
+package io.titan.deploy.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.config.TopologyLoader;
+import io.titan.deploy.health.ProbeResult;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2AppDefinition;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.Pm2Snapshot;
+import io.titan.deploy.pm2.Pm2Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The planner as a pure function, with no PM2 at all: what ran (a {@link Pm2Snapshot} built here,
+ * each app carrying the fingerprint it was started with) and what is wanted go in; the plan's text
+ * and JSON, as {@code plan --diff} prints them, are held against golden files in
+ * {@code src/test/resources/io/titan/deploy/change/}. Set {@code UPDATE_GOLDEN=1} to rewrite
+ * them after a deliberate change, and read the diff.
+ *
+ * <pre>
+ *   shared ──> brain ──> console
+ *     └──────> (stand-alone: audit)
+ * </pre>
+ * All four run the same script from the folder that also holds titan.yaml; brain also loads code
+ * from ../lib, declared as a code path.
+ */
+class ChangePlannerGoldenTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/io/titan/deploy/change");
+
+    @TempDir
+    Path dir;
+
+    private Path app;
+    private Path state;
+
+    @BeforeEach
+    void layout() throws IOException {
+        app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("service.js"), "require('../lib/util');\n");
+        Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 1;\n");
+        state = dir.resolve("state");
+    }
+
+    private Topology topology(String brainEnv, String extraService) throws IOException {
+        String yaml = "services:\n"
+                + "  titan-shared: {script: service.js, port: 4001, health: {http: /health}}\n"
+                + "  titan-brain: {script: service.js, port: 4002, health: {http: /health}, code: [../lib],\n"
+                + "                dependsOn: [titan-shared], env: {" + brainEnv + "}}\n"
+                + "  titan-console: {script: service.js, port: 4003, dependsOn: [{service: titan-brain, restartWith: true}]}\n"
+                + "  titan-audit: {script: service.js, port: 4004, health: {tcp: true}}\n"
+                + extraService;
+        Path file = app.resolve("titan.yaml");
+        Files.writeString(file, yaml);
+        return new TopologyLoader().load(file);
+    }
+
+    /** What a deploy wants: each service's definition carrying its fingerprint, as ChangeDetection builds it. */
+    private Map<String, Pm2App> wanted(Topology topology) {
+        Fingerprinter fingerprinter = Fingerprinter.forRun(topology, state, dir.resolve("pm2"), List.of());
+        Map<String, Pm2App> apps = new LinkedHashMap<>();
+        for (String name : topology.graph().plan().order()) {
+            var spec = topology.service(name);
+            Pm2App app = io.titan.deploy.deploy.Apps.toPm2App(spec, Map.of());
+            apps.put(name, app.toBuilder().fingerprint(fingerprinter.of(app, spec.code(), spec.ignore()).encode()).build());
+        }
+        return apps;
+    }
+
+    /** PM2 running {@code apps} online (except {@code stopped}), as the daemon would report them. */
+    private static Pm2Snapshot running(Map<String, Pm2App> apps, Set<String> stopped) {
+        List<Pm2Process> processes = new ArrayList<>();
+        Map<String, Pm2AppDefinition> definitions = new LinkedHashMap<>();
+        int id = 0;
+        for (Pm2App app : apps.values()) {
+            Pm2Status status = stopped.contains(app.name()) ? Pm2Status.STOPPED : Pm2Status.ONLINE;
+            processes.add(new Pm2Process(app.name(), id, status == Pm2Status.ONLINE ? 1000 + id : 0, status, 0, 0,
+                    null, 0, 0, null, app.script(), app.cwd(), "u" + id));
+            definitions.put(app.name(), new Pm2AppDefinition(app, status, status.keepsRunning(), true));
+            id++;
+        }
+        return new Pm2Snapshot(processes, definitions);
+    }
+
+    private static ChangePlan plan(Topology topology, Map<String, Pm2App> wanted, Pm2Snapshot pm2,
+                                   Map<String, ProbeResult> health, boolean force, boolean removeOrphans) {
+        return new ChangePlanner(topology).plan(topology.graph().plan().order(), wanted,
+                new ObservedState(pm2, health), force, removeOrphans);
+    }
+
+    private static Map<String, ProbeResult> allHealthy() {
+        return Map.of("titan-shared", ProbeResult.healthy("returned 200"), "titan-brain", ProbeResult.healthy("returned 200"),
+                "titan-audit", ProbeResult.healthy("accepted a connection"));
+    }
+
+    @Test
+    void oneEnvKeyAddedToOneServiceRestartsThatServiceAndItsRestartWithDependentOnly() throws IOException {
+        Topology v1 = topology("LOG_LEVEL: info", "");
+        Pm2Snapshot ran = running(wanted(v1), Set.of());
+        Topology v2 = topology("LOG_LEVEL: info, EXTRA: \"1\"", "");
+
+        ChangePlan plan = plan(v2, wanted(v2), ran, allHealthy(), false, false);
+
+        golden("env-key-added", plan);
+        assertThat(plan.of("titan-shared").orElseThrow().action()).isEqualTo(ServiceChange.Action.UNCHANGED);
+        assertThat(plan.of("titan-brain").orElseThrow().reasons()).containsExactly("env EXTRA");
+    }
+
+    @Test
+    void anEditInADeclaredCodePathOutsideTheFolderRestartsThatService() throws IOException {
+        Topology topology = topology("LOG_LEVEL: info", "");
+        Pm2Snapshot ran = running(wanted(topology), Set.of());
+        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 2;\n");
+
+        ChangePlan plan = plan(topology, wanted(topology), ran, allHealthy(), false, false);
+
+        golden("code-path-edited", plan);
+        assertThat(plan.of("titan-brain").orElseThrow().reasons()).containsExactly("code");
+    }
+
+    @Test
+    void aFreshTargetStartsEverythingAndAStoppedOrUnhealthyServiceIsStartedOrRestarted() throws IOException {
+        Topology topology = topology("LOG_LEVEL: info", "");
+        Map<String, Pm2App> wanted = wanted(topology);
+
+        golden("fresh-target", plan(topology, wanted, Pm2Snapshot.empty(), Map.of(), false, false));
+        Map<String, ProbeResult> health = new LinkedHashMap<>(allHealthy());
+        health.put("titan-shared", ProbeResult.unhealthy("returned 503"));
+        golden("stopped-and-unhealthy",
+                plan(topology, wanted, running(wanted, Set.of("titan-audit")), health, false, false));
+    }
+
+    @Test
+    void anAppWithoutFingerprintIsRestartedAndOrphansAreKeptOrRemoved() throws IOException {
+        Topology withExtra = topology("LOG_LEVEL: info", "  titan-extra: {script: service.js, port: 4005}\n");
+        Map<String, Pm2App> ran = new LinkedHashMap<>(wanted(withExtra));
+        ran.put("titan-audit", ran.get("titan-audit").toBuilder().fingerprint(null).build());
+        Topology without = topology("LOG_LEVEL: info", "");
+
+        golden("orphans-kept", plan(without, wanted(without), running(ran, Set.of()), allHealthy(), false, false));
+        golden("orphans-removed", plan(without, wanted(without), running(ran, Set.of()), allHealthy(), false, true));
+        golden("forced", plan(without, wanted(without), running(ran, Set.of()), allHealthy(), true, false));
+    }
+
+    /** Holds the plan's text and JSON against {@code name.txt} and {@code name.json}. */
+    private static void golden(String name, ChangePlan plan) throws IOException {
+        String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(plan.json()) + "\n";
+        compare(GOLDEN.resolve(name + ".txt"), plan.text());
+        compare(GOLDEN.resolve(name + ".json"), json);
+    }
+
+    private static void compare(Path file, String actual) throws IOException {
+        if ("1".equals(System.getenv("UPDATE_GOLDEN"))) {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(file).as("golden file %s (UPDATE_GOLDEN=1 writes it)", file).exists();
+        assertThat(actual).as("plan against %s", file).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    }
+}
