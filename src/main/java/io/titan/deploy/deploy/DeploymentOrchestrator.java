@@ -9,7 +9,6 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
@@ -22,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +101,8 @@ public final class DeploymentOrchestrator {
             events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
             Pm2Snapshot before = pm2.snapshot();
             Targets.requireHealthyDependencies(topology, targets, before);
-            ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before, fingerprinter(options),
+            ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
+                    Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()),
                     options.force(), options.removeOrphans());
             List<String> orphans = orphansToRemove(changes);
             List<String> recorded = new ArrayList<>(targets);
@@ -149,14 +148,7 @@ public final class DeploymentOrchestrator {
                     rollout.outcomes());
         }
         Instant rollbackStart = clock.instant();
-        Map<String, Pm2App> clearPrevious = new HashMap<>();
-        for (String name : record.services()) {
-            Pm2AppDefinition definition = before.definitions().get(name);
-            if (definition != null) {
-                clearPrevious.put(name, definition.app());
-            }
-        }
-        Rollback.Result restored = Recovery.restore(journal, rollback(), record, record.services(), clearPrevious,
+        Rollback.Result restored = Recovery.restore(journal, rollback(), record, record.services(), before.apps(),
                 rollout.touched(), failure, failure);
         return DeploymentResult.rolledBack(record.id(), failure, startedAt, rollbackStart, clock.instant(),
                 rollout.outcomes(), restored);
@@ -190,10 +182,6 @@ public final class DeploymentOrchestrator {
             }
         }
         return orphans;
-    }
-
-    private Fingerprinter fingerprinter(DeployOptions options) {
-        return Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs());
     }
 
     private Rollback rollback() {

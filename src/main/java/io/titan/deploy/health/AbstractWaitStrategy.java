@@ -27,13 +27,11 @@ public abstract class AbstractWaitStrategy<S extends AbstractWaitStrategy<S>> im
 
     private static final Duration SHORTEST_USEFUL_ATTEMPT = Duration.ofMillis(100);
 
-    static final Supplier<Optional<String>> NEVER_ABORT = Optional::empty;
-
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     private Backoff backoff = Backoff.defaults();
     private TimeSource timeSource = TimeSource.system();
-    private Supplier<Optional<String>> abortCheck = NEVER_ABORT;
+    private Supplier<Optional<String>> abortCheck = Optional::empty;
 
     /** For subclasses. */
     protected AbstractWaitStrategy() {
@@ -102,17 +100,8 @@ public abstract class AbstractWaitStrategy<S extends AbstractWaitStrategy<S>> im
     /** {@inheritDoc} */
     @Override
     public final void waitUntilReady() {
-        waitWithin(startupTimeout, NEVER_ABORT);
-    }
-
-    /**
-     * The wait itself, bounded by the smaller of the startup timeout and {@code budget}, also
-     * stopping when {@code outerAbort} gives a reason. {@link WaitAllStrategy} calls this to share
-     * one deadline and one abort check among several strategies without changing their settings.
-     */
-    final void waitWithin(Duration budget, Supplier<Optional<String>> outerAbort) {
-        Duration timeout = budget.compareTo(startupTimeout) < 0 ? budget : startupTimeout;
-        Supplier<Optional<String>> abort = either(abortCheck, outerAbort);
+        Duration timeout = startupTimeout;
+        Supplier<Optional<String>> abort = abortCheck;
         long deadline = timeSource.nanoTime() + timeout.toNanos();
         int attempts = 0;
         String lastObserved = "no attempt made";
@@ -178,18 +167,6 @@ public abstract class AbstractWaitStrategy<S extends AbstractWaitStrategy<S>> im
         return limit.toNanos() <= remainingNanos ? limit : Duration.ofNanos(remainingNanos);
     }
 
-    static Supplier<Optional<String>> either(Supplier<Optional<String>> first, Supplier<Optional<String>> second) {
-        if (second == NEVER_ABORT) {
-            return first;
-        }
-        if (first == NEVER_ABORT) {
-            return second;
-        }
-        return () -> {
-            Optional<String> reason = reasonFrom(first);
-            return reason.isPresent() ? reason : reasonFrom(second);
-        };
-    }
 
     /**
      * Runs one attempt that returns within about {@code timeout}; never throws for an unhealthy target.

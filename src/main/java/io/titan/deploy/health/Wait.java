@@ -63,8 +63,4 @@ public final class Wait {
         return new ProbeWaitStrategy(probe);
     }
 
-    /** Waits for all {@code strategies} in order, within one overall startup timeout. */
-    public static WaitAllStrategy forAll(WaitStrategy... strategies) {
-        return new WaitAllStrategy(strategies);
-    }
 }

@@ -102,7 +102,15 @@ final class DaemonRpc implements AutoCloseable {
      * @throws Pm2Exception naming the method: the daemon's error, a timeout, or the connection closing
      */
     JsonNode call(String method, Duration timeout, Object... args) {
-        CompletableFuture<JsonNode> reply = send(method, args);
+        return await(send(method, args), method, timeout);
+    }
+
+    /**
+     * Waits for a reply {@link #send} returned.
+     *
+     * @throws Pm2Exception naming the method: the daemon's error, a timeout, or the connection closing
+     */
+    JsonNode await(CompletableFuture<JsonNode> reply, String method, Duration timeout) {
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

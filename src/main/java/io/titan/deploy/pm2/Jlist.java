@@ -47,6 +47,19 @@ final class Jlist {
         return apps;
     }
 
+    /** The processes and the definition of each app, from one process list. */
+    static Pm2Snapshot snapshot(List<JsonNode> apps) {
+        List<Pm2Process> processes = new ArrayList<>();
+        Map<String, List<JsonNode>> byName = new TreeMap<>();
+        for (JsonNode node : apps) {
+            processes.add(process(node));
+            byName.computeIfAbsent(name(node), n -> new ArrayList<>()).add(node);
+        }
+        Map<String, Pm2AppDefinition> definitions = new TreeMap<>();
+        byName.forEach((name, instances) -> definitions.put(name, definition(instances)));
+        return new Pm2Snapshot(processes, definitions);
+    }
+
     static String name(JsonNode node) {
         return node.path("name").asText(node.path("pm2_env").path("name").asText(""));
     }

@@ -1,27 +1,20 @@
 package io.titan.deploy.pm2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Drives one PM2 daemon (one {@code PM2_HOME}) over its own sockets: requests on {@code rpc.sock},
@@ -39,7 +32,6 @@ public final class Pm2Manager {
     /** Time {@code pm2 install} may take: it runs npm. */
     public static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USER = System.getProperty("user.name", "");
 
     private final Path binary;
@@ -85,24 +77,16 @@ public final class Pm2Manager {
         this.baseEnv = Pm2Cli.minimalEnv(System.getenv());
     }
 
-    /**
-     * PM2_HOME in this order: the configured value ({@code pm2.home}), env {@code PM2_HOME},
-     * {@code ~/.pm2}.
-     */
+    /** PM2_HOME in this order: the configured value ({@code pm2.home}), env {@code PM2_HOME}, {@code ~/.pm2}. */
     public static Path resolvePm2Home(String configured) {
         return resolvePm2Home(configured, System.getenv(), Path.of(System.getProperty("user.home")));
     }
 
     /** The testable form of {@link #resolvePm2Home(String)}. */
     public static Path resolvePm2Home(String configured, Map<String, String> env, Path userHome) {
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        String fromEnv = env.get("PM2_HOME");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv).toAbsolutePath().normalize();
-        }
-        return userHome.resolve(".pm2").toAbsolutePath().normalize();
+        String chosen = configured != null && !configured.isBlank() ? configured : env.get("PM2_HOME");
+        Path home = chosen != null && !chosen.isBlank() ? Path.of(chosen) : userHome.resolve(".pm2");
+        return home.toAbsolutePath().normalize();
     }
 
     /** The PM2_HOME this manager drives. */
@@ -110,89 +94,15 @@ public final class Pm2Manager {
         return pm2Home;
     }
 
-    /** The pm2 executable this manager runs. */
-    public Path binary() {
-        return binary;
-    }
-
     /**
      * Connects to the daemon, starting it when none runs, and checks its version; when log
-     * rotation is enabled, installs pm2-logrotate if this PM2_HOME lacks it and sets the settings
-     * that differ. A target that is already set up costs two socket calls and no pm2 CLI at all.
-     *
-     * <p>The install runs {@code pm2 install pm2-logrotate@3.0.0}, which runs npm. It is given
-     * {@code npm_config_prefer_offline=true}: {@code npm ci} of this project has put the module
-     * and its dependencies into npm's cache, so the install takes ~2 s and needs the registry only
-     * for what the cache lacks. Installing from the local {@code node_modules} copy instead would
-     * either symlink PM2_HOME to the project checkout (a wiped Jenkins workspace breaks rotation)
-     * or skip the module's dependencies.
+     * rotation is enabled, sets pm2-logrotate up as {@link LogRotationSetup} says. A target that is
+     * already set up costs a socket call or two and no pm2 CLI at all.
      */
     public void initialize() {
         daemon.running();
         if (logRotation.enabled()) {
-            configureLogRotation();
-        }
-    }
-
-    private void configureLogRotation() {
-        if (!logRotateInstalled()) {
-            Map<String, String> env = new LinkedHashMap<>();
-            for (String key : Pm2Cli.NETWORK_ENV) {
-                String value = System.getenv(key);
-                if (value != null) {
-                    env.put(key, value);
-                }
-            }
-            env.put("npm_config_prefer_offline", "true");
-            cli.run(List.of("install", LogRotation.MODULE + "@" + LogRotation.VERSION), INSTALL_TIMEOUT, env,
-                    List.of());
-            if (!logRotateInstalled()) {
-                throw new Pm2Exception("pm2 install " + LogRotation.MODULE + " reported success but "
-                        + pm2Home.resolve("module_conf.json") + " does not list the module");
-            }
-        }
-        Map<String, String> current = moduleConf();
-        // Each `pm2 set` of a module key restarts the module, so only changed values are set.
-        logRotation.settings().forEach((key, wanted) -> {
-            if (!wanted.equals(current.get(key))) {
-                cli.run(List.of("set", key, wanted), timeout, Map.of(), List.of());
-            }
-        });
-    }
-
-    private boolean logRotateInstalled() {
-        JsonNode conf = readModuleConf();
-        return conf.path("module-db-v2").has(LogRotation.MODULE)
-                && Files.isDirectory(pm2Home.resolve("modules").resolve(LogRotation.MODULE));
-    }
-
-    /**
-     * The module settings in {@code $PM2_HOME/module_conf.json} as {@code module:key} to value
-     * text. PM2 stores defaults from the module's package.json with their JSON types and values set
-     * by {@code pm2 set} as strings, so everything is compared as text.
-     */
-    Map<String, String> moduleConf() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> module : readModuleConf().properties()) {
-            if (module.getKey().startsWith("module-db") || !module.getValue().isObject()) {
-                continue;
-            }
-            for (Map.Entry<String, JsonNode> setting : module.getValue().properties()) {
-                settings.put(module.getKey() + ":" + setting.getKey(), setting.getValue().asText());
-            }
-        }
-        return settings;
-    }
-
-    private JsonNode readModuleConf() {
-        Path file = pm2Home.resolve("module_conf.json");
-        if (!Files.isRegularFile(file)) {
-            return JSON.createObjectNode();
-        }
-        try {
-            return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new Pm2Exception("cannot read " + file + ": " + e.getMessage(), e);
+            new LogRotationSetup(cli, pm2Home, timeout).apply(logRotation);
         }
     }
 
@@ -238,14 +148,14 @@ public final class Pm2Manager {
 
     private List<Pm2Process> prepare(List<Pm2App> apps, Set<String> names) {
         DaemonRpc rpc = daemon.running();
-        deleteAll(rpc, ids(rpc, names));
+        callEach(rpc, "deleteProcessId", ids(rpc, names), id -> id);
         List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
         for (Pm2App app : apps) {
             replies.add(rpc.send("prepare", AppConfig.of(app, pm2Home, baseEnv, node(), USER)));
         }
         List<Pm2Process> started = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
-            JsonNode processes = await(replies.get(i), "prepare", timeout).path(0);
+            JsonNode processes = rpc.await(replies.get(i), "prepare", timeout).path(0);
             if (!processes.isArray() || processes.isEmpty()) {
                 throw new Pm2Exception("PM2 accepted " + apps.get(i).name() + " but started no process");
             }
@@ -254,11 +164,6 @@ public final class Pm2Manager {
             }
         }
         return List.copyOf(started);
-    }
-
-    /** Restarts an existing app with its current definition (env unchanged). */
-    public void restart(String name) {
-        onExisting("restart", name, "restartProcessId", id -> Map.of("id", id));
     }
 
     /** Stops an existing app; PM2 keeps its definition. */
@@ -287,7 +192,7 @@ public final class Pm2Manager {
             return false;
         }
         List<Integer> ids = ids(rpc.get(), Set.of(name));
-        deleteAll(rpc.get(), ids);
+        callEach(rpc.get(), "deleteProcessId", ids, id -> id);
         return !ids.isEmpty();
     }
 
@@ -307,11 +212,7 @@ public final class Pm2Manager {
         if (ids.isEmpty()) {
             throw new Pm2Exception("cannot " + action + " " + name + ": PM2 (" + pm2Home + ") has no such app");
         }
-        List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
-        for (int id : ids) {
-            replies.add(rpc.get().send(method, arg.apply(id)));
-        }
-        replies.forEach(reply -> await(reply, method, timeout));
+        callEach(rpc.get(), method, ids, arg);
     }
 
     /** The pm_ids of the apps called {@code names}, modules left out. */
@@ -325,12 +226,13 @@ public final class Pm2Manager {
         return ids;
     }
 
-    private void deleteAll(DaemonRpc rpc, List<Integer> ids) {
+    /** Calls {@code method} for every pm_id at once, then waits for every reply. */
+    private void callEach(DaemonRpc rpc, String method, List<Integer> ids, java.util.function.Function<Integer, Object> arg) {
         List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
         for (int id : ids) {
-            replies.add(rpc.send("deleteProcessId", id));
+            replies.add(rpc.send(method, arg.apply(id)));
         }
-        replies.forEach(reply -> await(reply, "deleteProcessId", timeout));
+        replies.forEach(reply -> rpc.await(reply, method, timeout));
     }
 
     /**
@@ -389,19 +291,7 @@ public final class Pm2Manager {
     }
 
     private Pm2Snapshot look() {
-        Optional<DaemonRpc> rpc = daemon.ifRunning();
-        if (rpc.isEmpty()) {
-            return Pm2Snapshot.empty();
-        }
-        List<Pm2Process> processes = new ArrayList<>();
-        Map<String, List<JsonNode>> byName = new TreeMap<>();
-        for (JsonNode node : processList(rpc.get())) {
-            processes.add(Jlist.process(node));
-            byName.computeIfAbsent(Jlist.name(node), n -> new ArrayList<>()).add(node);
-        }
-        Map<String, Pm2AppDefinition> definitions = new TreeMap<>();
-        byName.forEach((name, instances) -> definitions.put(name, Jlist.definition(instances)));
-        return new Pm2Snapshot(processes, definitions);
+        return daemon.ifRunning().map(rpc -> Jlist.snapshot(processList(rpc))).orElse(Pm2Snapshot.empty());
     }
 
     /**
@@ -439,20 +329,6 @@ public final class Pm2Manager {
 
     private Path node() {
         return Executables.find("node", baseEnv).orElse(Path.of("node"));
-    }
-
-    private static JsonNode await(CompletableFuture<JsonNode> reply, String method, Duration timeout) {
-        try {
-            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new Pm2Exception("the PM2 daemon did not answer " + method + " within " + timeout.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Pm2Exception("interrupted while waiting for the PM2 daemon to answer " + method, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Pm2Exception pm2 ? new Pm2Exception(pm2.getMessage(), pm2)
-                    : new Pm2Exception(method + " failed: " + e.getCause(), e.getCause());
-        }
     }
 
     /**

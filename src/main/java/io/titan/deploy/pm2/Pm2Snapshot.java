@@ -23,6 +23,13 @@ public record Pm2Snapshot(List<Pm2Process> processes, Map<String, Pm2AppDefiniti
         return new Pm2Snapshot(List.of(), Map.of());
     }
 
+    /** Every app's definition as it runs, secrets in clear, by name. */
+    public Map<String, Pm2App> apps() {
+        Map<String, Pm2App> apps = new java.util.TreeMap<>();
+        definitions.forEach((name, definition) -> apps.put(name, definition.app()));
+        return apps;
+    }
+
     /** The (first) process of an app. */
     public Optional<Pm2Process> process(String name) {
         return processes.stream().filter(p -> p.name().equals(name)).findFirst();

@@ -104,7 +104,7 @@ final class StandIns {
      */
     static double pm2Cli(Sandbox sandbox, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(sandbox.pm2().binary().toString());
+        command.add(io.titan.deploy.pm2.Pm2Binary.resolve(null).toString());
         command.addAll(List.of(args));
         Path out = sandbox.dir().resolve("pm2-cli.out");
         ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.dir().toFile())

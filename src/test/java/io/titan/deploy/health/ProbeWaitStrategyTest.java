@@ -265,8 +265,6 @@ class ProbeWaitStrategyTest {
         assertRejected(() -> Wait.forTcp(" ", 3001), "host");
         assertRejected(() -> Wait.forTcp("127.0.0.1", -1), "port");
         assertRejected(() -> Wait.forProbe(null), "probe");
-        assertRejected(() -> Wait.forAll(), "strategies");
-        assertRejected(() -> Wait.forAll(Wait.forTcp("127.0.0.1", 3001), null), "strategies");
     }
 
     private static void assertRejected(ThrowingCallable call, String parameter) {

@@ -125,35 +125,6 @@ class WaitTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
-    @Test
-    void forAllWaitsForEveryService() {
-        server = StubHttpServer.start(request -> request == 1 ? 503 : 200);
-        int port = Ports.freePort();
-        lateListener = CompletableFuture.supplyAsync(() -> listenAfter(Duration.ofMillis(200), port));
-
-        Wait.forAll(Wait.forHttp(server.uri("/health")), Wait.forTcp("127.0.0.1", port))
-                .withStartupTimeout(Duration.ofSeconds(10))
-                .waitUntilReady();
-
-        assertThat(server.requests()).isEqualTo(2);
-    }
-
-    @Test
-    void forAllGivesUpAtItsOverallTimeout() {
-        server = StubHttpServer.start(request -> 200);
-        int port = Ports.freePort();
-        long start = System.nanoTime();
-
-        assertThatThrownBy(() -> Wait.forAll(Wait.forHttp(server.uri("/health")), Wait.forTcp("127.0.0.1", port))
-                        .withStartupTimeout(Duration.ofMillis(700))
-                        .waitUntilReady())
-                .isInstanceOf(HealthCheckTimeoutException.class)
-                .hasMessageContaining("tcp 127.0.0.1:" + port + " did not accept a connection within ")
-                .hasMessageContaining("connection refused");
-
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    }
-
     private static ServerSocket listenAfter(Duration delay, int port) {
         try {
             Thread.sleep(delay.toMillis());

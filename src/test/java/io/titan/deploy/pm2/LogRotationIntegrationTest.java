@@ -33,7 +33,7 @@ class LogRotationIntegrationTest {
 
         pm2.initialize();
 
-        assertThat(pm2.moduleConf()).containsEntry("pm2-logrotate:max_size", "10M")
+        assertThat(new LogRotationSetup(null, home, java.time.Duration.ofSeconds(1)).moduleConf()).containsEntry("pm2-logrotate:max_size", "10M")
                 .containsEntry("pm2-logrotate:retain", "30")
                 .containsEntry("pm2-logrotate:compress", "true")
                 .containsEntry("pm2-logrotate:rotateInterval", "0 0 * * *");
@@ -45,7 +45,7 @@ class LogRotationIntegrationTest {
                 new LogRotation(true, "20M", 7, true, "0 0 * * *"));
         changed.initialize();
 
-        assertThat(changed.moduleConf()).containsEntry("pm2-logrotate:max_size", "20M")
+        assertThat(new LogRotationSetup(null, home, java.time.Duration.ofSeconds(1)).moduleConf()).containsEntry("pm2-logrotate:max_size", "20M")
                 .containsEntry("pm2-logrotate:retain", "7");
     }
 

@@ -70,20 +70,6 @@ class Pm2ManagerIntegrationTest {
     }
 
     @Test
-    void restartReplacesTheProcessAndCountsIt() {
-        int port = freePort();
-        pm2.start(standIn("it-restart", port).build());
-        long before = only("it-restart").pid();
-
-        pm2.restart("it-restart");
-
-        Pm2Process after = only("it-restart");
-        assertThat(after.pid()).isNotEqualTo(before).isPositive();
-        assertThat(after.restarts()).isEqualTo(1);
-        await().until(() -> health(port).isPresent());
-    }
-
-    @Test
     void stopKeepsTheAppStoppedAndDeleteForgetsIt() {
         int port = freePort();
         pm2.start(standIn("it-stop", port).build());
@@ -192,7 +178,7 @@ class Pm2ManagerIntegrationTest {
         messages.add(pm2.getProcessList().toString());
         collect(messages, () -> pm2.start(app.toBuilder().cwd(work.resolve("gone")).build()));
         collect(messages, () -> pm2.start(app.toBuilder().script(work.resolve("gone.js")).build()));
-        collect(messages, () -> pm2.restart("it-secret-missing"));
+        collect(messages, () -> pm2.stop("it-secret-missing"));
 
         assertThat(messages).hasSize(5).noneMatch(message -> message.contains(SECRET));
         assertThat(Files.readString(home.resolve("pm2.log"))).doesNotContain(SECRET);
