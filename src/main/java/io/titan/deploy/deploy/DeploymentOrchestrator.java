@@ -78,6 +78,11 @@ public final class DeploymentOrchestrator {
         restoreElsewhere = true;
     }
 
+    /** Deploys every service of the topology, in parallel where the graph allows, rolling back on failure. */
+    public DeploymentResult deployAll() {
+        return deploy(DeployOptions.defaults());
+    }
+
     /**
      * Deploys. Bad input (unknown {@code --only} names, unset secrets, dependencies of {@code --only}
      * services that are not healthy) is rejected with exit code 2 before anything is touched.

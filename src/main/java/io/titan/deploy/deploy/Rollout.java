@@ -144,8 +144,15 @@ final class Rollout {
             events.emit(new DeploymentEvent.ServiceDeployed(track.readyAt, releaseId, name,
                     Duration.between(track.startedAt, track.readyAt), false));
             return true;
+        } catch (ServiceFailure e) {
+            if (stopped().isPresent()) {
+                // Cut short because the rollout stops, not for a fault of its own: settled with the rest.
+                return false;
+            }
+            fail(name, e.getMessage());
+            return false;
         } catch (TitanException e) {
-            fail(name, e instanceof ServiceFailure ? e.getMessage() : name + ": " + e.getMessage());
+            fail(name, name + ": " + e.getMessage());
             return false;
         } catch (RuntimeException e) {
             // Anything unexpected must still fail the release, or a dead worker would look healthy.
@@ -236,6 +243,7 @@ final class Rollout {
 
     /** Services never started are skipped (saying which dependency failed); those mid-way are settled. */
     private synchronized void skipRemaining() {
+        // Skips first: a service cut short by the stop must not read as the dependency that failed.
         for (Track track : tracks.values()) {
             if (track.status == ServiceStatus.PENDING) {
                 track.status = ServiceStatus.SKIPPED;
@@ -245,11 +253,15 @@ final class Rollout {
                         .map(d -> "not started: dependency " + d + " failed")
                         .orElse("not started: the deployment stopped (" + failure + ")");
                 events.emit(new DeploymentEvent.ServiceSkipped(clock.instant(), releaseId, track.name, track.message));
-            } else if (track.status == ServiceStatus.DEPLOYING && track.healthy) {
+            }
+        }
+        for (Track track : tracks.values()) {
+            if (track.status == ServiceStatus.DEPLOYING && track.healthy) {
                 track.status = ServiceStatus.DEPLOYED;
             } else if (track.status == ServiceStatus.DEPLOYING) {
                 track.status = ServiceStatus.FAILED;
                 track.message = "stopped before it was healthy: " + failure;
+                events.emit(new DeploymentEvent.ServiceFailed(clock.instant(), releaseId, track.name, track.message));
             }
         }
     }

@@ -1,0 +1,196 @@
+package io.titan.deploy.api;
+
+import io.titan.deploy.config.LogRotation;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.config.TopologyLoader;
+import io.titan.deploy.deploy.DeploymentOrchestrator;
+import io.titan.deploy.deploy.TitanDeploymentPipeline;
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.pm2.Pm2Binary;
+import io.titan.deploy.pm2.Pm2Control;
+import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.validate.DeploymentValidator;
+import io.titan.deploy.validate.ValidationEvents;
+import io.titan.deploy.validate.ValidationSpecs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The engine's front door for Java callers, as plain as the seed's: a topology file in, the seed's
+ * classes out, everything else defaulted as the CLI defaults it.
+ *
+ * <pre>{@code
+ * TitanDeploy titan = TitanDeploy.forTopology(Path.of("deploy/titan.yaml"))
+ *         .on("service:deployed", event -> System.out.println(event.service() + " is up"))
+ *         .build();
+ * DeploymentResult release = titan.orchestrator().deployAll();
+ * }</pre>
+ *
+ * <p>The target is the one the topology names: its {@code pm2.home} (else env {@code PM2_HOME}, else
+ * {@code ~/.pm2}), pm2 binary and state dir. Secrets ({@code ${VAR}}) are resolved from this
+ * process's environment unless {@link Builder#environment} says otherwise.
+ */
+public final class TitanDeploy {
+
+    /**
+     * A pm2 start, stop or delete answers within a second or two; one that takes longer has lost
+     * its daemon, and a deployment (with its rollback) should not wait a minute to find out.
+     */
+    private static final Duration PM2_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Topology topology;
+    private final Pm2Manager pm2;
+    private final Path stateDir;
+    private final EventBus events;
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private DeploymentOrchestrator orchestrator;
+
+    private TitanDeploy(Builder builder) {
+        this.topology = builder.topology;
+        Path home = builder.pm2Home != null ? builder.pm2Home
+                : Pm2Manager.resolvePm2Home(topology.pm2().home() == null ? null : topology.pm2().home().toString());
+        Path binary = builder.pm2Binary != null ? builder.pm2Binary
+                : Pm2Binary.resolve(topology.pm2().bin() == null ? null : topology.pm2().bin().toString());
+        this.pm2 = new Pm2Manager(binary, home, rotation(topology.pm2().logRotation()), PM2_CALL_TIMEOUT);
+        this.stateDir = topology.stateDir() != null ? topology.stateDir() : home.resolve("titan");
+        this.events = builder.events;
+        this.environment = Map.copyOf(builder.environment);
+        this.clock = builder.clock;
+        this.log = builder.log;
+    }
+
+    /** Starts building for the topology in {@code file}; relative paths in it resolve against its folder. */
+    public static Builder forTopology(Path file) {
+        return new Builder(new TopologyLoader().load(file));
+    }
+
+    /** Starts building for the bundled seven-service Titan topology, one folder per service under {@code root}. */
+    public static Builder forBundledTopology(Path root) {
+        return new Builder(new TopologyLoader().loadDefault(root));
+    }
+
+    /** Starts building for a topology loaded already. */
+    public static Builder forTopology(Topology topology) {
+        return new Builder(Objects.requireNonNull(topology, "topology"));
+    }
+
+    /** pm2-logrotate's {@code retain} counts files; rotating daily makes that count the days kept. */
+    private static io.titan.deploy.pm2.LogRotation rotation(LogRotation settings) {
+        return new io.titan.deploy.pm2.LogRotation(settings.enabled(), settings.maxSize().toPm2(),
+                settings.retainDays(), settings.compress(), "0 0 * * *");
+    }
+
+    /** The topology, validated. */
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The seed's Pm2Manager for the target: start, stop, process list, log rotation. */
+    public Pm2Manager pm2Manager() {
+        return pm2;
+    }
+
+    /** Where the target's release records and lock live. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** The events every part of this engine emits; listen with {@code on(type, ...)} or {@code onAny}. */
+    public EventBus events() {
+        return events;
+    }
+
+    /** The seed's DeploymentOrchestrator for the target (one per engine, so that an abort reaches it). */
+    public synchronized DeploymentOrchestrator orchestrator() {
+        if (orchestrator == null) {
+            orchestrator = new DeploymentOrchestrator(topology, new Pm2Control(pm2), stateDir, events, environment,
+                    clock, log);
+        }
+        return orchestrator;
+    }
+
+    /**
+     * The seed's DeploymentValidator for the topology's {@code validation:} section and services;
+     * close it when done (it holds HTTP and Redis clients).
+     */
+    public DeploymentValidator validator() {
+        return new DeploymentValidator(ValidationSpecs.of(topology), new Pm2StatusAdapter(pm2),
+                new ValidationEvents(events, clock), environment);
+    }
+
+    /** The seed's TitanDeploymentPipeline: deploy, validate, roll back when validation fails. */
+    public TitanDeploymentPipeline pipeline() {
+        return new TitanDeploymentPipeline(topology, orchestrator(), new Pm2StatusAdapter(pm2),
+                new ValidationEvents(events, clock), environment);
+    }
+
+    /** What differs from the defaults; every method returns this builder. */
+    public static final class Builder {
+        private final Topology topology;
+        private final EventBus events = new EventBus();
+        private Path pm2Home;
+        private Path pm2Binary;
+        private Map<String, String> environment = System.getenv();
+        private Clock clock = Clock.systemUTC();
+        private Consumer<String> log = line -> System.out.println("titan-deploy: " + line);
+
+        private Builder(Topology topology) {
+            this.topology = topology;
+        }
+
+        /** Listens to one event type, e.g. {@code service:deployed} (the seed's names). */
+        public Builder on(String type, Consumer<DeploymentEvent> listener) {
+            events.on(type, listener);
+            return this;
+        }
+
+        /** Listens to every event. */
+        public Builder onAny(Consumer<DeploymentEvent> listener) {
+            events.onAny(listener);
+            return this;
+        }
+
+        /** PM2_HOME of the target, over the topology's and the environment's. */
+        public Builder pm2Home(Path value) {
+            pm2Home = value;
+            return this;
+        }
+
+        /** The pm2 executable (its daemon is what the engine talks to), over the topology's. */
+        public Builder pm2Binary(Path value) {
+            pm2Binary = value;
+            return this;
+        }
+
+        /** Where {@code ${VAR}} secrets are resolved from; default this process's environment. */
+        public Builder environment(Map<String, String> value) {
+            environment = Objects.requireNonNull(value, "environment");
+            return this;
+        }
+
+        /** The clock of events and records; tests pass a fixed one. */
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Where progress lines that are not events go (a stale lock taken over...); default stdout. */
+        public Builder log(Consumer<String> value) {
+            log = Objects.requireNonNull(value, "log");
+            return this;
+        }
+
+        /** The engine for the topology. */
+        public TitanDeploy build() {
+            return new TitanDeploy(this);
+        }
+    }
+}
