@@ -1,5 +1,6 @@
 package io.titan.jenkins;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  *   titan-execution (L2)   titan-console (L2)
  * </pre>
  */
+@Integration
 class JenkinsfileExampleE2ETest extends PipelineTestBase {
 
     private static final String PASSWORD = "e2e-s3cret-" + System.nanoTime();

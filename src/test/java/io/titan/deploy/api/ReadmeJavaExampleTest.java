@@ -1,5 +1,6 @@
 package io.titan.deploy.api;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.titan.deploy.pm2.Pm2Process;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The README's Java example, taken from the README itself, compiled and run against real PM2. */
+@Integration
 class ReadmeJavaExampleTest {
 
     private Sandbox sandbox;

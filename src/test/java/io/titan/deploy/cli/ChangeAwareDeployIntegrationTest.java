@@ -1,5 +1,6 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.deploy.ServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  *                          ^──────── titan-execution
  * </pre>
  */
+@Integration
 class ChangeAwareDeployIntegrationTest {
 
     private static final String SECRET = "s3cr3t-" + System.nanoTime();

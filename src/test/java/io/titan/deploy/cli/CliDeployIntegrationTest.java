@@ -1,5 +1,6 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The CLI as its own process: signals, crashes, the lock, daemon loss, validation, reports. */
+@Integration
 class CliDeployIntegrationTest {
 
     private Sandbox sandbox;

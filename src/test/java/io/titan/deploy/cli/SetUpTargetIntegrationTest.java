@@ -1,5 +1,6 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.titan.deploy.pm2.Pm2Binary;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Once a target is set up (daemon running, pm2-logrotate installed and configured), the engine
  * talks to PM2 over its sockets only: not one pm2 CLI process, each of which is a Node start-up.
  */
+@Integration
 class SetUpTargetIntegrationTest {
 
     private Sandbox sandbox;

@@ -1,5 +1,6 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,7 @@ import org.w3c.dom.NodeList;
  *        ^──────── titan-extra (added to the topology later; never started)
  * </pre>
  */
+@Integration
 class StatusCommandIntegrationTest {
 
     private static final String SECRET = "status-s3cr3t-" + System.nanoTime();

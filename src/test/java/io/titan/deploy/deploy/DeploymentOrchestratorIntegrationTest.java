@@ -1,5 +1,6 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The deploy engine against real PM2 and stand-in services. */
+@Integration
 class DeploymentOrchestratorIntegrationTest {
 
     /*

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +52,7 @@ import static org.awaitility.Awaitility.await;
  * and what the engine produced: fix {@link AppConfig}, or, when the difference is meant, list it in
  * {@link #DELIBERATE} with the reason. Values of secret-looking env keys are never printed.
  */
+@Integration
 class AppConfigGoldenTest {
 
     /** Stands for the app's name in compared values. */

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * deleteProcessId through {@link Pm2Manager}, and notifyKillPM2 + killMe through
  * {@link Pm2Manager#kill()}. Latencies are printed to the surefire output file, not asserted.
  */
+@Integration
 class DaemonCallsIntegrationTest {
 
     private static final Duration QUICK = Duration.ofSeconds(10);

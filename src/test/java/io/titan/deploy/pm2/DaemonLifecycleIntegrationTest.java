@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.Cli;
 import io.titan.deploy.testing.Sandbox;
 import io.titan.deploy.testing.TopologyYaml;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * process (the CLI on the test classpath, as {@code bin/titan-deploy} runs the jar), with the
  * variables Jenkins' process-tree killer looks for in its environment.
  */
+@Integration
 class DaemonLifecycleIntegrationTest {
 
     private static final Map<String, String> JENKINS_BUILD = Map.of(

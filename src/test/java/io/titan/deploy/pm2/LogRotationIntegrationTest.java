@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real pm2-logrotate install (npm, served from the cache {@code npm ci} filled) and its settings,
  * plus the daemon life cycle on a fresh PM2_HOME.
  */
+@Integration
 class LogRotationIntegrationTest {
 
     @TempDir

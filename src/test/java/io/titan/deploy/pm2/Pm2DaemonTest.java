@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.TitanException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import static org.awaitility.Awaitility.await;
  * What the engine accepts as a PM2 daemon, against fake daemons on a temp PM2_HOME: its version,
  * checked on every connection, and a PM2_HOME short enough for its sockets.
  */
+@Integration
 class Pm2DaemonTest {
 
     @TempDir

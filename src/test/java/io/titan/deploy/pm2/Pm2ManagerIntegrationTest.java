@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * Against real pm2 7.0.4 and the stand-in service. One daemon for the class (each test uses its
  * own app names and ports) keeps the run short; it is killed at the end.
  */
+@Integration
 class Pm2ManagerIntegrationTest {
 
     private static final String SECRET = "s3cr3t-value";

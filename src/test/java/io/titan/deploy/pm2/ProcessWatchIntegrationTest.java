@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * what losing the daemon does to the watch and to a call in flight. Latencies are printed (in the
  * surefire output file), not asserted.
  */
+@Integration
 class ProcessWatchIntegrationTest {
 
     private static final String KILLED = "exited with code 0 or was killed by a signal (PM2 reports both as 0)";

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * into the source tree); run with {@code mvn -o -q test -Dtest=DocsScreenshotTest -Dtitan.docs=true}.
  */
 @EnabledIfSystemProperty(named = "titan.docs", matches = "true")
+@Integration
 class DocsScreenshotTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.deploy.ServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  *   titan-shared <── titan-brain <── titan-console
  * </pre>
  */
+@Integration
 class HistoryPageCliTest {
 
     private static final List<String> SERVICES = List.of("titan-shared", "titan-brain", "titan-console");

@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Renders the reports in a real browser (headless Debian Chromium): the page must paint at
  * 1280 px and the DOM the browser builds must hold every service and status as text.
  */
+@Integration
 class HtmlReportChromiumTest {
 
     private static Chromium chromium;

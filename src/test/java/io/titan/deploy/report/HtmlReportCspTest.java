@@ -1,5 +1,6 @@
 package io.titan.deploy.report;
 
+import io.titan.deploy.testing.Integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (inline) page is the control: the same server must make it lose its styles, or the header was not
  * applied and the comparison proves nothing.
  */
+@Integration
 class HtmlReportCspTest {
 
     /** The share of pixels that may differ between the page with and without Jenkins' CSP. */

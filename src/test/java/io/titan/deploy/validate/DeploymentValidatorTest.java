@@ -1,5 +1,6 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Whole runs: concurrency, the overall bound, quick mode, listener events, report shape. */
+@Integration
 class DeploymentValidatorTest {
 
     private static final Duration SLOW = Duration.ofMillis(800);

@@ -1,5 +1,6 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Redis check against real redis-servers, with and without a password. */
+@Integration
 class RedisCheckTest {
 
     private static final String PASSWORD = "Sup3r-s3cret-Pa55word";
