@@ -1,12 +1,15 @@
 package io.titan.deploy.cli;
 
 import io.titan.deploy.config.Topology;
+import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.release.DeployLock;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,12 +38,14 @@ final class StopCommand implements Callable<Integer> {
         Target target = session.target();
         PrintWriter out = session.out();
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), "stop", Duration.ZERO, out::println)) {
+            // Dependents first, independent services at the same time: the walk deploys and rollbacks use.
+            Map<String, Boolean> removed = new ConcurrentHashMap<>();
+            DependencyWalk.inReverseDependencyOrder(t.graph().plan().order(), t.graph(),
+                    name -> removed.put(name, target.pm2().deleteIfPresent(name)));
             List<String> order = new ArrayList<>(t.graph().plan().order());
             Collections.reverse(order);
             for (String name : order) {
-                boolean removed = target.pm2().deleteIfPresent(name);
-                out.println((removed ? "stopped  " : "absent   ") + name);
-                out.flush();
+                out.println((removed.get(name) ? "stopped  " : "absent   ") + name);
             }
             if (killDaemon) {
                 target.pm2().kill();

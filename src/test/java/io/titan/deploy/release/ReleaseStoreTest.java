@@ -3,13 +3,11 @@ package io.titan.deploy.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.titan.deploy.TitanException;
 import io.titan.deploy.release.ReleaseRecord.PreviousApp;
 import io.titan.deploy.release.ReleaseRecord.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,32 +97,5 @@ class ReleaseStoreTest {
         assertThat(app.toPm2App(Map.of("TOKEN", "t0k3n")).env()).containsEntry("TOKEN", "t0k3n").containsEntry("MODE", "x");
         assertThatThrownBy(() -> app.toPm2App(Map.of()))
                 .hasMessageContaining("a env TOKEN").hasMessageContaining("${TOKEN}");
-    }
-
-    @Test
-    void aSecondLockHolderFailsWithExitFourNamingTheHolder() {
-        List<String> log = new ArrayList<>();
-        try (DeployLock first = DeployLock.acquire(state, "deploy titan.yaml", Duration.ZERO, log::add)) {
-            assertThatThrownBy(() -> DeployLock.acquire(state, "rollback", Duration.ofMillis(300), log::add))
-                    .isInstanceOf(TitanException.class)
-                    .hasMessageContaining("pid=" + ProcessHandle.current().pid() + " deploy titan.yaml")
-                    .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(4));
-        }
-        try (DeployLock again = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add)) {
-            assertThat(log).as("a clean release is not a stale lock").isEmpty();
-        }
-    }
-
-    @Test
-    void aStaleLockOfADeadProcessIsTakenOverWithALogLine() throws Exception {
-        Process dead = new ProcessBuilder("true").start();
-        dead.waitFor();
-        Files.writeString(state.resolve("deploy.lock"), "pid=" + dead.pid() + " deploy since 2026-11-26T12:00:00Z\n");
-        List<String> log = new ArrayList<>();
-
-        try (DeployLock lock = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add)) {
-            assertThat(log).singleElement().asString()
-                    .contains("took over the deploy lock of process " + dead.pid()).contains("no longer running");
-        }
     }
 }

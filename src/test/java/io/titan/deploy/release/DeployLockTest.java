@@ -1,0 +1,65 @@
+package io.titan.deploy.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.titan.deploy.TitanException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The target's lock: one deployment (or rollback, or recover) at a time, and never a stale one. */
+class DeployLockTest {
+
+    @TempDir
+    Path state;
+
+    @Test
+    void aSecondLockHolderFailsWithExitFourNamingTheHolder() {
+        List<String> log = new ArrayList<>();
+        try (DeployLock first = DeployLock.acquire(state, "deploy titan.yaml", Duration.ZERO, log::add)) {
+            assertThatThrownBy(() -> DeployLock.acquire(state, "rollback", Duration.ofMillis(300), log::add))
+                    .isInstanceOf(TitanException.class)
+                    .hasMessageContaining("pid=" + ProcessHandle.current().pid() + " deploy titan.yaml")
+                    .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(4));
+        }
+        try (DeployLock again = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add)) {
+            assertThat(log).as("a clean release is not a stale lock").isEmpty();
+        }
+    }
+
+    @Test
+    void aStaleLockOfADeadProcessIsTakenOverWithALogLine() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Files.writeString(state.resolve("deploy.lock"), "pid=" + dead.pid() + " deploy since 2026-11-26T12:00:00Z\n");
+        List<String> log = new ArrayList<>();
+
+        try (DeployLock lock = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add)) {
+            assertThat(log).singleElement().asString()
+                    .contains("took over the deploy lock of process " + dead.pid()).contains("no longer running");
+        }
+    }
+
+    @Test
+    void aWaitingTakerGetsTheLockTheMomentItIsReleased() throws Exception {
+        List<String> log = new ArrayList<>();
+        DeployLock first = DeployLock.acquire(state, "deploy", Duration.ZERO, log::add);
+        CompletableFuture<DeployLock> waiting = CompletableFuture.supplyAsync(
+                () -> DeployLock.acquire(state, "recover", Duration.ofSeconds(10), log::add));
+        Thread.sleep(300);
+        assertThat(waiting).as("held by the first taker").isNotDone();
+
+        first.close();
+
+        try (DeployLock second = waiting.get(5, TimeUnit.SECONDS)) {
+            assertThat(Files.readString(state.resolve("deploy.lock"))).contains("recover");
+        }
+    }
+}
