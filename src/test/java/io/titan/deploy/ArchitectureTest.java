@@ -1,0 +1,76 @@
+package io.titan.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The engine's shape, as docs/architecture.md draws it, kept true by reading the sources. */
+class ArchitectureTest {
+
+    private static final Path MAIN = Path.of("src/main/java/io/titan/deploy");
+    private static final Pattern IMPORT = Pattern.compile("^import io\\.titan\\.deploy\\.([a-z0-9]+)\\.", Pattern.MULTILINE);
+
+    @Test
+    void noPackageImportsAPackageThatImportsItBack() throws IOException {
+        Map<String, Set<String>> uses = new TreeMap<>();
+        for (Path file : sources()) {
+            String pkg = MAIN.relativize(file.getParent()).toString();
+            if (pkg.isEmpty()) {
+                continue;
+            }
+            Matcher m = IMPORT.matcher(Files.readString(file));
+            while (m.find()) {
+                if (!m.group(1).equals(pkg)) {
+                    uses.computeIfAbsent(pkg, p -> new TreeSet<>()).add(m.group(1));
+                }
+            }
+        }
+        List<String> cycles = new ArrayList<>();
+        for (String start : uses.keySet()) {
+            findCycles(uses, List.of(start), cycles);
+        }
+        assertThat(cycles).as("package cycles (package -> what it imports)").isEmpty();
+    }
+
+    @Test
+    void noMainSourceFileIsOver350Lines() throws IOException {
+        List<String> tooLong = new ArrayList<>();
+        for (Path file : sources()) {
+            long lines = Files.readAllLines(file).size();
+            if (lines > 350) {
+                tooLong.add(MAIN.relativize(file) + " (" + lines + " lines)");
+            }
+        }
+        assertThat(tooLong).isEmpty();
+    }
+
+    private static void findCycles(Map<String, Set<String>> uses, List<String> path, List<String> cycles) {
+        for (String next : uses.getOrDefault(path.get(path.size() - 1), Set.of())) {
+            if (next.equals(path.get(0))) {
+                cycles.add(String.join(" -> ", path) + " -> " + next);
+            } else if (!path.contains(next) && next.compareTo(path.get(0)) > 0) {
+                List<String> longer = new ArrayList<>(path);
+                longer.add(next);
+                findCycles(uses, longer, cycles);
+            }
+        }
+    }
+
+    private static List<Path> sources() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+}
