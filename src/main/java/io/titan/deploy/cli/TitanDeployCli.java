@@ -27,8 +27,8 @@ public final class TitanDeployCli implements Runnable {
 
     /**
      * The subcommands by name, in the order help lists them. Picocli reflects over every command it
-     * is given before it parses anything, a third of the CLI's start-up with all of them; a run that
-     * names its command builds only that one.
+     * is given before it parses anything, and every CLI start pays for that; a run that names its
+     * command builds only that one.
      */
     static final Map<String, Class<?>> COMMANDS = commands(PlanCommand.class, EcosystemCommand.class,
             DeployCommand.class, RollbackCommand.class, HistoryCommand.class, StatusCommand.class, StopCommand.class,
