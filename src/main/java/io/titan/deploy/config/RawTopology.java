@@ -16,6 +16,7 @@ final class RawTopology {
     public String stateDir;
     public RawDefaults defaults;
     public RawValidation validation;
+    public Map<String, RawHost> hosts;
 
     Map<String, RawService> services() {
         return services;
@@ -37,6 +38,13 @@ final class RawTopology {
         return validation;
     }
 
+    static final class RawHost {
+        public String agent;
+        public String address;
+        public RawPm2 pm2;
+        public String stateDir;
+    }
+
     static final class RawService {
         public String script;
         public String cwd;
@@ -52,6 +60,7 @@ final class RawTopology {
         public String soak;
         public List<String> code;
         public List<String> ignore;
+        public String host;
 
         String script() {
             return script;

@@ -29,6 +29,7 @@ import java.util.Set;
  *                       extra paths the topology names ({@code code: [../shared-lib]})
  * @param ignore         glob patterns of paths, relative to each code path, that are not code
  *                       ({@code ignore: ["docs/**", "*.md"]})
+ * @param host           the name of the host it runs on ({@link HostSpec#LOCAL} without {@code hosts:})
  */
 public record ServiceSpec(
         String name,
@@ -46,7 +47,8 @@ public record ServiceSpec(
         Duration healthTimeout,
         Duration soak,
         List<Path> code,
-        List<String> ignore) {
+        List<String> ignore,
+        String host) {
 
     public ServiceSpec {
         args = List.copyOf(args);

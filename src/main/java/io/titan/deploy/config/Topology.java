@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * @param stateDir   release records and lock, or null for {@code titan/} under PM2_HOME
  * @param validation validation section, or null
  * @param graph      the services' dependency graph
+ * @param hosts      the machines, by name; one implicit {@link HostSpec#LOCAL} host without {@code hosts:}
  */
 public record Topology(
         String source,
@@ -26,10 +27,47 @@ public record Topology(
         Pm2Settings pm2,
         Path stateDir,
         ValidationSettings validation,
-        DependencyGraph graph) {
+        DependencyGraph graph,
+        Map<String, HostSpec> hosts) {
 
     public Topology {
         services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+    }
+
+    /**
+     * The host of that name.
+     *
+     * @throws ConfigException exit 2 naming the hosts there are
+     */
+    public HostSpec host(String name) {
+        HostSpec host = hosts.get(name);
+        if (host == null) {
+            throw new ConfigException("--host: " + name + " is not a host of " + source + " (hosts: "
+                    + String.join(", ", hosts.keySet()) + ")");
+        }
+        return host;
+    }
+
+    /**
+     * The host a command acts on: the one named, or the only one there is.
+     *
+     * @throws ConfigException exit 2 when none is named and there are several, or the name is unknown
+     */
+    public HostSpec hostOrOnly(String name) {
+        if (name != null) {
+            return host(name);
+        }
+        if (hosts.size() != 1) {
+            throw new ConfigException("--host: " + source + " has " + hosts.size() + " hosts ("
+                    + String.join(", ", hosts.keySet()) + "); name the one to act on");
+        }
+        return hosts.values().iterator().next();
+    }
+
+    /** The services that run on {@code host}, in deployment order. */
+    public List<String> servicesOn(String host) {
+        return graph.plan().order().stream().filter(name -> services.get(name).host().equals(host)).toList();
     }
 
     /** The service of that name; IllegalArgumentException when there is none. */

@@ -229,10 +229,80 @@ class TopologyLoaderTest {
                         services:
                           a: {script: a.js, env: {K: "${oops"}}
                         """, "services.a.env.K", "malformed ${VAR} reference"),
+                Arguments.of("service on an unknown host", """
+                        hosts:
+                          prod-a: {agent: titan-a, address: 127.0.0.2}
+                        services:
+                          a: {script: a.js, host: prod-b}
+                        """, "services.a.host", "'prod-b' is not a host (hosts: prod-a)"),
+                Arguments.of("host without agent", """
+                        hosts:
+                          prod-a: {address: 127.0.0.2}
+                        services:
+                          a: {script: a.js}
+                        """, "hosts.prod-a.agent", "is required"),
+                Arguments.of("host without address", """
+                        hosts:
+                          prod-a: {agent: titan-a}
+                        services:
+                          a: {script: a.js}
+                        """, "hosts.prod-a.address", "is required"),
+                Arguments.of("service without host among several", """
+                        hosts:
+                          prod-a: {agent: titan-a, address: 127.0.0.2}
+                          prod-b: {agent: titan-b, address: 127.0.0.3}
+                        services:
+                          a: {script: a.js}
+                        """, "services.a.host", "is required: the topology has hosts prod-a, prod-b"),
+                Arguments.of("host named without hosts", """
+                        services:
+                          a: {script: a.js, host: prod-a}
+                        """, "services.a.host", "the topology has no hosts section"),
+                Arguments.of("same port twice on one host", """
+                        hosts:
+                          prod-a: {agent: titan-a, address: 127.0.0.2}
+                        services:
+                          a: {script: a.js, port: 3000}
+                          b: {script: b.js, port: 3000}
+                        """, "services.b.port", "3000 is already the port of a on host prod-a"),
                 Arguments.of("invalid YAML", """
                         services:
                           a: {script: a.js
                         """, "titan.yaml", "line"));
+    }
+
+    @Test
+    void hostsGiveEachServiceItsMachineAddressPm2AndStateAndWithoutHostsAllRunLocally() throws IOException {
+        Topology local = loader.load(write("""
+                services:
+                  a: {script: a.js, port: 3000, health: {http: /health}}
+                """));
+        assertThat(local.hosts()).containsOnlyKeys(HostSpec.LOCAL);
+        assertThat(local.service("a").host()).isEqualTo(HostSpec.LOCAL);
+        assertThat(local.service("a").healthUrl()).hasValue(java.net.URI.create("http://127.0.0.1:3000/health"));
+
+        Topology two = loader.load(write("""
+                pm2: {home: /srv/default/pm2}
+                hosts:
+                  prod-a: {agent: titan-a, address: 127.0.0.2, pm2: {home: /srv/a/pm2}, stateDir: state-a}
+                  prod-b: {agent: titan-b, address: 127.0.0.3}
+                services:
+                  a: {script: a.js, host: prod-a, port: 3000, health: {http: /health}}
+                  b: {script: b.js, host: prod-b, port: 3000, health: {tcp: true}, dependsOn: [a]}
+                """));
+        assertThat(two.hosts()).containsOnlyKeys("prod-a", "prod-b");
+        HostSpec a = two.host("prod-a");
+        assertThat(a.agent()).isEqualTo("titan-a");
+        assertThat(a.pm2().home()).isEqualTo(Path.of("/srv/a/pm2"));
+        assertThat(a.stateDir()).isEqualTo(dir.resolve("state-a"));
+        assertThat(two.host("prod-b").pm2().home()).as("a host without pm2 takes the top-level one")
+                .isEqualTo(Path.of("/srv/default/pm2"));
+        assertThat(two.service("a").healthUrl()).hasValue(java.net.URI.create("http://127.0.0.2:3000/health"));
+        assertThat(two.service("b").health().host()).isEqualTo("127.0.0.3");
+        assertThat(two.servicesOn("prod-b")).containsExactly("b");
+        assertThatThrownBy(() -> two.hostOrOnly(null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("has 2 hosts (prod-a, prod-b)");
+        assertThatThrownBy(() -> two.host("prod-c")).hasMessageContaining("prod-c is not a host");
     }
 
     @ParameterizedTest(name = "{0}")
