@@ -1,6 +1,8 @@
 package io.titan.deploy.api;
 
+import io.titan.deploy.config.HostSpec;
 import io.titan.deploy.config.LogRotation;
+import io.titan.deploy.config.Pm2Settings;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.config.TopologyLoader;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
@@ -32,8 +34,8 @@ import java.util.function.Consumer;
  * DeploymentResult release = titan.orchestrator().deployAll();
  * }</pre>
  *
- * <p>The target is the one the topology names: its {@code pm2.home} (else env {@code PM2_HOME}, else
- * {@code ~/.pm2}), pm2 binary and state dir. Secrets ({@code ${VAR}}) are resolved from this
+ * <p>The target is the host the topology names (or its only one): its {@code pm2.home} (else env
+ * {@code PM2_HOME}, else {@code ~/.pm2}), pm2 binary and state dir. Secrets ({@code ${VAR}}) are resolved from this
  * process's environment unless {@link Builder#environment} says otherwise.
  */
 public final class TitanDeploy {
@@ -45,6 +47,7 @@ public final class TitanDeploy {
     private static final Duration PM2_CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Topology topology;
+    private final HostSpec host;
     private final Pm2Manager pm2;
     private final Path stateDir;
     private final EventBus events;
@@ -55,12 +58,14 @@ public final class TitanDeploy {
 
     private TitanDeploy(Builder builder) {
         this.topology = builder.topology;
+        this.host = topology.hostOrOnly(builder.host);
+        Pm2Settings settings = host.pm2();
         Path home = builder.pm2Home != null ? builder.pm2Home
-                : Pm2Manager.resolvePm2Home(topology.pm2().home() == null ? null : topology.pm2().home().toString());
+                : Pm2Manager.resolvePm2Home(settings.home() == null ? null : settings.home().toString());
         Path binary = builder.pm2Binary != null ? builder.pm2Binary
-                : Pm2Binary.resolve(topology.pm2().bin() == null ? null : topology.pm2().bin().toString());
-        this.pm2 = new Pm2Manager(binary, home, rotation(topology.pm2().logRotation()), PM2_CALL_TIMEOUT);
-        this.stateDir = topology.stateDir() != null ? topology.stateDir() : home.resolve("titan");
+                : Pm2Binary.resolve(settings.bin() == null ? null : settings.bin().toString());
+        this.pm2 = new Pm2Manager(binary, home, rotation(settings.logRotation()), PM2_CALL_TIMEOUT);
+        this.stateDir = host.stateDir() != null ? host.stateDir() : home.resolve("titan");
         this.events = builder.events;
         this.environment = Map.copyOf(builder.environment);
         this.clock = builder.clock;
@@ -93,6 +98,11 @@ public final class TitanDeploy {
         return topology;
     }
 
+    /** The host this engine acts on: its PM2, its state dir, its services. */
+    public HostSpec host() {
+        return host;
+    }
+
     /** The seed's Pm2Manager for the target: start, stop, process list, log rotation. */
     public Pm2Manager pm2Manager() {
         return pm2;
@@ -111,8 +121,8 @@ public final class TitanDeploy {
     /** The seed's DeploymentOrchestrator for the target (one per engine, so that an abort reaches it). */
     public synchronized DeploymentOrchestrator orchestrator() {
         if (orchestrator == null) {
-            orchestrator = new DeploymentOrchestrator(topology, new Pm2Control(pm2), stateDir, events, environment,
-                    clock, log);
+            orchestrator = new DeploymentOrchestrator(topology, host.name(), new Pm2Control(pm2), stateDir, events,
+                    environment, clock, log);
         }
         return orchestrator;
     }
@@ -136,6 +146,7 @@ public final class TitanDeploy {
     public static final class Builder {
         private final Topology topology;
         private final EventBus events = new EventBus();
+        private String host;
         private Path pm2Home;
         private Path pm2Binary;
         private Map<String, String> environment = System.getenv();
@@ -155,6 +166,12 @@ public final class TitanDeploy {
         /** Listens to every event. */
         public Builder onAny(Consumer<DeploymentEvent> listener) {
             events.onAny(listener);
+            return this;
+        }
+
+        /** The host to act on; may be left out when the topology has one (or no {@code hosts:}). */
+        public Builder host(String value) {
+            host = value;
             return this;
         }
 

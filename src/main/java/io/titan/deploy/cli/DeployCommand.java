@@ -71,6 +71,10 @@ final class DeployCommand implements Callable<Integer> {
                     + "to FILE, with its stylesheet beside it.")
     Path historyHtml;
 
+    @Option(names = "--wait-dependencies", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --host: wait this long (default 5m) for dependencies on other hosts to answer.")
+    Duration waitDependencies = DeployOptions.DEFAULT_WAIT_DEPENDENCIES;
+
     @Spec
     CommandSpec spec;
 
@@ -87,8 +91,8 @@ final class DeployCommand implements Callable<Integer> {
             outputs.add(historyHtml.toAbsolutePath());
         }
         DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
-                removeOrphans, outputs);
-        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, new Pm2Control(target.pm2()),
+                removeOrphans, outputs, waitDependencies);
+        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), new Pm2Control(target.pm2()),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events);
              Signals.Registration signal = Signals.onTermination(reason -> {

@@ -19,13 +19,10 @@ final class DeployPreview {
     private DeployPreview() {
     }
 
-    static ChangePlan of(Topology topology, boolean force, boolean removeOrphans) {
-        return of(topology, System.getenv(), force, removeOrphans);
-    }
-
-    static ChangePlan of(Topology topology, Map<String, String> environment, boolean force, boolean removeOrphans) {
-        Target target = Target.of(topology);
-        List<String> order = topology.graph().plan().order();
+    static ChangePlan of(Topology topology, String host, Map<String, String> environment, boolean force,
+                         boolean removeOrphans) {
+        Target target = Target.of(topology, host);
+        List<String> order = topology.servicesOn(target.host());
         Map<String, Pm2App> apps = new LinkedHashMap<>();
         order.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
         Fingerprinter fingerprinter = Fingerprinter.forRun(topology, target.stateDir(), target.pm2Home(), List.of());

@@ -36,7 +36,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Topology t = topology.load();
-        HistoryReport history = ReleaseHistory.read(t, Target.of(t), Instant.now());
+        HistoryReport history = ReleaseHistory.read(t, Target.of(t, topology.host), Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Reports.toJsonLine(history));

@@ -67,7 +67,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private void printDiff(PrintWriter out, Topology t) throws Exception {
-        ChangePlan changes = DeployPreview.of(t, force, removeOrphans);
+        ChangePlan changes = DeployPreview.of(t, topology.host, System.getenv(), force, removeOrphans);
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode node = mapper.createObjectNode();

@@ -18,7 +18,7 @@ record Session(Topology topology, Target target, PrintWriter out, Clock clock, I
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         Instant started = clock.instant();
-        return new Session(topology, Target.of(topology), out, clock, started,
+        return new Session(topology, Target.of(topology, options.host), out, clock, started,
                 new EventBus().onAny(new ConsoleProgress(out, started)));
     }
 }

@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Topology t = topology.load();
-        List<Pm2Process> processes = Target.of(t).pm2().getProcessList();
+        List<Pm2Process> processes = Target.of(t, topology.host).pm2().getProcessList();
         StatusReport status = report(t, processes, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -10,10 +10,11 @@ import java.nio.file.Path;
  * dir ({@code titan/} under PM2_HOME unless the topology says otherwise), as {@link TitanDeploy}
  * resolves them for Java callers too.
  */
-record Target(Pm2Manager pm2, Path pm2Home, Path stateDir) {
+record Target(String host, Pm2Manager pm2, Path pm2Home, Path stateDir) {
 
-    static Target of(Topology topology) {
-        TitanDeploy engine = TitanDeploy.forTopology(topology).build();
-        return new Target(engine.pm2Manager(), engine.pm2Manager().pm2Home(), engine.stateDir());
+    /** The target of {@code host}, or of the topology's only host when {@code host} is null. */
+    static Target of(Topology topology, String host) {
+        TitanDeploy engine = TitanDeploy.forTopology(topology).host(host).build();
+        return new Target(engine.host().name(), engine.pm2Manager(), engine.pm2Manager().pm2Home(), engine.stateDir());
     }
 }

@@ -20,12 +20,14 @@ final class TopologyOptions {
             description = "Service root for the bundled seven-service Titan topology (one folder per service).")
     Path root;
 
+    @Option(names = "--host", paramLabel = "HOST",
+            description = "The host to act on (its PM2, state dir and services); may be left out when the topology "
+                    + "has one, or no hosts section.")
+    String host;
+
     /** The options as a user would type them again, for hints such as how to stop. */
     String asArguments() {
-        if (config != null) {
-            return "--config " + config;
-        }
-        return root != null ? "--root " + root : "";
+        return String.join(" ", asArgumentList());
     }
 
     /** The same choice of topology with absolute paths, so that it means the same from any folder. */
@@ -34,15 +36,22 @@ final class TopologyOptions {
         copy.config = config != null ? config.toAbsolutePath()
                 : root == null ? Path.of(DEFAULT_FILE).toAbsolutePath() : null;
         copy.root = root == null ? null : root.toAbsolutePath();
+        copy.host = host;
         return copy;
     }
 
     /** The options as arguments of another titan-deploy process. */
     java.util.List<String> asArgumentList() {
+        java.util.List<String> args = new java.util.ArrayList<>();
         if (config != null) {
-            return java.util.List.of("--config", config.toString());
+            args.addAll(java.util.List.of("--config", config.toString()));
+        } else if (root != null) {
+            args.addAll(java.util.List.of("--root", root.toString()));
         }
-        return root != null ? java.util.List.of("--root", root.toString()) : java.util.List.of();
+        if (host != null) {
+            args.addAll(java.util.List.of("--host", host));
+        }
+        return args;
     }
 
     /** Loads the topology the options name; exit 2 when none or both are given. */

@@ -17,9 +17,14 @@ import java.util.TreeSet;
  * @param removeOrphans remove services of earlier releases that are no longer in the topology
  * @param outputs  files this run writes (its reports): never counted as a service's code, even
  *                 when they lie in its folder
+ * @param waitDependencies how long to wait for dependencies on other hosts to answer their health
+ *                 checks (they deploy in their own process)
  */
 public record DeployOptions(Set<String> only, Strategy strategy, boolean rollback, Duration waitLock, boolean force,
-                            boolean removeOrphans, List<Path> outputs) {
+                            boolean removeOrphans, List<Path> outputs, Duration waitDependencies) {
+
+    /** How long a host's deploy waits for its dependencies on other hosts unless told otherwise. */
+    public static final Duration DEFAULT_WAIT_DEPENDENCIES = Duration.ofMinutes(5);
 
     public DeployOptions {
         only = new TreeSet<>(only);
@@ -28,35 +33,40 @@ public record DeployOptions(Set<String> only, Strategy strategy, boolean rollbac
 
     /** All services, in parallel, with rollback, not waiting for the lock. */
     public static DeployOptions defaults() {
-        return new DeployOptions(Set.of(), Strategy.PARALLEL, true, Duration.ZERO, false, false, List.of());
+        return new DeployOptions(Set.of(), Strategy.PARALLEL, true, Duration.ZERO, false, false, List.of(),
+                DEFAULT_WAIT_DEPENDENCIES);
+    }
+
+    public DeployOptions withWaitDependencies(Duration value) {
+        return new DeployOptions(only, strategy, rollback, waitLock, force, removeOrphans, outputs, value);
     }
 
     public DeployOptions withOutputs(List<Path> value) {
-        return new DeployOptions(only, strategy, rollback, waitLock, force, removeOrphans, value);
+        return new DeployOptions(only, strategy, rollback, waitLock, force, removeOrphans, value, waitDependencies);
     }
 
     public DeployOptions withStrategy(Strategy value) {
-        return new DeployOptions(only, value, rollback, waitLock, force, removeOrphans, outputs);
+        return new DeployOptions(only, value, rollback, waitLock, force, removeOrphans, outputs, waitDependencies);
     }
 
     public DeployOptions withOnly(Set<String> value) {
-        return new DeployOptions(value, strategy, rollback, waitLock, force, removeOrphans, outputs);
+        return new DeployOptions(value, strategy, rollback, waitLock, force, removeOrphans, outputs, waitDependencies);
     }
 
     public DeployOptions withRollback(boolean value) {
-        return new DeployOptions(only, strategy, value, waitLock, force, removeOrphans, outputs);
+        return new DeployOptions(only, strategy, value, waitLock, force, removeOrphans, outputs, waitDependencies);
     }
 
     public DeployOptions withWaitLock(Duration value) {
-        return new DeployOptions(only, strategy, rollback, value, force, removeOrphans, outputs);
+        return new DeployOptions(only, strategy, rollback, value, force, removeOrphans, outputs, waitDependencies);
     }
 
     public DeployOptions withForce(boolean value) {
-        return new DeployOptions(only, strategy, rollback, waitLock, value, removeOrphans, outputs);
+        return new DeployOptions(only, strategy, rollback, waitLock, value, removeOrphans, outputs, waitDependencies);
     }
 
     public DeployOptions withRemoveOrphans(boolean value) {
-        return new DeployOptions(only, strategy, rollback, waitLock, force, value, outputs);
+        return new DeployOptions(only, strategy, rollback, waitLock, force, value, outputs, waitDependencies);
     }
 
     /** Deployment order strategies. */

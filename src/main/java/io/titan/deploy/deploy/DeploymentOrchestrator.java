@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 public final class DeploymentOrchestrator {
 
     private final Topology topology;
+    private final String host;
     private final ProcessControl pm2;
     private final Path stateDir;
     private final ReleaseJournal journal;
@@ -54,7 +55,17 @@ public final class DeploymentOrchestrator {
      */
     public DeploymentOrchestrator(Topology topology, ProcessControl pm2, Path stateDir, EventBus events,
                                   Map<String, String> environment, Clock clock, Consumer<String> log) {
+        this(topology, topology.hostOrOnly(null).name(), pm2, stateDir, events, environment, clock, log);
+    }
+
+    /**
+     * For one host of a topology with several: it deploys that host's services, on that host's
+     * PM2 ({@code pm2}) and state dir, and waits for their dependencies on other hosts.
+     */
+    public DeploymentOrchestrator(Topology topology, String host, ProcessControl pm2, Path stateDir, EventBus events,
+                                  Map<String, String> environment, Clock clock, Consumer<String> log) {
         this.topology = topology;
+        this.host = topology.host(host).name();
         this.pm2 = pm2;
         this.stateDir = stateDir;
         this.journal = new ReleaseJournal(stateDir, clock);
@@ -97,7 +108,7 @@ public final class DeploymentOrchestrator {
      * deployToProduction: deploy, validate, roll back when validation fails).
      */
     public DeploymentResult deploy(DeployOptions options, ReleaseVerifier verify) {
-        List<String> targets = Targets.of(topology, options.only());
+        List<String> targets = Targets.of(topology, host, options.only());
         Map<String, Pm2App> apps = new LinkedHashMap<>();
         targets.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
         try (DeployLock lock = DeployLock.acquire(stateDir, "deploy " + topology.source(), options.waitLock(), log)) {
@@ -105,7 +116,7 @@ public final class DeploymentOrchestrator {
             pm2.initialize();
             events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
             Pm2Snapshot before = pm2.snapshot();
-            Targets.requireHealthyDependencies(topology, targets, before);
+            Targets.requireHealthyDependencies(topology, targets, before, options.waitDependencies(), log);
             ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
                     Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()),
                     options.force(), options.removeOrphans());

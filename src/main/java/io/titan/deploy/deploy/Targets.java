@@ -1,18 +1,28 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ConfigException;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.health.HealthCheckException;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ServiceHealth;
+import io.titan.deploy.health.Wait;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
-/** The services a deploy is about: all of them, or the {@code --only} ones with their dependencies up. */
+/**
+ * The services a deploy is about: those of its host, all of them or the {@code --only} ones, with
+ * their dependencies up (on this host) or coming up (on others).
+ */
 final class Targets {
 
     private Targets() {
@@ -23,14 +33,17 @@ final class Targets {
      *
      * @throws ConfigException exit 2 naming an {@code --only} name the topology does not have
      */
-    static List<String> of(Topology topology, Set<String> only) {
+    static List<String> of(Topology topology, String host, Set<String> only) {
+        List<String> onHost = topology.servicesOn(host);
         for (String name : only) {
-            if (!topology.services().containsKey(name)) {
+            if (!onHost.contains(name)) {
                 throw new ConfigException("--only: " + name + " is not a service of " + topology.source()
-                        + " (services: " + String.join(", ", topology.services().keySet()) + ")");
+                        + (topology.services().containsKey(name) ? " on host " + host : "")
+                        + " (services" + (topology.hosts().size() > 1 ? " on " + host : "") + ": "
+                        + String.join(", ", onHost) + ")");
             }
         }
-        return topology.graph().plan().order().stream().filter(s -> only.isEmpty() || only.contains(s)).toList();
+        return onHost.stream().filter(s -> only.isEmpty() || only.contains(s)).toList();
     }
 
     /**
@@ -39,10 +52,15 @@ final class Targets {
      *
      * @throws ConfigException exit 2 naming the service, the dependency and what was seen
      */
-    static void requireHealthyDependencies(Topology topology, List<String> targets, Pm2Snapshot pm2) {
+    static void requireHealthyDependencies(Topology topology, List<String> targets, Pm2Snapshot pm2,
+                                           Duration waitOtherHosts, Consumer<String> log) {
         for (String name : targets) {
             for (String dependency : topology.service(name).dependsOn()) {
                 if (targets.contains(dependency)) {
+                    continue;
+                }
+                if (!topology.service(dependency).host().equals(topology.service(name).host())) {
+                    awaitOtherHost(topology, name, dependency, waitOtherHosts, log);
                     continue;
                 }
                 Optional<Pm2Process> process = pm2.process(dependency);
@@ -61,6 +79,33 @@ final class Targets {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A dependency on another host deploys in its own process (its host's agent): wait until it
+     * answers its health check at its host's address, or give up naming what was seen.
+     */
+    private static void awaitOtherHost(Topology topology, String name, String dependency, Duration wait,
+                                       Consumer<String> log) {
+        ServiceSpec spec = topology.service(dependency);
+        Optional<HealthProbe> probe = ServiceHealth.probe(spec);
+        if (probe.isEmpty()) {
+            throw new ConfigException(name + " depends on " + dependency + " on host " + spec.host()
+                    + ", which has no health check to reach it by; give it one (health: {http: ...} or {tcp: true})");
+        }
+        if (probe.get().probe(spec.healthTimeout()).healthy()) {
+            return;
+        }
+        log.accept("waiting up to " + Durations.format(wait) + " for " + dependency + " on host " + spec.host()
+                + " (" + probe.get().target() + ")");
+        try {
+            Wait.forProbe(probe.get()).withStartupTimeout(wait).withAttemptTimeout(spec.healthTimeout())
+                    .withBackoff(ServiceHealth.STARTUP_BACKOFF.withMaxDelay(Duration.ofSeconds(1))).waitUntilReady();
+        } catch (HealthCheckException e) {
+            throw new TitanException(name + " depends on " + dependency + " on host " + spec.host()
+                    + ", which did not become healthy within " + Durations.format(wait) + ": " + e.getMessage(),
+                    ExitCodes.FAILED);
         }
     }
 }

@@ -84,7 +84,7 @@ class ChangeAwareDeployIntegrationTest {
     }
 
     private Map<String, String> predicted(Topology topology, boolean removeOrphans) {
-        ChangePlan plan = DeployPreview.of(topology, ENV, false, removeOrphans);
+        ChangePlan plan = DeployPreview.of(topology, null, ENV, false, removeOrphans);
         Map<String, String> actions = new HashMap<>();
         Stream.concat(plan.services().stream(), plan.orphans().stream())
                 .forEach(c -> actions.put(c.name(), c.action().word()));
@@ -130,7 +130,7 @@ class ChangeAwareDeployIntegrationTest {
         Files.createDirectories(scripts.get("titan-shared").resolveSibling("node_modules"));
         Files.writeString(scripts.get("titan-shared").resolveSibling("node_modules/dep.js"), "ignored\n");
 
-        ChangePlan plan = DeployPreview.of(v1, ENV, false, false);
+        ChangePlan plan = DeployPreview.of(v1, null, ENV, false, false);
         assertThat(plan.of("titan-brain").orElseThrow().reasons()).containsExactly("code");
         assertThat(plan.of("titan-console").orElseThrow().reasons())
                 .containsExactly("dependency titan-brain restarts (restartWith)");
@@ -154,7 +154,7 @@ class ChangeAwareDeployIntegrationTest {
         Map<String, Long> before = pids();
         Topology v2 = topology("v2.yaml", "debug", false);
 
-        ChangePlan plan = DeployPreview.of(v2, ENV, false, false);
+        ChangePlan plan = DeployPreview.of(v2, null, ENV, false, false);
         assertThat(plan.of("titan-shared").orElseThrow().reasons()).containsExactly("env LOG_LEVEL");
         Map<String, String> predicted = predicted(v2, false);
         DeploymentResult result = deploy(v2, DeployOptions.defaults());
@@ -199,7 +199,7 @@ class ChangeAwareDeployIntegrationTest {
                         .as(file.toString()).doesNotContain(SECRET);
             }
         }
-        assertThat(DeployPreview.of(v1, ENV, false, false).toString()).doesNotContain(SECRET);
+        assertThat(DeployPreview.of(v1, null, ENV, false, false).toString()).doesNotContain(SECRET);
         assertThat(String.join("\n", sandbox.log())).doesNotContain(SECRET);
         assertThat(sandbox.events().toString()).doesNotContain(SECRET);
     }
