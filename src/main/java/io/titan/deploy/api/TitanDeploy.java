@@ -132,13 +132,13 @@ public final class TitanDeploy {
      * close it when done (it holds HTTP and Redis clients).
      */
     public DeploymentValidator validator() {
-        return new DeploymentValidator(ValidationSpecs.of(topology), new Pm2StatusAdapter(pm2),
+        return new DeploymentValidator(ValidationSpecs.of(topology, host.name()), new Pm2StatusAdapter(pm2),
                 new ValidationEvents(events, clock), environment);
     }
 
     /** The seed's TitanDeploymentPipeline: deploy, validate, roll back when validation fails. */
     public TitanDeploymentPipeline pipeline() {
-        return new TitanDeploymentPipeline(topology, orchestrator(), new Pm2StatusAdapter(pm2),
+        return new TitanDeploymentPipeline(topology, host.name(), orchestrator(), new Pm2StatusAdapter(pm2),
                 new ValidationEvents(events, clock), environment);
     }
 

@@ -99,7 +99,7 @@ final class DeployCommand implements Callable<Integer> {
                  orchestrator.abort(reason);
                  handOff(target, t, orchestrator, out);
              })) {
-            TitanDeploymentPipeline pipeline = new TitanDeploymentPipeline(t, orchestrator,
+            TitanDeploymentPipeline pipeline = new TitanDeploymentPipeline(t, target.host(), orchestrator,
                     new Pm2StatusAdapter(target.pm2()), new ValidationEvents(events, clock), System.getenv());
             TitanDeploymentPipeline.Outcome outcome = pipeline.deployToProduction(options, !noValidate);
             DeploymentResult result = outcome.deployment();

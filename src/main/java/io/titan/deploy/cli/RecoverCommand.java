@@ -9,6 +9,7 @@ import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseJournal;
+import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
@@ -62,6 +63,8 @@ final class RecoverCommand implements Callable<Integer> {
         int exit = ExitCodes.OK;
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), restorer ? "recover (restorer)" : "recover",
                 waitLock, json ? line -> { } : out::println)) {
+            // A release a live pipeline carries out here is the pipeline's to finish or abort: exit 4.
+            Optional<ReleaseLease> expired = ReleaseLease.requireFree(target.stateDir(), session.clock().instant(), null);
             Optional<ReleaseRecord> unfinished = journal.unfinished();
             if (unfinished.isEmpty()) {
                 Optional<ReleaseRecord> latest = journal.latest();
@@ -88,6 +91,7 @@ final class RecoverCommand implements Callable<Integer> {
                 outcome.set("services", new ObjectMapper().valueToTree(result.actions()));
                 exit = result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
             }
+            expired.ifPresent(lease -> ReleaseLease.clear(target.stateDir()));
         } catch (TitanException e) {
             if (!json) {
                 throw e;

@@ -32,7 +32,8 @@ public final class TitanDeployCli implements Runnable {
      * command builds only that one.
      */
     static final Map<String, Class<?>> COMMANDS = commands(PlanCommand.class, EcosystemCommand.class,
-            DeployCommand.class, RollbackCommand.class, RecoverCommand.class, HistoryCommand.class, StatusCommand.class,
+            DeployCommand.class, ReleaseCommand.class, RollbackCommand.class, RecoverCommand.class, HistoryCommand.class,
+            StatusCommand.class,
             StopCommand.class,
             ValidateCommand.class, ReportCommand.class);
 

@@ -46,7 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
         Instant started = session.started();
         EventBus events = session.events();
         try (OutputOptions.Sinks sinks = output.open(events);
-             DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t),
+             DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t, session.target().host()),
                      new Pm2StatusAdapter(session.target().pm2()), new ValidationEvents(events, clock), System.getenv())) {
             ValidationResult result = quick ? validator.quickHealthCheck() : validator.validateDeployment();
             printTable(out, result);

@@ -73,6 +73,16 @@ final class TopologyValidation {
         } catch (TitanException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+        for (ServiceSpec spec : services.values()) {
+            for (String dependency : spec.dependsOn()) {
+                ServiceSpec other = services.get(dependency);
+                if (!other.host().equals(spec.host()) && other.health() == null) {
+                    throw fail("services." + spec.name() + ".dependsOn", dependency + " runs on host " + other.host()
+                            + " and has no health check, so " + spec.name() + " on host " + spec.host()
+                            + " cannot tell it is up; give " + dependency + " one (health: {http: /path} or {tcp: true})");
+                }
+            }
+        }
         return new Topology(source, file, services, pm2, stateDir, validation(raw.validation()), graph, hosts);
     }
 

@@ -1,7 +1,5 @@
 package io.titan.deploy.deploy;
 
-import io.titan.deploy.ExitCodes;
-import io.titan.deploy.TitanException;
 import io.titan.deploy.change.ChangeDetection;
 import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.change.ServiceChange;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -112,7 +109,7 @@ public final class DeploymentOrchestrator {
         Map<String, Pm2App> apps = new LinkedHashMap<>();
         targets.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
         try (DeployLock lock = DeployLock.acquire(stateDir, "deploy " + topology.source(), options.waitLock(), log)) {
-            recoverUnfinished();
+            Recovery.restoreUnfinished(journal, rollback(), stateDir, clock, log);
             pm2.initialize();
             events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
             Pm2Snapshot before = pm2.snapshot();
@@ -168,24 +165,6 @@ public final class DeploymentOrchestrator {
                 rollout.touched(), failure, failure);
         return DeploymentResult.rolledBack(record.id(), failure, startedAt, rollbackStart, clock.instant(),
                 rollout.outcomes(), restored);
-    }
-
-    /** A previous deployment died (SIGKILL, power loss) half way: put its previous release back first. */
-    private void recoverUnfinished() {
-        Optional<ReleaseRecord> found = journal.unfinished();
-        if (found.isEmpty()) {
-            return;
-        }
-        ReleaseRecord unfinished = found.get();
-        log.accept("release " + unfinished.id() + " (process " + unfinished.pid()
-                + ") did not finish; restoring the release before it first");
-        Rollback.Result result = Recovery.restore(journal, rollback(), unfinished, unfinished.services(), Map.of(),
-                Set.of(), "unfinished release " + unfinished.id() + " found",
-                "process " + unfinished.pid() + " did not finish the deployment");
-        if (!result.success()) {
-            throw new TitanException("could not restore the release before unfinished release " + unfinished.id()
-                    + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
-        }
     }
 
     private List<String> orphansToRemove(ChangeDetection changes) {

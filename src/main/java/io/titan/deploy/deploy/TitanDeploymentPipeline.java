@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 public final class TitanDeploymentPipeline {
 
     private final Topology topology;
+    private final String host;
     private final DeploymentOrchestrator orchestrator;
     private final Pm2StatusSource pm2Status;
     private final ValidationListener listener;
@@ -25,7 +26,15 @@ public final class TitanDeploymentPipeline {
 
     public TitanDeploymentPipeline(Topology topology, DeploymentOrchestrator orchestrator, Pm2StatusSource pm2Status,
                                    ValidationListener listener, Map<String, String> environment) {
+        this(topology, topology.hostOrOnly(null).name(), orchestrator, pm2Status, listener, environment);
+    }
+
+    /** For one host of a topology with several: validation covers that host's services. */
+    public TitanDeploymentPipeline(Topology topology, String host, DeploymentOrchestrator orchestrator,
+                                   Pm2StatusSource pm2Status, ValidationListener listener,
+                                   Map<String, String> environment) {
         this.topology = topology;
+        this.host = host;
         this.orchestrator = orchestrator;
         this.pm2Status = pm2Status;
         this.listener = listener;
@@ -48,7 +57,7 @@ public final class TitanDeploymentPipeline {
         }
         AtomicReference<ValidationResult> validation = new AtomicReference<>();
         DeploymentResult result = orchestrator.deploy(options, deployed -> {
-            try (DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(topology), pm2Status,
+            try (DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(topology, host), pm2Status,
                     listener, environment)) {
                 ValidationResult v = validator.validateDeployment();
                 validation.set(v);

@@ -58,6 +58,16 @@ public final class ReleaseJournal {
      */
     public ReleaseRecord begin(String source, List<String> services, Map<String, Pm2AppDefinition> running,
                                Map<String, Pm2App> wanted, Map<String, Map<String, String>> secretTemplates) {
+        return begin(source, null, null, services, running, wanted, secretTemplates, Map.of());
+    }
+
+    /**
+     * Begins a host's part of a release that spans several CLI calls, with the pipeline's name for
+     * it and what its plan does with each service.
+     */
+    public ReleaseRecord begin(String source, String release, String host, List<String> services,
+                               Map<String, Pm2AppDefinition> running, Map<String, Pm2App> wanted,
+                               Map<String, Map<String, String>> secretTemplates, Map<String, String> actions) {
         Instant now = clock.instant();
         Map<String, Map<String, String>> known = lastDeployedSecretTemplates();
         Map<String, PreviousApp> previous = new TreeMap<>();
@@ -73,7 +83,8 @@ public final class ReleaseJournal {
             }
         }
         ReleaseRecord record = new ReleaseRecord(store.nextId(now), now.toString(), null, Status.IN_PROGRESS,
-                ProcessHandle.current().pid(), source, services, previous, deployed, Map.of(), null);
+                ProcessHandle.current().pid(), source, services, previous, deployed, Map.of(), null, release, host,
+                actions);
         store.save(record);
         return record;
     }

@@ -19,6 +19,11 @@ import java.util.TreeMap;
  * @param deployed   the definitions this release deploys
  * @param versions   the version PM2 reports for each deployed service, once known
  * @param error      why it failed, or null
+ * @param release    the pipeline's name for a release that spans several hosts and CLI calls
+ *                   ({@code release begin --release ID}), or null for a one-process deploy
+ * @param host       the host whose part of the release this record is
+ * @param actions    what the plan does with each service ({@code start}, {@code restart},
+ *                   {@code unchanged}, {@code remove}), for the calls that carry the release out
  */
 public record ReleaseRecord(
         String id,
@@ -31,13 +36,17 @@ public record ReleaseRecord(
         Map<String, PreviousApp> previous,
         Map<String, StoredApp> deployed,
         Map<String, String> versions,
-        String error) {
+        String error,
+        String release,
+        String host,
+        Map<String, String> actions) {
 
     public ReleaseRecord {
         services = List.copyOf(services);
         previous = new TreeMap<>(previous);
         deployed = new TreeMap<>(deployed);
         versions = new TreeMap<>(versions == null ? Map.of() : versions);
+        actions = new TreeMap<>(actions == null ? Map.of() : actions);
     }
 
     /** The life of a release. */
@@ -69,11 +78,11 @@ public record ReleaseRecord(
 
     public ReleaseRecord withStatus(Status newStatus, String finished, String why) {
         return new ReleaseRecord(id, startedAt, finished, newStatus, pid, source, services, previous, deployed,
-                versions, why);
+                versions, why, release, host, actions);
     }
 
     public ReleaseRecord withVersions(Map<String, String> newVersions) {
         return new ReleaseRecord(id, startedAt, finishedAt, status, pid, source, services, previous, deployed,
-                newVersions, error);
+                newVersions, error, release, host, actions);
     }
 }

@@ -2,7 +2,14 @@ package io.titan.deploy.rollback;
 
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.release.ReleaseRecord;
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
 import io.titan.deploy.release.ReleaseJournal;
+import io.titan.deploy.release.ReleaseLease;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +18,34 @@ import java.util.Set;
 public final class Recovery {
 
     private Recovery() {
+    }
+
+    /**
+     * Before a target is changed: when its newest release did not finish (its deployer was killed,
+     * or the pipeline that leased the host died), restores the release before it and frees the
+     * host. A release whose pipeline still holds the host is left alone: that is exit 4.
+     *
+     * @return the restored record, or empty when there was nothing to restore
+     * @throws TitanException exit 4 when another release holds the host; exit 3 when the restore failed
+     */
+    public static Optional<ReleaseRecord> restoreUnfinished(ReleaseJournal journal, Rollback rollback, Path stateDir,
+                                                            Clock clock, Consumer<String> log) {
+        Optional<ReleaseLease> expired = ReleaseLease.requireFree(stateDir, clock.instant(), null);
+        Optional<ReleaseRecord> found = journal.unfinished();
+        if (found.isPresent()) {
+            ReleaseRecord unfinished = found.get();
+            String who = unfinished.release() != null ? "release " + unfinished.release() + " (its pipeline's lease ran out)"
+                    : "release " + unfinished.id() + " (process " + unfinished.pid() + ")";
+            log.accept(who + " did not finish; restoring the release before it first");
+            Rollback.Result result = restore(journal, rollback, unfinished, unfinished.services(), Map.of(), Set.of(),
+                    "unfinished release " + unfinished.id() + " found", who + " did not finish");
+            if (!result.success()) {
+                throw new TitanException("could not restore the release before unfinished release " + unfinished.id()
+                        + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
+            }
+        }
+        expired.ifPresent(lease -> ReleaseLease.clear(stateDir));
+        return found;
     }
 
     /**

@@ -16,7 +16,19 @@ public final class ValidationSpecs {
 
     /** Every service (by its health definition, else by PM2), plus the validation section's Redis and exchanges. */
     public static ValidationSpec of(Topology topology) {
-        List<ServiceCheckSpec> services = topology.inOrder().stream().map(ValidationSpecs::service).toList();
+        return of(topology, topology.inOrder().stream().map(ServiceSpec::name).toList());
+    }
+
+    /**
+     * The services of one host (what its PM2 can vouch for), plus the validation section's Redis
+     * and exchanges: the part of a release one host's {@code release finish} validates.
+     */
+    public static ValidationSpec of(Topology topology, String host) {
+        return of(topology, topology.servicesOn(host));
+    }
+
+    private static ValidationSpec of(Topology topology, List<String> names) {
+        List<ServiceCheckSpec> services = names.stream().map(topology::service).map(ValidationSpecs::service).toList();
         ValidationSettings settings = topology.validation();
         if (settings == null) {
             return new ValidationSpec(services, Optional.empty(), List.of(), ValidationTimeouts.DEFAULTS);

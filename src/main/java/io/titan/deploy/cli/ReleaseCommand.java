@@ -1,0 +1,225 @@
+package io.titan.deploy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.DeployOptions;
+import io.titan.deploy.deploy.HostRelease;
+import io.titan.deploy.deploy.ServiceOutcome;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.pm2.Pm2Control;
+import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.rollback.Rollback;
+import io.titan.deploy.validate.DeploymentValidator;
+import io.titan.deploy.validate.ValidationEvents;
+import io.titan.deploy.validate.ValidationResult;
+import io.titan.deploy.validate.ValidationSpecs;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code titan-deploy release begin|service|finish|abort}: one release carried out by several CLI
+ * calls, host by host and service by service, so that Jenkins can run each service as a stage of
+ * its own on its host's agent. Each call acts on one host ({@code --host}) and renews its lease.
+ */
+@Command(name = "release", mixinStandardHelpOptions = true,
+        description = "Carry one release out in steps, as Jenkins schedules it: begin, then service per service, "
+                + "then finish (or abort), on each host.",
+        subcommands = {ReleaseCommand.Begin.class, ReleaseCommand.Service.class, ReleaseCommand.Finish.class,
+            ReleaseCommand.Abort.class})
+final class ReleaseCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "a step is required: begin, service, finish or abort");
+    }
+
+    /** What every step takes: the topology, its host, the release's name and the lease. */
+    static final class Step {
+        @Mixin
+        TopologyOptions topology;
+
+        @Option(names = "--release", paramLabel = "ID", required = true,
+                description = "The release's name, the same on every host and step (e.g. the job and build number).")
+        String release;
+
+        @Option(names = "--lease", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
+                description = "How long the host stays the release's without another step (default 30m); every "
+                        + "step renews it. A pipeline that died loses the host when it runs out.")
+        Duration lease = Duration.ofMinutes(30);
+
+        @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
+        java.nio.file.Path events;
+
+        HostRelease open(Session session) {
+            if (events != null) {
+                // Flushed per event: a step killed half way leaves what it did.
+                session.events().onAny(new io.titan.deploy.event.NdjsonEventWriter(events));
+            }
+            Target target = session.target();
+            return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),
+                    session.events(), System.getenv(), session.clock(),
+                    line -> session.out().println("titan-deploy: " + line));
+        }
+    }
+
+    @Command(name = "begin", mixinStandardHelpOptions = true,
+            description = "Take the host for the release (exit 4 if another holds it), record what runs, plan.")
+    static final class Begin implements Callable<Integer> {
+        @Mixin
+        Step step;
+
+        @Option(names = "--force", description = "Redeploy every service, changed or not.")
+        boolean force;
+
+        @Option(names = "--wait-lock", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
+                description = "Wait this long for a deployment of this host under way instead of exiting 4.")
+        Duration waitLock = Duration.ZERO;
+
+        @Option(names = "--json", description = "Print the plan as JSON: {release, host, services[], orphans[]}.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Session session = Session.open(step.topology, spec);
+            ChangePlan plan = step.open(session).begin(step.release, step.lease,
+                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock));
+            PrintWriter out = session.out();
+            if (json) {
+                ObjectNode node = new ObjectMapper().createObjectNode();
+                node.put("release", step.release);
+                node.put("host", session.target().host());
+                node.setAll(plan.json());
+                out.println(new ObjectMapper().writeValueAsString(node));
+            } else {
+                out.println("release " + step.release + " on host " + session.target().host() + ":");
+                out.print(plan.text());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "service", mixinStandardHelpOptions = true,
+            description = "Deploy one service of the open release on this host, as planned; exit 1 when it failed.")
+    static final class Service implements Callable<Integer> {
+        @Mixin
+        Step step;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
+        String name;
+
+        @Option(names = "--json", description = "End with one JSON line: {name, host, status, durationMs, message}.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Session session = Session.open(step.topology, spec);
+            ServiceOutcome outcome = step.open(session).service(step.release, name, step.lease);
+            PrintWriter out = session.out();
+            String line = outcome.name() + " " + outcome.status().value()
+                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
+                    + (outcome.message() == null ? "" : ": " + outcome.message());
+            if (json) {
+                ObjectNode node = new ObjectMapper().createObjectNode();
+                node.put("name", outcome.name());
+                node.put("host", session.target().host());
+                node.put("status", outcome.status().value());
+                node.put("stageResult", outcome.status().stageResult());
+                node.put("durationMs", outcome.duration().toMillis());
+                node.put("message", outcome.message());
+                out.println(new ObjectMapper().writeValueAsString(node));
+            } else {
+                out.println(line);
+            }
+            out.flush();
+            return outcome.status().ok() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    @Command(name = "finish", mixinStandardHelpOptions = true,
+            description = "Validate this host's part (when the topology has a validation section), accept the "
+                    + "release here and free the host; exit 1 leaves it open.")
+    static final class Finish implements Callable<Integer> {
+        @Mixin
+        Step step;
+
+        @Option(names = "--no-validate", description = "Accept without validating.")
+        boolean noValidate;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Session session = Session.open(step.topology, spec);
+            Topology t = session.topology();
+            Target target = session.target();
+            Optional<String> problem = step.open(session).finish(step.release, step.lease, deployed -> {
+                if (noValidate || t.validation() == null) {
+                    return Optional.empty();
+                }
+                try (DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t, target.host()),
+                        new Pm2StatusAdapter(target.pm2()), new ValidationEvents(session.events(), session.clock()),
+                        System.getenv())) {
+                    ValidationResult v = validator.validateDeployment();
+                    ValidateCommand.printTable(session.out(), v);
+                    return v.success() ? Optional.empty() : Optional.of("validation failed: " + v.failures().stream()
+                            .map(c -> c.name() + " (" + c.message() + ")").collect(Collectors.joining("; ")));
+                }
+            });
+            PrintWriter out = session.out();
+            out.println(problem.map(p -> "release " + step.release + " stays open on host " + target.host() + ": " + p)
+                    .orElse("release " + step.release + " finished on host " + target.host()));
+            out.flush();
+            return problem.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Restore the release before this one on this host and free the host; exit 3 when the "
+                    + "restore fails.")
+    static final class Abort implements Callable<Integer> {
+        @Mixin
+        Step step;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record (default: aborted).")
+        String reason = "aborted";
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Session session = Session.open(step.topology, spec);
+            Rollback.Result result = step.open(session).abort(step.release, reason);
+            PrintWriter out = session.out();
+            result.actions().forEach((service, action) -> out.printf("%-24s %s%n", service, action));
+            out.println("release " + step.release + " on host " + session.target().host() + ": "
+                    + (result.success() ? "rolled back" : "ROLLBACK FAILED: " + result.message()));
+            out.flush();
+            return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.titan.deploy.deploy;
+
+import io.titan.deploy.ExitCodes;
+import io.titan.deploy.TitanException;
+import io.titan.deploy.change.ChangeDetection;
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.change.Fingerprinter;
+import io.titan.deploy.change.ServiceChange;
+import io.titan.deploy.config.ConfigException;
+import io.titan.deploy.config.ServiceSpec;
+import io.titan.deploy.config.Topology;
+import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.EventBus;
+import io.titan.deploy.health.HealthProbe;
+import io.titan.deploy.health.ProbeResult;
+import io.titan.deploy.health.ServiceHealth;
+import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.pm2.Pm2OnlineProbe;
+import io.titan.deploy.pm2.Pm2Snapshot;
+import io.titan.deploy.pm2.ProcessControl;
+import io.titan.deploy.release.DeployLock;
+import io.titan.deploy.release.ReleaseJournal;
+import io.titan.deploy.release.ReleaseLease;
+import io.titan.deploy.release.ReleaseRecord;
+import io.titan.deploy.rollback.Recovery;
+import io.titan.deploy.rollback.Rollback;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * One host's part of a release that spans several CLI calls, so that Jenkins can schedule each
+ * service as a stage of its own on its host's agent: {@link #begin} records the host's previous
+ * release and plans, {@link #service} deploys one service as planned, {@link #finish} validates
+ * and accepts, {@link #abort} restores. The host is leased to the release meanwhile
+ * ({@link ReleaseLease}); every call renews the lease.
+ */
+public final class HostRelease {
+
+    private final Topology topology;
+    private final String host;
+    private final ProcessControl pm2;
+    private final Path stateDir;
+    private final ReleaseJournal journal;
+    private final EventBus events;
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    public HostRelease(Topology topology, String host, ProcessControl pm2, Path stateDir, EventBus events,
+                       Map<String, String> environment, Clock clock, Consumer<String> log) {
+        this.topology = topology;
+        this.host = topology.host(host).name();
+        this.pm2 = pm2;
+        this.stateDir = stateDir;
+        this.journal = new ReleaseJournal(stateDir, clock);
+        this.events = events;
+        this.environment = Map.copyOf(environment);
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /**
+     * Takes the host for {@code release} until {@code lease} runs out, restores what a dead
+     * pipeline or deployer left unfinished, records every service of the host as it runs now, and
+     * plans. Nothing is started yet.
+     *
+     * @throws TitanException exit 4 when another release holds the host; exit 2 when this one
+     *                        already began here
+     */
+    public ChangePlan begin(String release, Duration lease, DeployOptions options) {
+        requireName(release);
+        try (DeployLock lock = DeployLock.acquire(stateDir, "release begin " + release, options.waitLock(), log)) {
+            Optional<ReleaseLease> held = ReleaseLease.read(stateDir);
+            if (held.isPresent() && held.get().release().equals(release) && !held.get().expired(clock.instant())) {
+                throw new ConfigException("release " + release + " already began on host " + host
+                        + "; carry it on with `release service`, or end it with `release finish` or `release abort`");
+            }
+            Recovery.restoreUnfinished(journal, rollback(), stateDir, clock, log);
+            pm2.initialize();
+            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
+            List<String> targets = topology.servicesOn(host);
+            Map<String, Pm2App> apps = new LinkedHashMap<>();
+            targets.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
+            Pm2Snapshot before = pm2.snapshot();
+            ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
+                    Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()), options.force(),
+                    false);
+            Map<String, String> actions = new TreeMap<>();
+            changes.plan().services().forEach(c -> actions.put(c.name(), c.action().word()));
+            ReleaseRecord record = journal.begin(topology.source(), release, host, targets, before.definitions(),
+                    changes.wanted(), Apps.secretTemplates(topology), actions);
+            new ReleaseLease(release, record.id(), clock.instant().plus(lease)).write(stateDir);
+            events.emit(new DeploymentEvent.DeploymentStarted(clock.instant(), record.id(), targets));
+            return changes.plan();
+        }
+    }
+
+    /**
+     * Deploys one service of the open release as planned (start, restart, or nothing when
+     * unchanged): its dependencies must answer their health checks, wherever they run; then it
+     * starts, passes its health gate and soaks.
+     *
+     * @return what became of it; {@link ServiceStatus#FAILED} leaves the release open for an abort
+     * @throws TitanException exit 2 when the service is not this host's part of the release
+     */
+    public ServiceOutcome service(String release, String name, Duration lease) {
+        ReleaseRecord record = renew(release, lease);
+        if (!record.services().contains(name)) {
+            throw new ConfigException(name + " is not a service of release " + release + " on host " + host
+                    + " (its services: " + String.join(", ", record.services()) + ")");
+        }
+        ServiceChange.Action action = ServiceChange.Action.valueOf(record.actions().getOrDefault(name, "restart")
+                .toUpperCase(java.util.Locale.ROOT));
+        Pm2App app = record.deployed().get(name).toPm2App(environment);
+        Optional<String> unhealthy = unhealthyDependency(name);
+        Rollout rollout = new Rollout(topology, pm2, events, clock, record.id(), List.of(name), Map.of(name, app),
+                new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
+                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
+        return rollout.run(DeployOptions.Strategy.PARALLEL, List.of()).outcomes().get(0);
+    }
+
+    /**
+     * Validates the host's part ({@code verify}) and accepts the release here: recorded deployed,
+     * the host freed. A problem leaves the release open (for an abort) and is returned.
+     */
+    public Optional<String> finish(String release, Duration lease, DeploymentOrchestrator.ReleaseVerifier verify) {
+        ReleaseRecord record = renew(release, lease);
+        Optional<String> problem = verify.verify(DeploymentResult.deployed(record.id(), clock.instant(),
+                clock.instant(), List.of()));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        Map<String, String> versions = new TreeMap<>();
+        pm2.processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
+                .forEach(p -> versions.put(p.name(), p.version()));
+        journal.deployed(record, versions);
+        events.emit(new DeploymentEvent.DeploymentCompleted(clock.instant(), record.id(), Duration.between(
+                java.time.Instant.parse(record.startedAt()), clock.instant())));
+        ReleaseLease.clear(stateDir);
+        return Optional.empty();
+    }
+
+    /**
+     * Restores the host's part: every service of the release back to what ran before it,
+     * dependents removed first, independent ones at the same time; recorded, the host freed.
+     */
+    public Rollback.Result abort(String release, String why) {
+        ReleaseRecord record = renew(release, Duration.ofMinutes(5));
+        events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), record.id(), why));
+        Rollback.Result result = Recovery.restore(journal, rollback(), record, record.services(), Map.of(), Set.of(),
+                why, why);
+        ReleaseLease.clear(stateDir);
+        return result;
+    }
+
+    /** The release's record, after checking the lease is this release's and renewing it. */
+    private ReleaseRecord renew(String release, Duration lease) {
+        requireName(release);
+        try (DeployLock lock = DeployLock.acquire(stateDir, "release " + release, Duration.ofSeconds(30), log)) {
+            ReleaseLease held = ReleaseLease.read(stateDir).orElseThrow(() -> new ConfigException(
+                    "release " + release + " is not open on host " + host + ": no release holds it"
+                            + journal.history().stream().filter(r -> release.equals(r.release())).findFirst()
+                            .map(r -> " (release " + release + " ended here: " + r.status().name()
+                                    .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")").orElse("")));
+            if (!held.release().equals(release)) {
+                throw new TitanException("release " + held.release() + " holds host " + host + ", not " + release
+                        + " (lease until " + held.expires() + ")", ExitCodes.LOCKED);
+            }
+            ReleaseRecord record = journal.find(held.record()).orElseThrow(() -> new TitanException(
+                    "the record " + held.record() + " of release " + release + " is gone from " + stateDir,
+                    ExitCodes.FAILED));
+            held.renewedUntil(clock.instant().plus(lease)).write(stateDir);
+            return record;
+        }
+    }
+
+    /** A reason not to start {@code name}: a dependency that does not answer its health check now. */
+    private Optional<String> unhealthyDependency(String name) {
+        for (String dependency : topology.service(name).dependsOn()) {
+            ServiceSpec spec = topology.service(dependency);
+            HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> new Pm2OnlineProbe(pm2, dependency));
+            ProbeResult result = probe.probe(spec.healthTimeout());
+            if (!result.healthy()) {
+                return Optional.of("dependency " + dependency + " on host " + spec.host() + " is not healthy ("
+                        + probe.target() + " " + result.observed() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void requireName(String release) {
+        if (release == null || !release.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new ConfigException("--release: '" + release + "' is not a release name (letters, digits, . _ -;"
+                    + " e.g. the job name and build number)");
+        }
+    }
+
+    private Rollback rollback() {
+        return new Rollback(pm2, events, clock, environment, topology);
+    }
+}
