@@ -94,7 +94,7 @@ final class DeployCommand implements Callable<Integer> {
                 removeOrphans, outputs, waitDependencies);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), new Pm2Control(target.pm2()),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
-        try (OutputOptions.Sinks sinks = output.open(events);
+        try (OutputOptions.Sinks sinks = output.open(events, t);
              Signals.Registration signal = Signals.onTermination(reason -> {
                  orchestrator.abort(reason);
                  handOff(target, t, orchestrator, out);

@@ -56,10 +56,11 @@ final class OutputOptions {
     }
 
     /** Starts the event file, if asked for; the returned sinks write the reports at the end. */
-    Sinks open(EventBus bus) {
+    Sinks open(EventBus bus, io.titan.deploy.config.Topology topology) {
         NdjsonEventWriter writer = null;
         if (events != null) {
-            writer = new NdjsonEventWriter(events);
+            writer = new NdjsonEventWriter(events, service -> topology.services().containsKey(service)
+                    ? topology.service(service).host() : null);
             bus.onAny(writer);
         }
         return new Sinks(writer);
@@ -128,6 +129,6 @@ final class OutputOptions {
 
     private static ServiceReport toReport(ServiceOutcome s) {
         return new ServiceReport(s.name(), s.status(), s.level(), s.dependsOn(), s.startedAt(),
-                s.readyAt(), s.duration().toMillis(), s.restarts(), s.message());
+                s.readyAt(), s.duration().toMillis(), s.restarts(), s.message(), s.host());
     }
 }

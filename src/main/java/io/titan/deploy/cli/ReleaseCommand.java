@@ -69,7 +69,9 @@ final class ReleaseCommand implements Runnable {
         HostRelease open(Session session) {
             if (events != null) {
                 // Flushed per event: a step killed half way leaves what it did.
-                session.events().onAny(new io.titan.deploy.event.NdjsonEventWriter(events));
+                Topology t = session.topology();
+                session.events().onAny(new io.titan.deploy.event.NdjsonEventWriter(events,
+                        service -> t.services().containsKey(service) ? t.service(service).host() : null));
             }
             Target target = session.target();
             return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),

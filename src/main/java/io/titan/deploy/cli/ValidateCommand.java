@@ -45,7 +45,7 @@ final class ValidateCommand implements Callable<Integer> {
         Clock clock = session.clock();
         Instant started = session.started();
         EventBus events = session.events();
-        try (OutputOptions.Sinks sinks = output.open(events);
+        try (OutputOptions.Sinks sinks = output.open(events, t);
              DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t, session.target().host()),
                      new Pm2StatusAdapter(session.target().pm2()), new ValidationEvents(events, clock), System.getenv())) {
             ValidationResult result = quick ? validator.quickHealthCheck() : validator.validateDeployment();

@@ -289,7 +289,8 @@ final class Rollout {
             Instant end = t.readyAt != null ? t.readyAt : t.failedAt;
             Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
             list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
-                    topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message));
+                    topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message,
+                    topology.service(t.name).host()));
         }
         return list;
     }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param duration  start to ready (or to failure), zero when not started
  * @param restarts  PM2 restarts seen during the deployment
  * @param message   why it failed or was skipped, or null
+ * @param host      the host it runs on
  */
 public record ServiceOutcome(
         String name,
@@ -24,13 +25,15 @@ public record ServiceOutcome(
         Instant readyAt,
         Duration duration,
         int restarts,
-        String message) {
+        String message,
+        String host) {
 
     public ServiceOutcome {
         dependsOn = List.copyOf(dependsOn);
     }
 
     public ServiceOutcome withStatus(ServiceStatus newStatus, String newMessage) {
-        return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage);
+        return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage,
+                host);
     }
 }

@@ -1,5 +1,6 @@
 package io.titan.deploy.event;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Writes each event as one JSON line and flushes it at once, so a Jenkins step or {@code tail -f}
@@ -15,8 +17,20 @@ import java.util.function.Consumer;
 public final class NdjsonEventWriter implements Consumer<DeploymentEvent>, AutoCloseable {
 
     private final BufferedWriter out;
+    private final Function<String, String> hostOf;
 
+    /** Writes events as they are. */
     public NdjsonEventWriter(Path file) {
+        this(file, service -> null);
+    }
+
+    /**
+     * Writes events, each about a service with a {@code host} field saying where it runs.
+     *
+     * @param hostOf the host of a service, or null when unknown
+     */
+    public NdjsonEventWriter(Path file, Function<String, String> hostOf) {
+        this.hostOf = hostOf;
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -31,7 +45,12 @@ public final class NdjsonEventWriter implements Consumer<DeploymentEvent>, AutoC
     @Override
     public synchronized void accept(DeploymentEvent event) {
         try {
-            out.write(EventJson.toLine(event));
+            ObjectNode json = EventJson.toJson(event);
+            String host = event.service() == null ? null : hostOf.apply(event.service());
+            if (host != null) {
+                json.put("host", host);
+            }
+            out.write(json.toString());
             out.write('\n');
             out.flush();
         } catch (IOException e) {

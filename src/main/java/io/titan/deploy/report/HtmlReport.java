@@ -214,7 +214,9 @@ public final class HtmlReport {
         for (ServiceReport s : TimelineSvg.ordered(report.services())) {
             html.append("<tr class=\"status-").append(s.status().value()).append("\">")
                     .append("<td class=\"level\">L").append(s.level()).append("</td>")
-                    .append("<th scope=\"row\" class=\"name\">").append(Text.escape(s.name())).append("</th>")
+                    .append("<th scope=\"row\" class=\"name\">").append(Text.escape(s.name()))
+                    .append(s.host() == null || s.host().equals("local") ? ""
+                            : " <span class=\"host\">on " + Text.escape(s.host()) + "</span>").append("</th>")
                     .append("<td class=\"status\">").append(Theme.useIcon(Theme.icon(s.status()), 16))
                     .append("<span>").append(s.status().value()).append("</span></td>")
                     .append("<td class=\"deps\">").append(s.dependsOn().isEmpty() ? "\u2014"

@@ -71,7 +71,11 @@ public final class JunitXml {
         property(xml, "outcome", report.outcome().value());
         xml.append("  </properties>\n");
         for (ServiceReport service : report.services()) {
-            xml.append("  <testcase classname=\"titan.deploy\" name=\"").append(Text.escape(service.name()))
+            // One class per host, so that Jenkins' test results group the services by where they run.
+            String classname = service.host() == null || service.host().equals("local") ? "titan.deploy"
+                    : "titan.deploy." + service.host();
+            xml.append("  <testcase classname=\"").append(Text.escape(classname)).append("\" name=\"")
+                    .append(Text.escape(service.name()))
                     .append("\" time=\"").append(Format.seconds(service.durationMs())).append('"');
             String message = message(service);
             switch (service.status()) {

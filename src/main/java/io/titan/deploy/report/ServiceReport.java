@@ -41,7 +41,21 @@ public record ServiceReport(
         Instant readyAt,
         long durationMs,
         int restarts,
-        String message) {
+        String message,
+        String host) {
+
+    /** A service of a topology without hosts: it runs on the one local host. */
+    public ServiceReport(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
+                         Instant readyAt, long durationMs, int restarts, String message) {
+        this(name, status, level, dependsOn, startedAt, readyAt, durationMs, restarts, message, "local");
+    }
+
+    /** The Jenkins result of the service's stage, for the steps: one vocabulary with {@link ServiceStatus}. */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "stageResult",
+            access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public String stageResult() {
+        return status.stageResult();
+    }
 
     /** Validates the components and copies {@code dependsOn}. */
     public ServiceReport {

@@ -56,7 +56,7 @@ class ReportsTest {
         assertThat(fieldNames(json.get("rollback"))).containsExactly("startedAt", "finishedAt", "success", "message");
         JsonNode brain = json.get("services").get(2);
         assertThat(fieldNames(brain)).containsExactly("name", "status", "level", "dependsOn", "startedAt", "readyAt",
-                "durationMs", "restarts", "message");
+                "durationMs", "restarts", "message", "host", "stageResult");
         assertThat(brain.get("readyAt").isNull()).isTrue();
         assertThat(brain.get("dependsOn").toString()).isEqualTo("[\"titan-shared\",\"titan-security\"]");
         assertThat(json.get("services").get(0).get("status").asText()).isEqualTo("rolled-back");
