@@ -239,6 +239,7 @@ abstract class PipelineTestBase extends BasePipelineTest {
         });
         register("dir", List.of(String.class, Closure.class), a -> {
             Path to = file(a[0]);
+            log.add("Running in " + to);
             dirStack.push(to);
             try {
                 return call((Closure<?>) a[1]);
@@ -349,6 +350,8 @@ abstract class PipelineTestBase extends BasePipelineTest {
 
     private Object runSh(Map<String, Object> args) throws Exception {
         shScripts.add(String.valueOf(args.get("script")));
+        // Jenkins' sh creates its directory when dir() named one that does not exist yet.
+        Files.createDirectories(cwd());
         Object result = sh.run(args, new LinkedHashMap<>(env), cwd());
         boolean returns = Boolean.TRUE.equals(args.get("returnStatus")) || Boolean.TRUE.equals(args.get("returnStdout"));
         if (!returns && result instanceof Integer rc && rc != 0) {

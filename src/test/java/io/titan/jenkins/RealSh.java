@@ -1,8 +1,6 @@
 package io.titan.jenkins;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,8 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
  * The {@code sh} step for real: {@code bash -e -c script} in the step's directory (Jenkins runs
  * {@code sh -xe}), in a process group of its own, with the agent's environment plus the pipeline's
  * {@code env} and a {@code JENKINS_NODE_COOKIE} of its own, as Jenkins gives each {@code sh}; output
- * goes to the build log, or is returned with {@code returnStdout}; {@code returnStatus} returns the
- * exit code.
+ * is written to a file and followed into the build log (or returned with {@code returnStdout}), and
+ * the step ends when the script does; {@code returnStatus} returns the exit code.
  *
  * <p>A test can abort the build while an {@code sh} runs ({@link #interruptWhen}), as Jenkins does on
  * the stop button or an expired {@code timeout}: SIGTERM to the step's processes (its process group
@@ -91,42 +89,107 @@ final class RealSh implements PipelineTestBase.ShHandler {
                 .directory(cwd.toFile());
         env.forEach((k, v) -> pb.environment().put(k, String.valueOf(v)));
         pb.environment().put(COOKIE, cookie);
-        if (!returnStdout) {
+        // Output goes to files, as Jenkins' durable tasks write it: a background process that keeps
+        // the output open does not hold the step up.
+        Path out = Files.createTempFile("titan-sh-", ".out");
+        Path err = returnStdout ? Files.createTempFile("titan-sh-", ".err") : out;
+        pb.redirectOutput(out.toFile());
+        if (returnStdout) {
+            pb.redirectError(err.toFile());
+        } else {
             pb.redirectErrorStream(true);
         }
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         if (args.get("label") != null) {
             log.add("[sh] " + args.get("label"));
         }
-        Process process = pb.start();
-        process.getOutputStream().close();
-        Step step = new Step(process, cookie);
         StringBuilder stdout = new StringBuilder();
-        Thread errors = null;
-        if (returnStdout) {
-            errors = new Thread(() -> pump(step, true, null), "sh-stderr");
-            errors.start();
-        }
-        pump(step, false, returnStdout ? stdout : null);
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new PipelineAbort("sh timed out after " + TIMEOUT_SECONDS + " s");
-        }
-        if (errors != null) {
-            errors.join();
-        }
-        Interruption interruption = step.interruption;
-        if (interruption != null) {
-            interruption.killed.await();
-            throw new FlowInterruptedException("ABORTED", "aborted by the test while: " + interruption.line);
-        }
-        int rc = process.exitValue();
-        if (returnStdout) {
-            if (rc != 0 && !Boolean.TRUE.equals(args.get("returnStatus"))) {
-                throw new PipelineAbort("script returned exit code " + rc);
+        try {
+            Process process = pb.start();
+            Step step = new Step(process, cookie);
+            Tail toLog = new Tail(err, line -> {
+                step.saw(line);
+                log.add(line);
+            });
+            Tail toStdout = returnStdout ? new Tail(out, line -> {
+                step.saw(line);
+                stdout.append(line).append('\n');
+            }) : null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
+                toLog.poll(false);
+                if (toStdout != null) {
+                    toStdout.poll(false);
+                }
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new PipelineAbort("sh timed out after " + TIMEOUT_SECONDS + " s");
+                }
             }
-            return stdout.toString();
+            Interruption interruption = step.interruption;
+            if (interruption != null) {
+                // The step ends once the kill is through; what its processes wrote until then is in the log.
+                interruption.killed.await();
+            }
+            toLog.poll(true);
+            if (toStdout != null) {
+                toStdout.poll(true);
+            }
+            if (interruption != null) {
+                throw new FlowInterruptedException("ABORTED", "aborted by the test while: " + interruption.line);
+            }
+            int rc = process.exitValue();
+            if (returnStdout) {
+                if (rc != 0 && !Boolean.TRUE.equals(args.get("returnStatus"))) {
+                    throw new PipelineAbort("script returned exit code " + rc);
+                }
+                return stdout.toString();
+            }
+            return rc;
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        return rc;
+    }
+
+    /** Reads the lines a file grows by, as Jenkins follows a durable task's log. */
+    private static final class Tail {
+        private final Path file;
+        private final java.util.function.Consumer<String> lines;
+        private long position;
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+        Tail(Path file, java.util.function.Consumer<String> lines) {
+            this.file = file;
+            this.lines = lines;
+        }
+
+        /** Hands on the complete lines written since the last poll; with {@code last}, the unfinished one too. */
+        void poll(boolean last) throws IOException {
+            try (var channel = java.nio.channels.FileChannel.open(file)) {
+                long size = channel.size();
+                if (size > position) {
+                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - position));
+                    while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
+                        // read until the buffer is full
+                    }
+                    position += buffer.position();
+                    byte[] bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+                    for (byte b : bytes) {
+                        if (b == '\n') {
+                            lines.accept(partial.toString(StandardCharsets.UTF_8));
+                            partial.reset();
+                        } else {
+                            partial.write(b);
+                        }
+                    }
+                }
+            }
+            if (last && partial.size() > 0) {
+                lines.accept(partial.toString(StandardCharsets.UTF_8));
+                partial.reset();
+            }
+        }
     }
 
     /** One running {@code sh}. */
@@ -222,23 +285,5 @@ final class RealSh implements PipelineTestBase.ShHandler {
             }
         }
         return false;
-    }
-
-    private void pump(Step step, boolean stderr, StringBuilder into) {
-        Process process = step.process;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                stderr ? process.getErrorStream() : process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                step.saw(line);
-                if (into != null) {
-                    into.append(line).append('\n');
-                } else {
-                    log.add(line);
-                }
-            }
-        } catch (IOException e) {
-            log.add("sh: " + e.getMessage());
-        }
     }
 }
