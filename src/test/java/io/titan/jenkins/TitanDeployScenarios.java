@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.codehaus.groovy.runtime.GStringImpl;
+import org.codehaus.groovy.runtime.InvokerHelper;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -372,6 +373,16 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
         // null is "not given": the default, here rollback: true.
         assertThat(cli.runs.get(1)).contains("--force", "--remove-orphans").doesNotContain("--no-rollback");
         assertThat(calls("junit")).hasSize(1);
+    }
+
+    @Test
+    void aCallWithoutArgumentsTakesEveryDefault() {
+        cannedSuccess();
+
+        InvokerHelper.invokeMethod(loadScript("vars/titanDeploy.groovy"), "call", new Object[0]);
+
+        assertThat(cli.runs).singleElement().satisfies(run -> assertThat(run).startsWith("deploy", "--config",
+                "titan.yaml", "--name", NAME, "--strategy", "parallel"));
     }
 
     @Test
