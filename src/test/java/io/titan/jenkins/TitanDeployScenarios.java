@@ -281,6 +281,24 @@ abstract class TitanDeployScenarios extends PipelineTestBase {
     }
 
     @Test
+    void aFailedValidationIsARedStageNamingTheChecksThatFailed() {
+        cli.output.put("deploy", Fixtures.deployed());
+        cli.events.put("deploy", String.join("\n",
+                Fixtures.event(6_000, "validation:started", null, "\"checks\":[\"redis\",\"bybit\"]"),
+                Fixtures.event(6_010, "validation:check", null, "\"name\":\"redis\",\"kind\":\"redis\","
+                        + "\"required\":true,\"success\":false,\"message\":\"connection refused\""),
+                Fixtures.event(6_020, "validation:check", null, "\"name\":\"bybit\",\"kind\":\"websocket\","
+                        + "\"required\":false,\"success\":false,\"message\":\"no data\""),
+                Fixtures.event(6_030, "validation:completed", null, "\"success\":false")) + "\n");
+
+        callStep("titanDeploy", args("failBuild", "false"));
+
+        assertThat(stage("titan: validation")).isEqualTo("FAILURE");
+        assertThat(buildResult()).isEqualTo("UNSTABLE");
+        assertThat(log).contains("ERROR: validation failed: redis (connection refused)");
+    }
+
+    @Test
     void findsTheCliThroughTitanDeployCliInTheAgentEnvironment() {
         cannedSuccess();
         env.put("TITAN_DEPLOY_CLI", "/opt/titan/bin/titan-deploy");
