@@ -8,15 +8,18 @@ import io.titan.jenkins.Reports
  * a List of Maps; a topology service that is not online marks the stage per 'failOn'.
  * See vars/titanPm2Status.txt.
  */
-List call(Map userConfig = [:]) {
+List call(Object userConfig = [:]) {
     Map defaultConfig = [
-            // Topology YAML, relative to the workspace.
+            // Topology YAML, relative to the workspace (or to the dir() the step runs in).
             config   : 'titan.yaml',
+            // This call's name: prefixes its report files and names its page. Default: the topology file's base
+            // name; a name taken in this build gets -2, -3, ...
+            name     : null,
             // PM2_HOME of the target, when the topology does not set pm2.home.
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
             cli      : null,
-            // Where pm2-status.json, pm2-status-junit.xml and pm2-status.html go, relative to the workspace.
+            // Where <name>-pm2-status.json, -junit.xml and .html go, relative to the workspace.
             reportDir: 'titan-reports',
             // Publish one JUnit test case per topology service (online passes, not online or not in PM2 fails).
             junit    : true,
@@ -25,29 +28,25 @@ List call(Map userConfig = [:]) {
             failOn   : 'UNSTABLE',
     ]
     Cli cli = new Cli(this, 'titanPm2Status')
-    Map config = cli.settings(defaultConfig, userConfig)
-    String badFailOn = Args.badFailOn('titanPm2Status', config.failOn)
-    if (badFailOn) {
-        error(badFailOn)
-    }
-    String launcher = cli.launcher(config.cli)
+    Map config = cli.settings(defaultConfig, [failOn: ['UNSTABLE', 'FAILURE', 'NONE']], userConfig)
+    String name = cli.claimName('pm2-status', config)
     String dir = config.reportDir
-    Map files = Args.files(dir, 'pm2-status')
+    Map files = Args.files(dir, "${name}-pm2-status")
     // One call: the table goes to the log; the JSON, JUnit XML and HTML page to files.
     List args = ['status', '--config', config.config, '--report', files.report, '--junit', files.junit,
                  '--html', files.html, '--html-inline', files.email]
-    int rc = cli.run('titan-deploy status', launcher, args, dir, [files.report, files.junit, files.html, files.email],
-            files.err, null, config.pm2Home)
+    int rc = cli.run(label: "titan-deploy status (${name})", args: args, dir: dir,
+            outputs: [files.report, files.junit, files.html, files.email], err: files.err)
     if (!fileExists(files.report)) {
         cli.failWithoutReport(rc, files.err)
     }
     List processes = (List) Json.parse(readFile(files.report), files.report)
     cli.publish([files.report, files.junit, files.html, files.css], files.junit, config.junit as boolean,
-            [[file: files.html, title: 'Titan PM2 status']])
+            [[file: files.html, title: "Titan PM2 status (${name})".toString()]])
 
     List<String> offline = Reports.offline(processes)
     if (offline) {
-        String message = "titanPm2Status: not online: ${offline.join(', ')}"
+        String message = "titanPm2Status: ${name}: not online: ${offline.join(', ')}"
         if (config.failOn == 'FAILURE') {
             error(message)
         } else if (config.failOn == 'UNSTABLE') {

@@ -5,21 +5,25 @@ import io.titan.jenkins.Reports
 
 /**
  * Checks that the deployed services, Redis and the exchange WebSockets work, with the titan-deploy
- * CLI on this agent. Returns [success, durationMs, checks]; a failed required check marks the stage
- * per 'failOn'. With failOn: 'NONE' it is a gate: when { expression { titanValidate(...).success } }.
+ * CLI on this agent. Returns [success, name, durationMs, checks]; a failed required check marks the
+ * stage per 'failOn'. With failOn: 'NONE' it is a gate: when { expression { titanValidate(...).success } }.
  * See vars/titanValidate.txt.
  */
-Map call(Map userConfig = [:]) {
+Map call(Object userConfig = [:]) {
     Map defaultConfig = [
-            // Topology YAML, relative to the workspace.
+            // Topology YAML, relative to the workspace (or to the dir() the step runs in).
             config   : 'titan.yaml',
+            // This call's name: prefixes its report files, names its JUnit suite and page. Default: the topology
+            // file's base name; a name taken in this build (by a validation of the same kind) gets -2, -3, ...
+            name     : null,
             // Only the service checks and a Redis PING, bounded at 5 s.
             quick    : false,
             // PM2_HOME of the target, when the topology does not set pm2.home.
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
             cli      : null,
-            // Where the reports go (validate.* or validate-quick.*, and titan-report.css), relative to the workspace.
+            // Where the reports go (<name>-validate.* or <name>-validate-quick.*, and titan-report.css), relative
+            // to the workspace.
             reportDir: 'titan-reports',
             // Publish one JUnit test case per check with the junit step.
             junit    : true,
@@ -27,31 +31,31 @@ Map call(Map userConfig = [:]) {
             failOn   : 'FAILURE',
     ]
     Cli cli = new Cli(this, 'titanValidate')
-    Map config = cli.settings(defaultConfig, userConfig)
-    String badFailOn = Args.badFailOn('titanValidate', config.failOn)
-    if (badFailOn) {
-        error(badFailOn)
-    }
-    String launcher = cli.launcher(config.cli)
+    Map config = cli.settings(defaultConfig, [failOn: ['FAILURE', 'UNSTABLE', 'NONE']], userConfig)
+    String kind = config.quick ? 'validate-quick' : 'validate'
+    String name = cli.claimName(kind, config)
     String dir = config.reportDir
-    Map files = Args.files(dir, config.quick ? 'validate-quick' : 'validate')
-    List args = ['validate', '--config', config.config, '--report', files.report, '--junit', files.junit,
-                 '--html', files.html, '--html-inline', files.email, '--events', files.events]
+    Map files = Args.files(dir, "${name}-${kind}")
+    List args = ['validate', '--config', config.config, '--name', config.quick ? "${name} quick" : name,
+                 '--report', files.report, '--junit', files.junit, '--html', files.html, '--html-inline', files.email,
+                 '--events', files.events]
     if (config.quick) {
         args << '--quick'
     }
-    int rc = cli.run(config.quick ? 'titan-deploy validate --quick' : 'titan-deploy validate', launcher, args, dir,
-            [files.report, files.junit, files.html, files.email, files.events], files.err, null, config.pm2Home)
+    int rc = cli.run(label: "titan-deploy ${config.quick ? 'validate --quick' : 'validate'} (${name})", args: args,
+            dir: dir, outputs: [files.report, files.junit, files.html, files.email, files.events], err: files.err)
     if (!fileExists(files.report)) {
         cli.failWithoutReport(rc, files.err)
     }
     Map report = (Map) Json.parse(readFile(files.report), files.report)
+    String title = config.quick ? "Titan validation (${name}, quick)" : "Titan validation (${name})"
     cli.publish([files.report, files.junit, files.html, files.css, files.events], files.junit, config.junit as boolean,
-            [[file: files.html, title: config.quick ? 'Titan validation (quick)' : 'Titan validation']])
+            [[file: files.html, title: title]])
     Map result = Reports.validateResult(report)
-    echo("titanValidate: ${Reports.validateSummary(report)}")
+    result.name = name
+    echo("titanValidate: ${name}: ${Reports.validateSummary(report)}")
     if (!result.success) {
-        String message = "titanValidate: ${Reports.validateFailure(report)}"
+        String message = "titanValidate: ${name}: ${Reports.validateFailure(report)}"
         if (config.failOn == 'FAILURE') {
             error(message)
         } else if (config.failOn == 'UNSTABLE') {

@@ -2,7 +2,7 @@ package io.titan.jenkins
 
 import com.cloudbees.groovy.cps.NonCPS
 
-/** Argument handling shared by the steps. */
+/** The report files of a step's run and the CLI's form of its arguments. */
 final class Args implements Serializable {
 
     private static final long serialVersionUID = 1L
@@ -13,20 +13,9 @@ final class Args implements Serializable {
     private Args() {
     }
 
-    /** The keys of {@code given} that {@code defaults} does not know, comma-separated; '' when none. */
-    @NonCPS
-    static String unknown(Map defaults, Map given) {
-        List<String> keys = []
-        for (Object key : given.keySet()) {
-            if (!defaults.containsKey(key)) {
-                keys << "'${key}'".toString()
-            }
-        }
-        return keys.join(', ')
-    }
-
     /**
-     * The report files of one run of {@code command} in {@code dir}. {@code html} needs {@code css}, the
+     * The report files of one run in {@code dir}, named {@code base} ({@code prod-a-deploy}: the call's
+     * name, then what ran). {@code html} needs {@code css}, the
      * stylesheet the CLI writes beside it, to look right in Jenkins; {@code email} is the same page as
      * one file with its styles inline, for e-mail attachments (Jenkins' CSP strips its styles, so it
      * is neither archived nor published).
@@ -48,12 +37,5 @@ final class Args implements Serializable {
         }
         List names = only instanceof Collection ? new ArrayList((Collection) only) : only.toString().split(',') as List
         return names.collect { Object n -> n.toString().trim() }.findAll { String n -> n }.join(',')
-    }
-
-    /** {@code failOn} checked against FAILURE, UNSTABLE and NONE; null when valid, else the error. */
-    @NonCPS
-    static String badFailOn(String step, Object failOn) {
-        return failOn in ['FAILURE', 'UNSTABLE', 'NONE'] ? null
-                : "${step}: 'failOn' must be 'FAILURE', 'UNSTABLE' or 'NONE', got '${failOn}'".toString()
     }
 }

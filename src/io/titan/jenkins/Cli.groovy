@@ -3,10 +3,10 @@ package io.titan.jenkins
 import com.cloudbees.groovy.cps.NonCPS
 
 /**
- * What the three steps share: finding the titan-deploy CLI on the agent, running it with {@code sh},
- * and publishing its reports. Holds only the pipeline script ({@code steps}) and strings, so it may
- * live across steps. Secrets never pass through here: the CLI reads them from the environment
- * that the user's {@code withCredentials} sets up.
+ * What the three steps share: their settings, finding the titan-deploy CLI on the agent, running it
+ * with {@code sh}, publishing its reports and describing the build. Holds only the pipeline script
+ * ({@code steps}) and strings, so it may live across steps. Secrets never pass through here: the CLI
+ * reads them from the environment that the user's {@code withCredentials} sets up.
  */
 class Cli implements Serializable {
 
@@ -21,11 +21,19 @@ class Cli implements Serializable {
             4: 'another deployment holds the target\'s lock',
     ]
 
-    /** The shell's exit code when it cannot find or run a command. */
-    private static final int COMMAND_NOT_FOUND = 127
+    /** The shell's exit codes for a command it cannot find (127) or cannot execute (126). */
+    private static final List<Integer> CANNOT_RUN = [126, 127]
+    /** The CLI's name on the agent's PATH, the last place it is looked for. */
+    private static final String ON_PATH = 'titan-deploy'
 
     private final Object steps
     private final String stepName
+    /** Where the CLI is, as the user gave it (or 'titan-deploy' from the PATH); set by {@link #settings}. */
+    private String path
+    /** The shell words that start it. */
+    private String launcher
+    /** PM2_HOME for the CLI, when the step was given one. */
+    private String pm2Home
 
     /**
      * @param steps    the pipeline script ({@code this} in a var), through which steps are called
@@ -37,36 +45,30 @@ class Cli implements Serializable {
     }
 
     /**
-     * The step's settings, {@code userConfig} over {@code defaultConfig}; unknown arguments and a
-     * topology file that is not named or not in the workspace end the step before anything runs.
+     * The step's settings (see {@link Settings#resolve}): {@code given} over {@code defaults}, checked;
+     * a bad argument, or a topology file that is not a file in the workspace, ends the step before
+     * anything runs. Also finds the CLI: {@code cli}, else env TITAN_DEPLOY_CLI, else titan-deploy on
+     * the agent's PATH; whether it exists is found out by running it, so a step runs {@code sh} once.
      */
-    Map settings(Map defaultConfig, Map userConfig) {
-        String unknown = Args.unknown(defaultConfig, userConfig)
-        if (unknown) {
-            steps.error("${stepName}: unknown argument(s) ${unknown}; known: ${defaultConfig.keySet().join(', ')}")
+    Map settings(Map defaults, Map choices, Object given) {
+        Map resolved = Settings.resolve(stepName, defaults, choices, given)
+        if (resolved.problem) {
+            steps.error(resolved.problem as String)
         }
-        Map config = defaultConfig << userConfig
-        if (!config.config) {
-            steps.error("${stepName}: 'config' must name the topology file")
+        Map config = (Map) resolved.settings
+        String file = config.config
+        if (!steps.fileExists(file)) {
+            steps.error("${stepName}: 'config' names ${file}, which is not in the workspace")
         }
-        if (!steps.fileExists(config.config as String)) {
-            steps.error("${stepName}: 'config' names ${config.config}, which is not in the workspace")
+        // fileExists is true for a directory too; "dir/." exists only when dir is one.
+        if (steps.fileExists("${file}/.")) {
+            steps.error("${stepName}: 'config' names ${file}, which is a directory: name the topology file in it")
         }
-        return config
-    }
-
-    /**
-     * The shell words that start the CLI: {@code configured} (a launcher, or a .jar run with java -jar),
-     * else env TITAN_DEPLOY_CLI, else titan-deploy from the agent's PATH. Whether it exists is found
-     * out by running it, so a step runs {@code sh} once: the shell's exit code 127 (command not found)
-     * becomes the "cannot find the titan-deploy CLI" error of {@link #failWithoutReport}.
-     */
-    String launcher(Object configured) {
-        if (configured) {
-            return launcherFor(configured.toString())
-        }
+        pm2Home = config.pm2Home
         String fromEnv = steps.env.TITAN_DEPLOY_CLI
-        return fromEnv ? launcherFor(fromEnv) : 'titan-deploy'
+        path = config.cli ?: fromEnv ?: ON_PATH
+        launcher = path == ON_PATH ? ON_PATH : launcherFor(path)
+        return config
     }
 
     @NonCPS
@@ -75,17 +77,37 @@ class Cli implements Serializable {
     }
 
     /**
-     * Runs {@code launcher args} in {@code dir} (created first; {@code outputs} deleted first so that a
-     * missing report means the CLI wrote none). Stdout goes to the build log, or to {@code stdoutFile};
-     * stderr goes to {@code errFile} and then to the log. Returns the exit code.
+     * Gives this call its name, unique in the build among calls of {@code kind} ({@code deploy},
+     * {@code validate}, ...): the 'name' argument, else the topology file's base name; taken names get
+     * -2, -3, ... The names so far live in a build-wide env variable, which a CPS program keeps across
+     * a restart. Sets and returns {@code config.name}.
      */
-    int run(String label, String launcher, List args, String dir, List<String> outputs, String errFile,
-            String stdoutFile, Object pm2Home) {
-        String script = script(launcher, args, dir, outputs, errFile, stdoutFile)
+    String claimName(String kind, Map config) {
+        String wanted = config.name ?: Settings.baseName(config.config as String)
+        Map claimed = Settings.claim(steps.env.TITAN_DEPLOY_CALLS as String, kind, wanted)
+        steps.env.TITAN_DEPLOY_CALLS = claimed.registry
+        if (config.name && claimed.name != config.name) {
+            steps.echo("${stepName}: name '${config.name}' is already used in this build; "
+                    + "this call is '${claimed.name}'")
+        }
+        config.name = claimed.name
+        return claimed.name
+    }
+
+    /**
+     * Runs the CLI with {@code call.args} ({@code call.label} names the sh step) in {@code call.dir}
+     * (created first; {@code call.outputs} deleted first so that a missing report means the CLI wrote
+     * none). Stdout goes to the build log, or to {@code call.stdout}; stderr goes to {@code call.err}
+     * and then to the log. Returns the exit code. An aborted build interrupts the sh: that
+     * InterruptedException goes to the caller.
+     */
+    int run(Map call) {
+        String script = script(launcher, (List) call.args, call.dir as String, (List<String>) call.outputs ?: [],
+                call.err as String, call.stdout as String)
         List env = pm2Home ? ["PM2_HOME=${pm2Home}".toString()] : []
         int rc = 0
         steps.withEnv(env) {
-            rc = steps.sh(script: script, returnStatus: true, label: label)
+            rc = steps.sh(script: script, returnStatus: true, label: call.label as String)
         }
         return rc
     }
@@ -111,17 +133,40 @@ class Cli implements Serializable {
         return steps.readFile(errFile).trim()
     }
 
+    /** Whether {@code rc} is the shell saying it could not run the CLI at all. */
+    @NonCPS
+    static boolean cannotRun(int rc) {
+        return rc in CANNOT_RUN
+    }
+
+    /** "cannot run the titan-deploy CLI at ..." with what the shell said, and the three ways to fix it. */
+    String cannotRunMessage(String detail) {
+        String where = path == ON_PATH ? "${ON_PATH} (looked up on the agent's PATH)" : path
+        return "${stepName}: cannot run the titan-deploy CLI at ${where}" + (detail ? " (${lastLine(detail)})" : '') +
+                ": pass 'cli' (the launcher or the jar), set TITAN_DEPLOY_CLI on the agent, " +
+                'or put titan-deploy on its PATH'
+    }
+
     /** The error for an exit the step cannot read a report for. */
     void failWithoutReport(int rc, String errFile) {
         String detail = stderr(errFile)
-        if (rc == COMMAND_NOT_FOUND) {
-            steps.error("${stepName}: cannot find the titan-deploy CLI: pass 'cli' (the launcher or the jar), "
-                    + 'set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH'
-                    + (detail ? " (${lastLine(detail)})" : ''))
+        if (cannotRun(rc)) {
+            steps.error(cannotRunMessage(detail))
         }
         String meaning = EXIT_CODES[rc] ?: 'unexpected exit code'
         steps.error("${stepName}: titan-deploy exited ${rc} (${meaning}) without a report"
                 + (detail ? ": ${lastLine(detail)}" : ''))
+    }
+
+    /**
+     * How to run {@code command} by hand on this agent, for a message:
+     * {@code `PM2_HOME='/srv/pm2' titan-deploy recover --config '/ws/titan.yaml'` on titan-prod-1}.
+     */
+    String byHand(String command, String config) {
+        String file = config.startsWith('/') ? config : "${steps.pwd()}/${config}"
+        String home = pm2Home ? "PM2_HOME=${Shell.quote(pm2Home)} " : ''
+        String node = steps.env.NODE_NAME ?: 'this build\'s agent'
+        return "`${home}${launcher} ${command} --config ${Shell.quote(file)}` on ${node}"
     }
 
     @NonCPS
@@ -140,7 +185,7 @@ class Cli implements Serializable {
     void publish(List<String> files, String junitFile, boolean junit, List<Map> pages) {
         List<String> present = []
         for (int i = 0; i < files.size(); i++) {
-            if (steps.fileExists(files[i])) {
+            if (files[i] && steps.fileExists(files[i])) {
                 present << files[i]
             }
         }
@@ -175,6 +220,15 @@ class Cli implements Serializable {
         } catch (MissingMethodException absent) {
             return false
         }
+    }
+
+    /**
+     * Adds {@code line} to the build description as a line of its own: each call adds one, and text
+     * that was there (the user's own, or an earlier call's) stays. Plain text: Jenkins' default markup
+     * formatter escapes HTML and turns line breaks into {@code <br>}.
+     */
+    void describe(String line) {
+        steps.currentBuild.description = Reports.addLine(steps.currentBuild.description as String, line)
     }
 
     /**

@@ -22,6 +22,7 @@ final class Reports implements Serializable {
             'rolled-back'    : 'symbol-arrow-undo-circle plugin-ionicons-api',
             'rollback-failed': 'symbol-alert-circle plugin-ionicons-api',
             'failed'         : 'symbol-close-circle plugin-ionicons-api',
+            'aborted'        : 'symbol-stop-circle plugin-ionicons-api',
     ]
 
     /** Event fields every line starts with, so they are not repeated as key=value. */
@@ -49,49 +50,52 @@ final class Reports implements Serializable {
     }
 
     /**
-     * The nodes titanDeploy shows, grouped as they run: one list per dependency level with a Map per
-     * service, then ['validation'] and ['rollback'] when those ran. Each Map holds the stage's name, its
-     * log (the subject's events), a one-line verdict, the stage result and the worst build result it
-     * may cause. {@code failResult} is FAILURE, or UNSTABLE with {@code failBuild: false}.
+     * The nodes titanDeploy shows for call {@code call}, grouped as they run: one list per dependency
+     * level with a Map per service, then ['validation'] and ['rollback'] when those ran. Each Map holds
+     * the stage's name ({@code call: subject}), its log (the subject's events), a one-line verdict, the
+     * stage result and, for a FAILURE stage, the build result it causes: {@code failResult}, which is
+     * FAILURE, or UNSTABLE with {@code failBuild: false} (the culprit's stage stays red either way).
      */
     @NonCPS
-    static List<List<Map>> nodes(Map report, List events, String failResult) {
+    static List<List<Map>> nodes(Map report, List events, String failResult, String call) {
         List<List<Map>> nodes = []
         for (List<String> level : levels(report)) {
             List<Map> group = []
             for (String name : level) {
                 Map service = (Map) (report.services ?: []).find { Object s -> ((Map) s).name == name }
-                String result = stageResult(service.status as String, failResult)
-                group << [name       : name, log: serviceLog(events, name), line: serviceLine(service), result: result,
-                          buildResult: result == 'NOT_BUILT' ? 'SUCCESS' : failResult]
+                String result = stageResult(service.status as String)
+                group << [name       : Stages.name(call, name), log: serviceLog(events, name),
+                          line       : serviceLine(service), result: result,
+                          buildResult: result == 'FAILURE' ? failResult : null]
             }
             nodes << group
         }
         Boolean validated = validationPassed(events)
         if (validated != null) {
-            nodes << [[name       : 'validation', log: validationLog(events),
-                       line       : validated ? 'validation passed' : 'validation failed',
-                       result     : validated ? 'SUCCESS' : failResult, buildResult: failResult]]
+            nodes << [[name       : Stages.name(call, 'validation'), log: validationLog(events),
+                       line       : validated ? 'validation passed' : validationFailure(events),
+                       result     : validated ? 'SUCCESS' : 'FAILURE', buildResult: validated ? null : failResult]]
         }
         Map rollback = (Map) report.rollback
         if (rollback != null) {
             boolean restored = rollback.success as boolean
             // A failed rollback leaves the target in an unknown state: FAILURE even with failBuild: false.
             String message = rollback.message ?: (restored ? 'previous release restored' : 'failed')
-            nodes << [[name       : 'rollback', log: rollbackLog(events),
-                       line       : "rollback: ${message}".toString(),
+            nodes << [[name       : Stages.name(call, 'rollback'), log: rollbackLog(events),
+                       line       : (restored ? "rollback: ${message}" : "rollback FAILED: ${message}").toString(),
                        result     : restored ? 'SUCCESS' : 'FAILURE',
-                       buildResult: 'FAILURE']]
+                       buildResult: restored ? null : 'FAILURE']]
         }
         return nodes
     }
 
     /**
-     * The stage result of a service's node. A rolled-back service deployed fine but belonged to a
-     * failed release: UNSTABLE, so the red node stays the service that caused the rollback.
+     * The stage result of a service's node: deployed or unchanged SUCCESS; failed FAILURE; skipped or
+     * pending NOT_BUILT (never started). A rolled-back service deployed fine but belonged to a failed
+     * release: UNSTABLE, so the red node stays the service that caused the rollback.
      */
     @NonCPS
-    static String stageResult(String status, String failResult) {
+    static String stageResult(String status) {
         if (status in OK_STATUSES) {
             return 'SUCCESS'
         }
@@ -101,7 +105,20 @@ final class Reports implements Serializable {
         if (status == 'rolled-back') {
             return 'UNSTABLE'
         }
-        return failResult
+        return 'FAILURE'
+    }
+
+    /** {@code validation failed: redis (connection refused)}: the required checks that failed, from the events. */
+    @NonCPS
+    static String validationFailure(List events) {
+        List failed = events.findAll { Object o ->
+            Map e = (Map) o
+            e.type == 'validation:check' && !e.success && e.required != false
+        }.collect { Object o ->
+            Map e = (Map) o
+            e.message ? "${e.name} (${e.message})".toString() : e.name
+        }
+        return failed ? "validation failed: ${failed.join(', ')}".toString() : 'validation failed'
     }
 
     /** One line saying what happened to a service, for its node's log and its error. */
@@ -191,9 +208,12 @@ final class Reports implements Serializable {
         return lines.join('\n')
     }
 
-    /** {@code release r-1: 3 deployed} / {@code release r-2: FAILED at titan-brain, 2 skipped, rolled back}. */
+    /**
+     * {@code prod-a: release 20261202T031904123Z-0000: 3 deployed} / {@code prod-a: release ...: FAILED at
+     * titan-brain, 2 skipped, previous release restored}: call {@code call}'s line of the build description.
+     */
     @NonCPS
-    static String deploySummary(Map report) {
+    static String deploySummary(Map report, String call) {
         List services = report.services ?: []
         Map<String, Integer> counts = [:]
         for (Object s : services) {
@@ -217,7 +237,13 @@ final class Reports implements Serializable {
         } else if (outcome == 'rollback-failed') {
             parts << 'ROLLBACK FAILED'
         }
-        return "release ${report.releaseId}: ${parts.join(', ')}".toString()
+        return "${call}: release ${report.releaseId}: ${parts.join(', ')}".toString()
+    }
+
+    /** {@code current} with {@code line} added as a line of its own ({@code line} alone when there was none). */
+    @NonCPS
+    static String addLine(String current, String line) {
+        return current ? "${current}\n${line}".toString() : line
     }
 
     /** Why a deployment failed, naming the service and the cause, and what became of the target. */
@@ -331,11 +357,11 @@ final class Reports implements Serializable {
     }
 
     /**
-     * The Badge plugin's view of a release: a summary line (the build description's text) with an
-     * icon for its outcome, and a warning badge when it was rolled back or its rollback failed.
+     * The Badge plugin's view of a release: a summary line (the call's line of the build description)
+     * with an icon for its outcome, and a warning badge when it was rolled back or its rollback failed.
      */
     @NonCPS
-    static Map buildSummary(Map report) {
+    static Map buildSummary(Map report, String call) {
         String outcome = report.outcome
         Map badge = null
         if (outcome == 'rolled-back') {
@@ -345,7 +371,70 @@ final class Reports implements Serializable {
             badge = [icon : 'symbol-warning plugin-ionicons-api', style: 'color: var(--error-color)',
                      text : "release ${report.releaseId}: ROLLBACK FAILED, manual action needed".toString()]
         }
-        return [icon : OUTCOME_ICONS[outcome] ?: OUTCOME_ICONS.failed, text: deploySummary(report), badge: badge]
+        return [icon : OUTCOME_ICONS[outcome] ?: OUTCOME_ICONS.failed, text: deploySummary(report, call), badge: badge]
+    }
+
+    /**
+     * What {@code titan-deploy recover --json} said after an aborted deploy (docs/jenkins.md): whether
+     * the target runs a finished release again ({@code restored}), the release concerned, a one-line
+     * verdict for the rollback stage and its log (recover's message and what it did per service).
+     * {@code rc} is recover's exit code, {@code stdout} its output, {@code stderr} the last of its errors.
+     */
+    @NonCPS
+    static Map recovery(int rc, String stdout, String stderr) {
+        Map answer = null
+        List<String> lines = (stdout ?: '').readLines().findAll { String l -> l.trim().startsWith('{') }
+        if (lines) {
+            try {
+                answer = (Map) Json.parse(lines[-1], 'titan-deploy recover')
+            } catch (IllegalArgumentException ignored) {
+                answer = null
+            }
+        }
+        if (answer == null) {
+            String why = stderr ? ": ${stderr}" : ''
+            return [restored: false, release: null, log: '',
+                    line    : "rollback NOT CONFIRMED: titan-deploy recover exited ${rc} without an answer${why}"
+                            .toString()]
+        }
+        String message = answer.message ?: ''
+        String status = answer.status
+        int exit = answer.exitCode == null ? rc : (answer.exitCode as int)
+        List<String> log = [message]
+        Map services = (Map) answer.services ?: [:]
+        services.each { Object name, Object action -> log << String.format('  %-24s %s', name, action) }
+        Map result = [restored: false, release: answer.release, log: log.join('\n')]
+        if (exit == 0 && (answer.recovered || status == 'rolled-back')) {
+            result.restored = true
+            result.summary = 'previous release restored'
+            result.line = "rollback: the previous release is running again (${message})".toString()
+        } else if (exit == 0 && status == 'deployed') {
+            // The abort came after the release had finished: it is what runs, complete.
+            result.restored = true
+            result.summary = 'it had finished and is running'
+            result.line = "rollback: not needed, release ${answer.release} had finished and is running (${message})"
+                    .toString()
+        } else if (exit == 0 && status == null) {
+            result.restored = true
+            result.summary = 'nothing had been deployed yet'
+            result.line = "rollback: not needed (${message})".toString()
+        } else {
+            String meaning = exit == 0 ? "release ${answer.release} is ${status}"
+                    : (Cli.EXIT_CODES[exit] ?: "exit ${exit}")
+            result.line = "rollback FAILED (${meaning}): ${message}".toString()
+        }
+        return result
+    }
+
+    /** Call {@code call}'s line of the build description after an abort, and its Badge summary. */
+    @NonCPS
+    static Map abortSummary(String call, Map recovery) {
+        String release = recovery.release ? "release ${recovery.release}" : 'deploy'
+        String after = recovery.restored ? recovery.summary : 'PREVIOUS RELEASE NOT CONFIRMED, manual action needed'
+        Map badge = recovery.restored ? null : [icon : 'symbol-warning plugin-ionicons-api',
+                                                style: 'color: var(--error-color)',
+                                                text : "${call}: aborted, previous release NOT CONFIRMED".toString()]
+        return [icon: OUTCOME_ICONS.aborted, text: "${call}: ${release}: ABORTED, ${after}".toString(), badge: badge]
     }
 
     /** {@code 1.2 s} from milliseconds. */

@@ -8,20 +8,25 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 
 /**
  * The declarative pipeline syntax that JenkinsPipelineUnit 1.1 lacks, enough for Jenkinsfile.example:
- * {@code pipeline}, {@code agent}, {@code options}, {@code parameters}, {@code environment},
- * {@code stages}/{@code stage}/{@code steps}, {@code when { expression }}, and {@code post} with
- * always/success/failure/unstable/unsuccessful/cleanup. The blocks are first read into a model, then
- * run as Jenkins runs them: a failing stage fails the build and skips the stages after it, a false
- * {@code when} skips its stage, and post conditions run against the build's result. A {@code stage}
- * called from inside {@code steps} (as the library's vars do) is a scripted stage.
+ * {@code pipeline}, {@code agent} (a label, {@code any} or {@code none}), {@code options},
+ * {@code parameters}, {@code environment}, {@code stages}/{@code stage}/{@code steps},
+ * {@code when { expression }}, and {@code post} with always/aborted/failure/success/unstable/
+ * unsuccessful/cleanup. The blocks are first read into a model, then run as Jenkins runs them: a
+ * failing stage fails the build and skips the stages after it, an interrupted one
+ * ({@code FlowInterruptedException}) aborts the build and skips them too, a false {@code when} skips
+ * its stage, and post conditions run against the build's result. The stages run with
+ * {@code env.NODE_NAME} set to the agent's name. A {@code stage} called from inside {@code steps} (as
+ * the library's vars do) is a scripted stage.
  */
 final class Declarative {
 
     private static final class PipelineModel {
         final List<StageModel> stages = new ArrayList<>();
+        String agent;
         final Map<String, Closure<?>> post = new LinkedHashMap<>();
         Closure<?> environment;
     }
@@ -61,6 +66,11 @@ final class Declarative {
     /** Marks code that runs steps: a stage there is a scripted stage. */
     private static final Object SCRIPT = new Object();
 
+    /** {@code agent any}: Groovy reads {@code any} as a property, which the script's binding holds. */
+    static final String ANY = "any";
+    /** {@code agent none}. */
+    static final String NONE = "none";
+
     private final PipelineTestBase test;
     private final Deque<Object> context = new ArrayDeque<>();
 
@@ -80,8 +90,22 @@ final class Declarative {
             run(model);
             return null;
         });
-        test.register("agent", List.of(Closure.class), a -> null);
-        test.register("agent", List.of(Map.class), a -> null);
+        test.getBinding().setVariable(ANY, ANY);
+        test.getBinding().setVariable(NONE, NONE);
+        test.register("agent", List.of(Closure.class), a -> {
+            AgentCollector agent = new AgentCollector();
+            collect(agent, (Closure<?>) a[0]);
+            return agent(agent.label);
+        });
+        test.register("agent", List.of(String.class), a -> agent((String) a[0]));
+        test.register("agent", List.of(Map.class), a -> agent(String.valueOf(castMap(a[0]).get("label"))));
+        test.register("label", List.of(String.class), a -> {
+            if (!(context.peek() instanceof AgentCollector agent)) {
+                throw new IllegalStateException("label outside agent");
+            }
+            agent.label = (String) a[0];
+            return null;
+        });
         test.register("options", List.of(Closure.class), a -> null);
         test.register("parameters", List.of(Closure.class), a -> null);
         test.register("environment", List.of(Closure.class), a -> {
@@ -137,7 +161,7 @@ final class Declarative {
             collect(new PostCollector(conditions), (Closure<?>) a[0]);
             return null;
         });
-        for (String condition : List.of("always", "success", "failure", "unstable", "unsuccessful", "cleanup")) {
+        for (String condition : POST_CONDITIONS) {
             test.register(condition, List.of(Closure.class), a -> {
                 if (!(context.peek() instanceof PostCollector p)) {
                     throw new IllegalStateException(condition + " outside post");
@@ -146,10 +170,28 @@ final class Declarative {
                 return null;
             });
         }
+        test.register("script", List.of(Closure.class), a -> script((Closure<?>) a[0]));
         test.register("disableConcurrentBuilds", List.of(), a -> null);
         test.register("timeout", List.of(Map.class), a -> null);
         test.register("timeout", List.of(Map.class, Closure.class), a -> script((Closure<?>) a[1]));
         test.register("string", List.of(Map.class), a -> new LinkedHashMap<>(castMap(a[0])));
+    }
+
+    /** Jenkins' order of post conditions (those the harness knows). */
+    private static final List<String> POST_CONDITIONS = List.of("always", "aborted", "failure", "success", "unstable",
+            "unsuccessful", "cleanup");
+
+    private static final class AgentCollector {
+        String label;
+    }
+
+    /** Records the pipeline's agent; only a pipeline-level agent is modelled. */
+    private Object agent(String label) {
+        if (context.peek() instanceof PipelineModel p) {
+            p.agent = label;
+            return null;
+        }
+        throw new IllegalStateException("agent outside pipeline (stage-level agents are not modelled)");
     }
 
     @SuppressWarnings("unchecked")
@@ -183,14 +225,23 @@ final class Declarative {
     }
 
     private void run(PipelineModel model) {
+        if (model.agent == null) {
+            throw new IllegalStateException("pipeline without agent");
+        }
         Map<String, Object> saved = new LinkedHashMap<>(test.env);
         try {
+            if (!model.agent.equals(NONE)) {
+                // The node the build got: any agent, or one with the label.
+                test.env.put("NODE_NAME", model.agent.equals(ANY) ? "agent-1" : model.agent + "-1");
+            }
             applyEnvironment(model.environment);
             boolean failed = false;
             for (StageModel stage : model.stages) {
                 if (failed) {
                     test.log.add("Stage \"" + stage.name + "\" skipped due to earlier failure(s)");
-                    test.stageResults.put(stage.name, "NOT_BUILT");
+                    PipelineTestBase.StageRun skipped = new PipelineTestBase.StageRun(stage.name);
+                    skipped.result = "NOT_BUILT";
+                    test.stageRuns.add(skipped);
                     continue;
                 }
                 failed = !runStage(stage);
@@ -202,10 +253,11 @@ final class Declarative {
         }
     }
 
-    /** Runs a stage; false when it failed (and so the build did). */
+    /** Runs a stage; false when it failed or was aborted (and so the build was). */
     private boolean runStage(StageModel stage) {
-        test.stageResults.put(stage.name, "SUCCESS");
-        test.stageStack.push(stage.name);
+        PipelineTestBase.StageRun run = new PipelineTestBase.StageRun(stage.name);
+        test.stageRuns.add(run);
+        test.stageStack.push(run);
         Map<String, Object> saved = new LinkedHashMap<>(test.env);
         try {
             applyEnvironment(stage.environment);
@@ -214,7 +266,7 @@ final class Declarative {
                 collect(when, stage.when);
                 if (!when.pass) {
                     test.log.add("Stage \"" + stage.name + "\" skipped due to when conditional");
-                    test.stageResults.put(stage.name, "NOT_BUILT");
+                    run.result = "NOT_BUILT";
                     return true;
                 }
             }
@@ -222,10 +274,13 @@ final class Declarative {
                 if (stage.steps != null) {
                     script(stage.steps);
                 }
-            } catch (RuntimeException e) {
-                test.log.add("ERROR: " + e.getMessage());
-                test.stageResults.put(stage.name, "FAILURE");
-                test.worsenBuild("FAILURE");
+            } catch (Exception thrown) {
+                Throwable e = PipelineTestBase.unwrap(thrown);
+                // An abort ends the stage and the build with the interruption's result (ABORTED).
+                String result = e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE";
+                test.log.add(result.equals("FAILURE") ? "ERROR: " + e.getMessage() : "Aborted: " + e.getMessage());
+                run.result = result;
+                test.worsenBuild(result);
                 test.lastError = e;
                 runPost(stage.post);
                 return false;
@@ -241,9 +296,10 @@ final class Declarative {
 
     private void runPost(Map<String, Closure<?>> conditions) {
         String result = test.buildResult();
-        for (String condition : List.of("always", "failure", "success", "unstable", "unsuccessful", "cleanup")) {
+        for (String condition : POST_CONDITIONS) {
             Closure<?> body = conditions.get(condition);
             boolean applies = switch (condition) {
+                case "aborted" -> result.equals("ABORTED");
                 case "failure" -> result.equals("FAILURE");
                 case "success" -> result.equals("SUCCESS");
                 case "unstable" -> result.equals("UNSTABLE");
@@ -253,9 +309,10 @@ final class Declarative {
             if (body != null && applies) {
                 try {
                     script(body);
-                } catch (RuntimeException e) {
+                } catch (Exception thrown) {
+                    Throwable e = PipelineTestBase.unwrap(thrown);
                     test.log.add("ERROR: post " + condition + ": " + e.getMessage());
-                    test.worsenBuild("FAILURE");
+                    test.worsenBuild(e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE");
                 }
             }
         }

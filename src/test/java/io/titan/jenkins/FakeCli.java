@@ -4,27 +4,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 
 /**
  * A canned titan-deploy behind the {@code sh} step of the unit tests: it reads the quoted argument
- * list out of the script the step built, writes the canned report files the arguments name into the
- * workspace, puts stderr where the script redirects it, and returns the canned exit code.
+ * list out of the script the step built, writes the canned report files the arguments name (relative
+ * to the step's directory), puts stderr where the script redirects it, and returns the canned exit
+ * code, or throws Jenkins' {@link FlowInterruptedException} as an aborted build does.
  */
 final class FakeCli implements PipelineTestBase.ShHandler {
 
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'\"'\"')*)'");
-    private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status");
+    private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status", "recover");
 
-    private final Path workspace;
+    private Path cwd;
     /** Whether titan-deploy is on the agent's PATH: when not, running it by that name exits 127. */
     boolean onPath = true;
     final Map<String, Integer> exitCodes = new HashMap<>();
-    /** JSON written to --report (deploy, validate, status) or to the stdout redirect (plan). */
+    /** Commands aborted while they run: their events are written, no report, and the step throws. */
+    final Set<String> interrupted = new HashSet<>();
+    /** JSON written to --report (deploy, validate, status) or to the stdout redirect (plan, recover). */
     final Map<String, String> output = new HashMap<>();
     final Map<String, String> events = new HashMap<>();
     final Map<String, String> stderr = new HashMap<>();
@@ -35,12 +41,9 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     /** Each CLI run's environment. */
     final List<Map<String, Object>> environments = new ArrayList<>();
 
-    FakeCli(Path workspace) {
-        this.workspace = workspace;
-    }
-
     @Override
-    public Object run(Map<String, Object> args, Map<String, Object> env) throws Exception {
+    public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception {
+        this.cwd = cwd;
         String script = String.valueOf(args.get("script"));
         String line = script.lines().filter(l -> l.contains(" 2>'")).findFirst()
                 .orElseThrow(() -> new AssertionError("no CLI call in " + script));
@@ -77,8 +80,14 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         int rc = exitCodes.getOrDefault(name, 0);
         String out = output.get(name);
         write(err, stderr.getOrDefault(name, ""));
+        if (interrupted.contains(name)) {
+            write(options.get("--events"), events.getOrDefault(name, ""));
+            throw new FlowInterruptedException("ABORTED", "aborted by the test during " + name);
+        }
         if (name.equals("plan")) {
             write(stdout, out == null ? "" : "[PM2] banner before the JSON\n" + out + "\n");
+        } else if (name.equals("recover")) {
+            write(stdout, out == null ? "" : out + "\n");
         } else if (out != null) {
             write(options.get("--report"), out);
             write(options.get("--junit"), "<testsuite name=\"titan-" + name + "\"/>");
@@ -107,7 +116,7 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         if (name == null) {
             return;
         }
-        Path file = workspace.resolve(name);
+        Path file = cwd.resolve(name);
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
     }

@@ -32,7 +32,7 @@ import java.util.List;
 final class Fixtures {
 
     static final Instant T0 = Instant.parse("2026-11-26T03:12:04.210Z");
-    static final String RELEASE = "r-20261126-031204";
+    static final String RELEASE = "20261126T031204210Z-0000";
     static final String BRAIN_FAILURE =
             "titan-brain did not become healthy within 30 s (GET http://127.0.0.1:3000/health returned 503)";
     static final List<String> ORDER = List.of("titan-shared", "titan-security", "titan-brain", "titan-execution",

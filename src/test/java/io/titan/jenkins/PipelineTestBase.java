@@ -2,6 +2,8 @@ package io.titan.jenkins;
 
 import com.lesfurets.jenkins.unit.BasePipelineTest;
 import com.lesfurets.jenkins.unit.MethodCall;
+import com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration;
+import com.lesfurets.jenkins.unit.global.lib.LocalSource;
 import com.lesfurets.jenkins.unit.cps.PipelineTestHelperCPS;
 import groovy.lang.Closure;
 import groovy.lang.Script;
@@ -17,18 +19,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.codehaus.groovy.runtime.InvokerHelper;
+import org.jenkinsci.plugins.pipeline.modeldefinition.Utils;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Registers, once, the Jenkins steps the library's vars and {@code Jenkinsfile.example} use, on
  * JenkinsPipelineUnit 1.1: {@code error} throws as in Jenkins; {@code stage}, {@code catchError} and
- * {@code unstable} record each stage's result (what the Jenkins UI colours a node by); file steps
- * work on a real temporary workspace; {@code sh} is whatever the test sets ({@link #sh}). With
- * {@code cps = true} every var runs through groovy-cps, the transformation Jenkins applies, and its
- * state is serialized at every step. {@link Declarative} adds the declarative syntax.
+ * {@code unstable} record each stage run's result (what the Jenkins UI colours a node by), one entry
+ * per run even when names repeat; file steps work on a real temporary workspace, relative to the
+ * directory {@code dir} sets; {@code sh} is whatever the test sets ({@link #sh}) and may throw
+ * Jenkins' {@link FlowInterruptedException}, which aborts stages as in Jenkins. With {@code cps = true}
+ * every var runs through groovy-cps, the transformation Jenkins applies, and its state is serialized
+ * at every step. {@link Declarative} adds the declarative syntax.
  */
 abstract class PipelineTestBase extends BasePipelineTest {
 
@@ -39,24 +46,45 @@ abstract class PipelineTestBase extends BasePipelineTest {
     /** What a test's {@code sh} does with the step's arguments (script, returnStatus, returnStdout, label). */
     @FunctionalInterface
     interface ShHandler {
-        Object run(Map<String, Object> args, Map<String, Object> env) throws Exception;
+        /**
+         * @param cwd the directory the step runs in: the workspace, or where {@code dir} moved to
+         */
+        Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception;
     }
 
-    private static final List<String> RESULTS = List.of("SUCCESS", "UNSTABLE", "FAILURE");
+    /** One run of a stage: its name and result. Names may repeat (two calls of a step in one build). */
+    static final class StageRun {
+        final String name;
+        volatile String result = "SUCCESS";
+
+        StageRun(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return name + "=" + result;
+        }
+    }
+
+    /** Jenkins' results, best first ({@code hudson.model.Result}'s order). */
+    static final List<String> RESULTS = List.of("SUCCESS", "UNSTABLE", "FAILURE", "NOT_BUILT", "ABORTED");
 
     protected Path workspace;
     protected final Map<String, Object> env = new LinkedHashMap<>();
     protected final Map<String, Object> currentBuild = new LinkedHashMap<>();
     /** Every echo, error and sh output line, in order. */
     protected final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    /** Each stage's result by name, in the order the stages started. */
-    protected final Map<String, String> stageResults = new LinkedHashMap<>();
+    /** Every stage run, in the order they started. */
+    protected final List<StageRun> stageRuns = Collections.synchronizedList(new ArrayList<>());
     /** Every {@code sh} script, in order. */
     protected final List<String> shScripts = new ArrayList<>();
-    protected final Deque<String> stageStack = new ArrayDeque<>();
-    /** The error that failed a declarative stage, if one did. */
-    protected RuntimeException lastError;
-    protected ShHandler sh = (args, environment) -> {
+    protected final Deque<StageRun> stageStack = new ArrayDeque<>();
+    /** The working directory of file steps and {@code sh}: the workspace, changed by {@code dir}. */
+    protected final Deque<Path> dirStack = new ArrayDeque<>();
+    /** The error that failed (or the interruption that aborted) a declarative stage, if one did. */
+    protected Throwable lastError;
+    protected ShHandler sh = (args, environment, cwd) -> {
         throw new AssertionError("unexpected sh: " + args.get("script"));
     };
 
@@ -81,6 +109,10 @@ abstract class PipelineTestBase extends BasePipelineTest {
         // src/ holds the library's classes (io.titan.jenkins.*); vars are loaded by path from the root.
         setScriptRoots(new String[] {PROJECT.resolve("src").toString(), PROJECT.toString()});
         setScriptExtension("groovy");
+        Set<String> hidden = hiddenClasses();
+        if (!hidden.isEmpty()) {
+            useClassLoader(new HidingClassLoader(getClass().getClassLoader(), hidden));
+        }
         super.setUp();
         env.put("WORKSPACE", workspace.toString());
         currentBuild.put("result", "SUCCESS");
@@ -88,16 +120,68 @@ abstract class PipelineTestBase extends BasePipelineTest {
         getBinding().setVariable("currentBuild", currentBuild);
         getBinding().setVariable("params", new LinkedHashMap<String, Object>());
         getBinding().setVariable("scm", new LinkedHashMap<String, Object>());
+        Utils.onMarkSkipped(name -> markStageNamed(name, "NOT_BUILT"));
         registerSteps();
+    }
+
+    /**
+     * Classes the library must not find, as on a Jenkins without the plugin that has them; tests of
+     * such a Jenkins override this.
+     */
+    protected Set<String> hiddenClasses() {
+        return Set.of();
+    }
+
+    private void useClassLoader(ClassLoader loader) throws ReflectiveOperationException {
+        var field = BasePipelineTest.class.getDeclaredField("baseClassLoader");
+        field.setAccessible(true);
+        field.set(this, loader);
+    }
+
+    /** A class loader that does not know some classes. */
+    private static final class HidingClassLoader extends ClassLoader {
+        private final Set<String> hidden;
+
+        HidingClassLoader(ClassLoader parent, Set<String> hidden) {
+            super(parent);
+            this.hidden = hidden;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (hidden.contains(name)) {
+                throw new ClassNotFoundException(name);
+            }
+            return super.loadClass(name, resolve);
+        }
     }
 
     @AfterEach
     void deleteWorkspace() throws IOException {
-        if (workspace != null) {
-            try (var files = Files.walk(workspace)) {
+        delete(workspace);
+        delete(libraries);
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (dir != null && Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private Path libraries;
+
+    /**
+     * Makes this checkout the shared library {@code titan-deploy} (default version main) that a
+     * pipeline loads with {@code @Library('titan-deploy') _}, as a Jenkins with it registered does.
+     */
+    void registerLibrary() throws IOException {
+        libraries = Files.createTempDirectory("titan-jpu-libs-");
+        Files.createSymbolicLink(libraries.resolve("titan-deploy@main"), PROJECT);
+        getHelper().registerSharedLibrary(LibraryConfiguration.library("titan-deploy").defaultVersion("main")
+                .allowOverride(false).implicit(false).targetPath(libraries.toString())
+                .retriever(LocalSource.localSource(libraries.toString())).build());
     }
 
     void register(String name, List<Class<?>> args, Steps.Body body) {
@@ -106,8 +190,9 @@ abstract class PipelineTestBase extends BasePipelineTest {
 
     @SuppressWarnings("unchecked")
     private void registerSteps() {
+        // As in Jenkins, error only throws: whoever catches it (catchError, the stage, the end of the build)
+        // prints the one "ERROR: ..." line.
         register("error", List.of(String.class), a -> {
-            log.add("ERROR: " + a[0]);
             throw new PipelineAbort(String.valueOf(a[0]));
         });
         register("echo", List.of(String.class), a -> log.add(String.valueOf(a[0])));
@@ -121,7 +206,18 @@ abstract class PipelineTestBase extends BasePipelineTest {
             Map<String, Object> options = (Map<String, Object>) a[0];
             try {
                 return call((Closure<?>) a[1]);
-            } catch (RuntimeException e) {
+            } catch (Exception thrown) {
+                Throwable e = unwrap(thrown);
+                if (e instanceof FlowInterruptedException interruption) {
+                    // Jenkins' catchError catches an abort too, unless told not to.
+                    if (Boolean.FALSE.equals(options.get("catchInterruptions"))) {
+                        throw Steps.<RuntimeException>sneaky(e);
+                    }
+                    log.add("Aborted: " + e.getMessage());
+                    worsenBuild(interruption.getResult());
+                    markStage(interruption.getResult());
+                    return null;
+                }
                 log.add("ERROR: " + e.getMessage());
                 worsenBuild(String.valueOf(options.getOrDefault("buildResult", "FAILURE")));
                 markStage(String.valueOf(options.getOrDefault("stageResult", "FAILURE")));
@@ -141,18 +237,24 @@ abstract class PipelineTestBase extends BasePipelineTest {
             Files.writeString(f, String.valueOf(m.get("text")));
             return null;
         });
-        register("withEnv", List.of(List.class, Closure.class), a -> {
-            Map<String, Object> saved = new LinkedHashMap<>(env);
-            for (Object entry : (List<Object>) a[0]) {
-                String[] kv = String.valueOf(entry).split("=", 2);
-                env.put(kv[0], kv.length > 1 ? kv[1] : "");
-            }
+        register("dir", List.of(String.class, Closure.class), a -> {
+            Path to = file(a[0]);
+            log.add("Running in " + to);
+            dirStack.push(to);
             try {
                 return call((Closure<?>) a[1]);
             } finally {
-                env.clear();
-                env.putAll(saved);
+                dirStack.pop();
             }
+        });
+        register("pwd", List.of(), a -> cwd().toString());
+        register("withEnv", List.of(List.class, Closure.class), a -> {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (Object entry : (List<Object>) a[0]) {
+                String[] kv = String.valueOf(entry).split("=", 2);
+                overrides.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+            return withEnv(overrides, (Closure<?>) a[1]);
         });
         register("archiveArtifacts", List.of(Map.class), a -> null);
         register("junit", List.of(Map.class), a -> null);
@@ -160,18 +262,36 @@ abstract class PipelineTestBase extends BasePipelineTest {
         register("checkout", List.of(Map.class), a -> null);
         register("string", List.of(Map.class), a -> new LinkedHashMap<>((Map<String, Object>) a[0]));
         register("withCredentials", List.of(List.class, Closure.class), a -> {
-            Map<String, Object> saved = new LinkedHashMap<>(env);
+            Map<String, String> overrides = new LinkedHashMap<>();
             for (Object binding : (List<Object>) a[0]) {
                 Map<String, Object> b = (Map<String, Object>) binding;
-                env.put(String.valueOf(b.get("variable")), credential(String.valueOf(b.get("credentialsId"))));
+                overrides.put(String.valueOf(b.get("variable")), credential(String.valueOf(b.get("credentialsId"))));
             }
-            try {
-                return call((Closure<?>) a[1]);
-            } finally {
-                env.clear();
-                env.putAll(saved);
-            }
+            return withEnv(overrides, (Closure<?>) a[1]);
         });
+    }
+
+    /**
+     * Runs {@code body} with {@code overrides} in env, then puts back only those variables: like
+     * Jenkins, an {@code env.X = ...} made inside the block stays for the rest of the build.
+     */
+    private Object withEnv(Map<String, String> overrides, Closure<?> body) {
+        Map<String, Object> saved = new LinkedHashMap<>();
+        for (String key : overrides.keySet()) {
+            saved.put(key, env.get(key));
+        }
+        env.putAll(overrides);
+        try {
+            return call(body);
+        } finally {
+            saved.forEach((key, value) -> {
+                if (value == null) {
+                    env.remove(key);
+                } else {
+                    env.put(key, value);
+                }
+            });
+        }
     }
 
     /** The secret a credentials id stands for in this test; tests with secrets override it. */
@@ -196,22 +316,43 @@ abstract class PipelineTestBase extends BasePipelineTest {
         return getHelper().callClosure(body);
     }
 
+    /**
+     * A stage run: an error in it marks it FAILURE, an interruption ABORTED (then either goes on up,
+     * as in Jenkins).
+     */
     Object scriptedStage(String name, Closure<?> body) {
-        stageResults.putIfAbsent(name, "SUCCESS");
-        stageStack.push(name);
+        StageRun run = new StageRun(name);
+        stageRuns.add(run);
+        stageStack.push(run);
         try {
             return call(body);
-        } catch (RuntimeException e) {
-            markStage("FAILURE");
-            throw e;
+        } catch (Exception thrown) {
+            Throwable e = unwrap(thrown);
+            markStage(e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE");
+            throw Steps.<RuntimeException>sneaky(e);
         } finally {
             stageStack.pop();
         }
     }
 
+    /**
+     * What a step or body really threw: Groovy wraps a checked exception (Jenkins' interruption is one)
+     * in InvokerInvocationException when Java calls a closure or a script method reflectively, which
+     * Jenkins never does.
+     */
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t instanceof org.codehaus.groovy.runtime.InvokerInvocationException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     private Object runSh(Map<String, Object> args) throws Exception {
         shScripts.add(String.valueOf(args.get("script")));
-        Object result = sh.run(args, new LinkedHashMap<>(env));
+        // Jenkins' sh creates its directory when dir() named one that does not exist yet.
+        Files.createDirectories(cwd());
+        Object result = sh.run(args, new LinkedHashMap<>(env), cwd());
         boolean returns = Boolean.TRUE.equals(args.get("returnStatus")) || Boolean.TRUE.equals(args.get("returnStdout"));
         if (!returns && result instanceof Integer rc && rc != 0) {
             throw new PipelineAbort("script returned exit code " + rc);
@@ -219,9 +360,16 @@ abstract class PipelineTestBase extends BasePipelineTest {
         return returns ? result : null;
     }
 
+    /** Where file steps and {@code sh} run now. */
+    Path cwd() {
+        Path top = dirStack.peek();
+        return top == null ? workspace : top;
+    }
+
     Path file(Object name) {
         Path p = Path.of(String.valueOf(name));
-        return p.isAbsolute() ? p : workspace.resolve(p);
+        // Not normalized: "file/." must not exist (it is how a step tells a directory from a file, as in Jenkins).
+        return p.isAbsolute() ? p : cwd().resolve(p);
     }
 
     void write(String name, String text) throws IOException {
@@ -238,21 +386,80 @@ abstract class PipelineTestBase extends BasePipelineTest {
         }
     }
 
+    /** Sets the running stage's result unless it is already worse. */
     void markStage(String result) {
-        String stage = stageStack.peek();
-        if (stage != null) {
-            stageResults.put(stage, result);
+        StageRun stage = stageStack.peek();
+        if (stage != null && RESULTS.indexOf(result) > RESULTS.indexOf(stage.result)) {
+            stage.result = result;
         }
+    }
+
+    /** What the declarative plugin's Utils.markStageSkippedForConditional does: the running stage of that name. */
+    private void markStageNamed(String name, String result) {
+        for (StageRun stage : stageStack) {
+            if (stage.name.equals(name)) {
+                stage.result = result;
+                return;
+            }
+        }
+        throw new IllegalStateException("no running stage named " + name);
     }
 
     String buildResult() {
         return String.valueOf(currentBuild.get("result"));
     }
 
-    /** Loads {@code vars/<step>.groovy} and calls it with {@code args}. */
-    Object callStep(String step, Map<String, Object> args) {
+    /** Each stage run as {@code name=RESULT}, in the order they started. */
+    List<String> stages() {
+        synchronized (stageRuns) {
+            return stageRuns.stream().map(StageRun::toString).collect(Collectors.toList());
+        }
+    }
+
+    /** The result of the only run of stage {@code name}. */
+    String stage(String name) {
+        List<StageRun> runs;
+        synchronized (stageRuns) {
+            runs = stageRuns.stream().filter(s -> s.name.equals(name)).toList();
+        }
+        if (runs.size() != 1) {
+            throw new AssertionError("stage " + name + " ran " + runs.size() + " times: " + stages());
+        }
+        return runs.get(0).result;
+    }
+
+    /**
+     * Loads {@code vars/<step>.groovy} and calls it with {@code args} (a Map, or one positional value);
+     * what it throws comes out unwrapped.
+     */
+    Object callStep(String step, Object args) {
         Script script = loadScript("vars/" + step + ".groovy");
-        return InvokerHelper.invokeMethod(script, "call", new Object[] {args});
+        try {
+            return InvokerHelper.invokeMethod(script, "call", new Object[] {args});
+        } catch (RuntimeException e) {
+            throw Steps.<RuntimeException>sneaky(unwrap(e));
+        }
+    }
+
+    /**
+     * Calls a step as the whole of a build: what leaves it gives the build its result and its last log
+     * line, as in Jenkins (an interruption its own result, ABORTED; an error FAILURE and an ERROR line).
+     * Returns what left it, or null.
+     */
+    Throwable runAsBuild(String step, Object args) {
+        try {
+            callStep(step, args);
+            return null;
+        } catch (Exception e) {
+            if (e instanceof FlowInterruptedException i) {
+                log.add("Aborted: " + e.getMessage());
+                worsenBuild(i.getResult());
+            } else {
+                log.add("ERROR: " + e.getMessage());
+                worsenBuild("FAILURE");
+            }
+            return e;
+        }
     }
 
     /** The calls to {@code method}, as the call stack prints them. */

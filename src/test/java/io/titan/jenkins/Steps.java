@@ -32,8 +32,9 @@ final class Steps {
         };
     }
 
+    /** Throws {@code e} unchanged, checked or not (Groovy does not check exceptions; Jenkins' steps throw them). */
     @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable e) throws E {
+    static <E extends Throwable> E sneaky(Throwable e) throws E {
         throw (E) e;
     }
 }

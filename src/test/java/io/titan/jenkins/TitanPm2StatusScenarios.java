@@ -23,14 +23,14 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli(workspace);
+        cli = new FakeCli();
         sh = cli;
         write("titan.yaml", "services: {}\n");
     }
 
     static final List<String> DEFAULT_RUN = List.of("status", "--config", "titan.yaml",
-            "--report", "titan-reports/pm2-status.json", "--junit", "titan-reports/pm2-status-junit.xml",
-            "--html", "titan-reports/pm2-status.html", "--html-inline", "titan-reports/pm2-status-email.html");
+            "--report", "titan-reports/titan-pm2-status.json", "--junit", "titan-reports/titan-pm2-status-junit.xml",
+            "--html", "titan-reports/titan-pm2-status.html", "--html-inline", "titan-reports/titan-pm2-status-email.html");
 
     @Test
     @SuppressWarnings("unchecked")
@@ -49,15 +49,15 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         assertThat(processes.get(0)).containsEntry("status", "online").containsEntry("pid", 4100)
                 .containsEntry("inPm2", true);
         assertThat(buildResult()).isEqualTo("SUCCESS");
-        assertThat(calls("junit")).containsExactly("{testResults=titan-reports/pm2-status-junit.xml, "
+        assertThat(calls("junit")).containsExactly("{testResults=titan-reports/titan-pm2-status-junit.xml, "
                 + "allowEmptyResults=true, skipMarkingBuildUnstable=true}");
         // The page's stylesheet is archived with it; the e-mail copy is left in the workspace only.
-        assertThat(calls("archiveArtifacts")).containsExactly("{artifacts=titan-reports/pm2-status.json,"
-                + "titan-reports/pm2-status-junit.xml,titan-reports/pm2-status.html,titan-reports/titan-report.css, "
-                + "allowEmptyArchive=true, fingerprint=false}");
-        assertThat(calls("publishHTML")).singleElement().asString()
-                .contains("reportDir=titan-reports", "reportFiles=pm2-status.html", "reportName=Titan PM2 status");
-        assertThat(Files.exists(workspace.resolve("titan-reports/pm2-status-email.html"))).isTrue();
+        assertThat(calls("archiveArtifacts")).containsExactly("{artifacts=titan-reports/titan-pm2-status.json,"
+                + "titan-reports/titan-pm2-status-junit.xml,titan-reports/titan-pm2-status.html,"
+                + "titan-reports/titan-report.css, allowEmptyArchive=true, fingerprint=false}");
+        assertThat(calls("publishHTML")).singleElement().asString().contains("reportDir=titan-reports",
+                "reportFiles=titan-pm2-status.html", "reportName=Titan PM2 status (titan)");
+        assertThat(Files.exists(workspace.resolve("titan-reports/titan-pm2-status-email.html"))).isTrue();
     }
 
     @Test
@@ -67,7 +67,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", Map.of());
 
         assertThat(buildResult()).isEqualTo("UNSTABLE");
-        assertThat(calls("unstable")).containsExactly("titanPm2Status: not online: titan-console (errored)");
+        assertThat(calls("unstable")).containsExactly("titanPm2Status: titan: not online: titan-console (errored)");
     }
 
     @Test
@@ -80,7 +80,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", Map.of());
 
         assertThat(calls("unstable")).containsExactly(
-                "titanPm2Status: not online: titan-brain (stopped), titan-console (not in PM2)");
+                "titanPm2Status: titan: not online: titan-brain (stopped), titan-console (not in PM2)");
         assertThat(calls("sh")).hasSize(1);
         assertThat(callStack()).containsSubsequence("titanPm2Status.sh(", "titanPm2Status.archiveArtifacts(",
                 "titanPm2Status.junit(", "titanPm2Status.publishHTML(", "titanPm2Status.unstable(");
@@ -91,7 +91,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         cli.output.put("status", Fixtures.status(null));
 
         assertThatThrownBy(() -> callStep("titanPm2Status", TitanDeployScenarios.args("failOn", "FAILURE")))
-                .hasMessage("titanPm2Status: not online: titan-console (not in PM2)");
+                .hasMessage("titanPm2Status: titan: not online: titan-console (not in PM2)");
     }
 
     @Test
@@ -101,7 +101,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", TitanDeployScenarios.args("failOn", "NONE"));
 
         assertThat(buildResult()).isEqualTo("SUCCESS");
-        assertThat(logText()).contains("titanPm2Status: not online: titan-console (stopped)");
+        assertThat(logText()).contains("titanPm2Status: titan: not online: titan-console (stopped)");
     }
 
     @Test
@@ -109,16 +109,34 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         cli.output.put("status", Fixtures.status("online"));
         write("prod.yaml", "services: {}\n");
 
-        callStep("titanPm2Status", TitanDeployScenarios.args("config", "prod.yaml", "pm2Home", "/srv/pm2",
-                "cli", "/opt/titan/titan-deploy.jar", "reportDir", "r", "junit", false, "failOn", "UNSTABLE"));
+        callStep("titanPm2Status", TitanDeployScenarios.args("config", "prod.yaml", "name", "eu", "pm2Home", "/srv/pm2",
+                "cli", "/opt/titan/titan-deploy.jar", "reportDir", "r", "junit", "False", "failOn", "UNSTABLE"));
 
-        assertThat(cli.runs).containsExactly(List.of("status", "--config", "prod.yaml", "--report", "r/pm2-status.json",
-                "--junit", "r/pm2-status-junit.xml", "--html", "r/pm2-status.html",
-                "--html-inline", "r/pm2-status-email.html"));
+        assertThat(cli.runs).containsExactly(List.of("status", "--config", "prod.yaml", "--report", "r/eu-pm2-status.json",
+                "--junit", "r/eu-pm2-status-junit.xml", "--html", "r/eu-pm2-status.html",
+                "--html-inline", "r/eu-pm2-status-email.html"));
         assertThat(cli.launchers).containsExactly("java -jar '/opt/titan/titan-deploy.jar'");
         assertThat(cli.environments).singleElement().satisfies(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
         assertThat(calls("junit")).isEmpty();
-        assertThat(calls("archiveArtifacts")).singleElement().asString().contains("r/pm2-status.json", "r/titan-report.css");
+        assertThat(calls("archiveArtifacts")).singleElement().asString().contains("r/eu-pm2-status.json",
+                "r/titan-report.css");
+    }
+
+    @Test
+    void readsArgumentsAsTheOtherStepsDo() throws Exception {
+        cli.output.put("status", Fixtures.status("online"));
+        write("deploy/prod.yaml", "services: {}\n");
+
+        callStep("titanPm2Status", "deploy/prod.yaml");
+
+        assertThat(cli.runs).singleElement().satisfies(run -> assertThat(run).startsWith("status", "--config",
+                "deploy/prod.yaml", "--report", "titan-reports/prod-pm2-status.json"));
+        assertThatThrownBy(() -> callStep("titanPm2Status", TitanDeployScenarios.args("junit", "no")))
+                .hasMessage("titanPm2Status: 'junit' must be true or false (or the String 'true' or 'false'), "
+                        + "got 'no' (String)");
+        assertThatThrownBy(() -> callStep("titanPm2Status", TitanDeployScenarios.args("failOn", "unstable")))
+                .hasMessage("titanPm2Status: 'failOn' must be 'UNSTABLE' or 'FAILURE' or 'NONE', got 'unstable'");
+        assertThat(cli.runs).hasSize(1);
     }
 
     @Test
@@ -136,9 +154,9 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         cli.onPath = false;
 
         assertThatThrownBy(() -> callStep("titanPm2Status", Map.of()))
-                .hasMessage("titanPm2Status: cannot find the titan-deploy CLI: pass 'cli' (the launcher or the jar), "
-                        + "set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH "
-                        + "(sh: 1: titan-deploy: not found)");
+                .hasMessage("titanPm2Status: cannot run the titan-deploy CLI at titan-deploy (looked up on the agent's "
+                        + "PATH) (sh: 1: titan-deploy: not found): pass 'cli' (the launcher or the jar), "
+                        + "set TITAN_DEPLOY_CLI on the agent, or put titan-deploy on its PATH");
         assertThat(calls("sh")).hasSize(1);
         assertThat(cli.runs).isEmpty();
     }

@@ -19,7 +19,7 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli(workspace);
+        cli = new FakeCli();
         sh = cli;
         write("titan.yaml", "services: {}\n");
     }
@@ -36,24 +36,26 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
 
         Map<String, Object> result = (Map<String, Object>) callStep("titanValidate", Map.of());
 
-        assertThat(cli.runs).containsExactly(List.of("validate", "--config", "titan.yaml",
-                "--report", "titan-reports/validate.json", "--junit", "titan-reports/validate-junit.xml",
-                "--html", "titan-reports/validate.html", "--html-inline", "titan-reports/validate-email.html",
-                "--events", "titan-reports/validate-events.ndjson"));
+        assertThat(cli.runs).containsExactly(List.of("validate", "--config", "titan.yaml", "--name", "titan",
+                "--report", "titan-reports/titan-validate.json", "--junit", "titan-reports/titan-validate-junit.xml",
+                "--html", "titan-reports/titan-validate.html", "--html-inline", "titan-reports/titan-validate-email.html",
+                "--events", "titan-reports/titan-validate-events.ndjson"));
         assertThat(calls("sh")).hasSize(1);
-        assertThat(result).containsEntry("success", true).containsEntry("durationMs", 10030);
+        assertThat(result).containsEntry("success", true).containsEntry("durationMs", 10030)
+                .containsEntry("name", "titan");
         assertThat((List<Map<String, Object>>) result.get("checks")).hasSize(4).last()
                 .isEqualTo(Map.of("name", "bybit", "kind", "websocket", "target", "wss://stream.bybit.com/v5/public/spot",
                         "required", false, "success", false, "durationMs", 10000,
                         "message", "no data message within 10 s"));
         assertThat(buildResult()).isEqualTo("SUCCESS");
-        assertThat(logText()).contains("titanValidate: validation passed: 4 checks, 1 optional failed");
-        assertThat(calls("junit")).containsExactly("{testResults=titan-reports/validate-junit.xml, "
+        assertThat(logText()).contains("titanValidate: titan: validation passed: 4 checks, 1 optional failed");
+        assertThat(calls("junit")).containsExactly("{testResults=titan-reports/titan-validate-junit.xml, "
                 + "allowEmptyResults=true, skipMarkingBuildUnstable=true}");
         assertThat(calls("archiveArtifacts")).singleElement().asString()
-                .contains("titan-reports/validate.json", "titan-reports/validate.html", "titan-reports/titan-report.css")
+                .contains("titan-reports/titan-validate.json", "titan-reports/titan-validate.html",
+                        "titan-reports/titan-report.css")
                 .doesNotContain("email");
-        assertThat(calls("publishHTML")).singleElement().asString().contains("reportName=Titan validation");
+        assertThat(calls("publishHTML")).singleElement().asString().contains("reportName=Titan validation (titan),");
     }
 
     @Test
@@ -61,14 +63,15 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         canned(true, true);
         write("prod.yaml", "services: {}\n");
 
-        callStep("titanValidate", TitanDeployScenarios.args("config", "prod.yaml", "quick", true,
+        callStep("titanValidate", TitanDeployScenarios.args("config", "prod.yaml", "name", "eu", "quick", true,
                 "pm2Home", "/srv/pm2", "cli", "/opt/titan-deploy", "reportDir", "r", "junit", false,
                 "failOn", "UNSTABLE"));
 
-        assertThat(cli.runs).containsExactly(List.of("validate", "--config", "prod.yaml",
-                "--report", "r/validate-quick.json", "--junit", "r/validate-quick-junit.xml",
-                "--html", "r/validate-quick.html", "--html-inline", "r/validate-quick-email.html",
-                "--events", "r/validate-quick-events.ndjson", "--quick"));
+        assertThat(cli.runs).containsExactly(List.of("validate", "--config", "prod.yaml", "--name", "eu quick",
+                "--report", "r/eu-validate-quick.json", "--junit", "r/eu-validate-quick-junit.xml",
+                "--html", "r/eu-validate-quick.html", "--html-inline", "r/eu-validate-quick-email.html",
+                "--events", "r/eu-validate-quick-events.ndjson", "--quick"));
+        assertThat(calls("publishHTML")).singleElement().asString().contains("reportName=Titan validation (eu, quick),");
         assertThat(cli.launchers).containsExactly("'/opt/titan-deploy'");
         assertThat(cli.environments.get(0)).containsEntry("PM2_HOME", "/srv/pm2");
         assertThat(calls("junit")).isEmpty();
@@ -79,7 +82,7 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         canned(false, true);
 
         assertThatThrownBy(() -> callStep("titanValidate", Map.of()))
-                .hasMessage("titanValidate: 1 of 3 required checks failed: redis (connection refused)");
+                .hasMessage("titanValidate: titan: 1 of 3 required checks failed: redis (connection refused)");
         // Published before failing, so the check results are on the build page.
         assertThat(calls("junit")).hasSize(1);
     }
@@ -95,7 +98,7 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         assertThat(result).containsEntry("success", false);
         assertThat(buildResult()).isEqualTo("UNSTABLE");
         assertThat(calls("unstable")).containsExactly(
-                "titanValidate: 1 of 3 required checks failed: redis (connection refused)");
+                "titanValidate: titan: 1 of 3 required checks failed: redis (connection refused)");
     }
 
     @Test
@@ -109,16 +112,37 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         assertThat(result).containsEntry("success", false);
         assertThat(buildResult()).isEqualTo("SUCCESS");
         assertThat(calls("unstable")).isEmpty();
-        assertThat(logText()).contains("titanValidate: 1 of 3 required checks failed");
+        assertThat(logText()).contains("titanValidate: titan: 1 of 3 required checks failed");
     }
 
     @Test
-    void rejectsABadFailOnAndUnknownArguments() {
+    void rejectsBadArgumentsAsTheOtherStepsDo() throws Exception {
+        write("deploy/prod.yaml", "services: {}\n");
         assertThatThrownBy(() -> callStep("titanValidate", TitanDeployScenarios.args("failOn", "WARN")))
-                .hasMessage("titanValidate: 'failOn' must be 'FAILURE', 'UNSTABLE' or 'NONE', got 'WARN'");
+                .hasMessage("titanValidate: 'failOn' must be 'FAILURE' or 'UNSTABLE' or 'NONE', got 'WARN'");
         assertThatThrownBy(() -> callStep("titanValidate", TitanDeployScenarios.args("rollback", false)))
                 .hasMessageStartingWith("titanValidate: unknown argument(s) 'rollback'");
+        assertThatThrownBy(() -> callStep("titanValidate", TitanDeployScenarios.args("quick", "sometimes")))
+                .hasMessage("titanValidate: 'quick' must be true or false (or the String 'true' or 'false'), "
+                        + "got 'sometimes' (String)");
+        assertThatThrownBy(() -> callStep("titanValidate", "deploy"))
+                .hasMessage("titanValidate: 'config' names deploy, which is a directory: name the topology file in it");
         assertThat(shScripts).isEmpty();
+    }
+
+    @Test
+    void takesTheTopologyFileAsOnePositionalStringAndQuickAsAString() throws Exception {
+        canned(true, true);
+        write("deploy/prod.yaml", "services: {}\n");
+
+        callStep("titanValidate", "deploy/prod.yaml");
+        callStep("titanValidate", TitanDeployScenarios.args("config", "deploy/prod.yaml", "quick", "TRUE"));
+        callStep("titanValidate", TitanDeployScenarios.args("config", "deploy/prod.yaml", "quick", "false"));
+
+        assertThat(cli.runs).extracting(run -> String.join(" ", run.subList(0, 5)) + (run.contains("--quick") ? " quick" : ""))
+                .containsExactly("validate --config deploy/prod.yaml --name prod",
+                        "validate --config deploy/prod.yaml --name prod quick quick",
+                        "validate --config deploy/prod.yaml --name prod-2");
     }
 
     @Test
@@ -126,7 +150,7 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         cli.onPath = false;
 
         assertThatThrownBy(() -> callStep("titanValidate", Map.of()))
-                .hasMessageStartingWith("titanValidate: cannot find the titan-deploy CLI");
+                .hasMessageStartingWith("titanValidate: cannot run the titan-deploy CLI at titan-deploy");
     }
 
     @Test

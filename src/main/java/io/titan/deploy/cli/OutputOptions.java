@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --report}, {@code --junit}, {@code --html}, {@code --html-inline}, {@code --events}: what a
- * run leaves behind.
+ * run leaves behind; {@code --name}: what it is called there.
  */
 final class OutputOptions {
 
@@ -55,6 +55,11 @@ final class OutputOptions {
         return files;
     }
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Name this run in its JUnit XML (suite 'titan-deploy (NAME)' or 'titan-validate (NAME)') "
+                    + "and in its HTML page's title, so that several runs in one Jenkins build stay apart.")
+    String name;
+
     /** Starts the event file, if asked for; the returned sinks write the reports at the end. */
     Sinks open(EventBus bus, io.titan.deploy.config.Topology topology) {
         NdjsonEventWriter writer = null;
@@ -79,7 +84,7 @@ final class OutputOptions {
             DeployReport r = toReport(result);
             write(r, out);
             if (junit != null) {
-                JunitXml.write(junit, r);
+                JunitXml.write(junit, r, name);
             }
             return r;
         }
@@ -87,7 +92,7 @@ final class OutputOptions {
         void writeValidate(ValidateReport r, PrintWriter out) {
             write(r, out);
             if (junit != null) {
-                JunitXml.write(junit, r);
+                JunitXml.write(junit, r, name);
             }
         }
 
@@ -96,7 +101,7 @@ final class OutputOptions {
                 Reports.write(report, r);
                 out.println("report: " + report.toAbsolutePath());
             }
-            pages.write((file, style) -> HtmlReport.write(file, r, style), out, "html report");
+            pages.write((file, style) -> HtmlReport.write(file, r, style, name), out, "html report");
         }
 
         @Override

@@ -36,7 +36,15 @@ public final class HtmlReport {
 
     /** Writes the page for {@code report} (and, when linked, its stylesheet beside it), atomically. */
     public static void write(Path file, Report report, PageStyle style) {
-        HtmlPage.write(file, render(report, style), style);
+        write(file, report, style, null);
+    }
+
+    /**
+     * Writes the page for {@code report} of the run called {@code name} (see
+     * {@link #render(Report, PageStyle, String)}), and, when linked, its stylesheet beside it, atomically.
+     */
+    public static void write(Path file, Report report, PageStyle style, String name) {
+        HtmlPage.write(file, render(report, style, name), style);
     }
 
     /** Writes the PM2 status page (and, when linked, its stylesheet beside it), atomically. */
@@ -56,12 +64,22 @@ public final class HtmlReport {
 
     /** The page for either kind of report (what {@code titan-deploy report --from F --html G} needs). */
     public static String render(Report report, PageStyle style) {
+        return render(report, style, null);
+    }
+
+    /**
+     * The page for either kind of report of the run called {@code name} (null: unnamed): the name goes
+     * into the page's title and its header, so that two runs of one build (two targets, or a deploy and
+     * a redeploy) are told apart in the browser's tabs and on the page.
+     */
+    public static String render(Report report, PageStyle style, String name) {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(style, "style");
+        String named = name == null || name.isBlank() ? "" : " (" + name.strip() + ")";
         if (report instanceof DeployReport deploy) {
-            return deployPage(deploy, style);
+            return deployPage(deploy, style, named);
         }
-        return validatePage((ValidateReport) report, style);
+        return validatePage((ValidateReport) report, style, named);
     }
 
     /** The PM2 status page: one row per process, and one per topology service PM2 does not know. */
@@ -79,10 +97,11 @@ public final class HtmlReport {
     }
 
     /** The page for a deploy report: banner, facts, timeline, service table, rollback. */
-    private static String deployPage(DeployReport report, PageStyle style) {
+    private static String deployPage(DeployReport report, PageStyle style, String named) {
         StringBuilder html = new StringBuilder(32_768);
         Banner banner = banner(report);
-        HtmlPage.open(html, "Titan deploy " + report.releaseId() + ": " + banner.title(), "Deployment report", style);
+        HtmlPage.open(html, "Titan deploy" + named + " " + report.releaseId() + ": " + banner.title(),
+                "Deployment report" + named, style);
         HtmlPage.banner(html, banner, report.error());
 
         html.append("<dl class=\"facts\">\n");
@@ -123,10 +142,10 @@ public final class HtmlReport {
     }
 
     /** The page for a validate report: banner, facts, table of checks. */
-    private static String validatePage(ValidateReport report, PageStyle style) {
+    private static String validatePage(ValidateReport report, PageStyle style, String named) {
         StringBuilder html = new StringBuilder(16_384);
         Banner banner = banner(report);
-        HtmlPage.open(html, "Titan validation: " + banner.title(), "Validation report", style);
+        HtmlPage.open(html, "Titan validation" + named + ": " + banner.title(), "Validation report" + named, style);
         String failedNames = String.join(", ", report.checks().stream()
                 .filter(c -> !c.success() && c.required()).map(CheckReport::name).toList());
         HtmlPage.banner(html, banner, failedNames.isEmpty() ? null : "Failed: " + failedNames);

@@ -27,6 +27,11 @@ import java.util.Objects;
  * {@code titan-pm2-status}, class {@code titan.pm2}, one test case per topology service, including
  * services PM2 does not know), a service that is not online is a {@code <failure>} saying why.
  *
+ * <p>A run can be named ({@code titan-deploy deploy --name prod-a}, which the Jenkins steps pass for
+ * each call): its suite is then {@code titan-deploy (prod-a)}, so that two runs published in one
+ * build stay two suites (Jenkins' junit step merges or drops suites of the same name). Test case
+ * class names stay the same, so per-service history carries on across builds.
+ *
  * <p>Text is escaped and characters XML 1.0 forbids (most control characters) are dropped: one of
  * them in a message would make Jenkins reject the whole file. Passwords in URLs are masked.
  */
@@ -44,14 +49,24 @@ public final class JunitXml {
 
     /** Writes {@link #render(DeployReport)} to {@code file}, atomically. */
     public static void write(Path file, DeployReport report) {
+        write(file, report, null);
+    }
+
+    /** Writes {@link #render(DeployReport, String)} to {@code file}, atomically. */
+    public static void write(Path file, DeployReport report, String name) {
         Objects.requireNonNull(file, "file");
-        AtomicFiles.write(file, render(report));
+        AtomicFiles.write(file, render(report, name));
     }
 
     /** Writes {@link #render(ValidateReport)} to {@code file}, atomically. */
     public static void write(Path file, ValidateReport report) {
+        write(file, report, null);
+    }
+
+    /** Writes {@link #render(ValidateReport, String)} to {@code file}, atomically. */
+    public static void write(Path file, ValidateReport report, String name) {
         Objects.requireNonNull(file, "file");
-        AtomicFiles.write(file, render(report));
+        AtomicFiles.write(file, render(report, name));
     }
 
     /** Writes {@link #render(StatusReport)} to {@code file}, atomically. */
@@ -60,12 +75,20 @@ public final class JunitXml {
         AtomicFiles.write(file, render(report));
     }
 
-    /** The JUnit XML document for a deploy report. */
+    /** The JUnit XML document for a deploy report, suite {@value #DEPLOY_SUITE}. */
     public static String render(DeployReport report) {
+        return render(report, null);
+    }
+
+    /**
+     * The JUnit XML document for a deploy report of the run called {@code name}: suite
+     * {@code titan-deploy (name)}, or {@value #DEPLOY_SUITE} when {@code name} is null.
+     */
+    public static String render(DeployReport report, String name) {
         Objects.requireNonNull(report, "report");
         long failures = report.services().stream().filter(s -> isFailure(s.status())).count();
         long skipped = report.services().stream().filter(s -> isSkipped(s.status())).count();
-        StringBuilder xml = header(DEPLOY_SUITE, report.services().size(), failures, skipped,
+        StringBuilder xml = header(suite(DEPLOY_SUITE, name), report.services().size(), failures, skipped,
                 report.durationMs(), report.startedAt(), report.success());
         property(xml, "releaseId", report.releaseId());
         property(xml, "outcome", report.outcome().value());
@@ -104,11 +127,19 @@ public final class JunitXml {
         return xml.append("</testsuite>\n").toString();
     }
 
-    /** The JUnit XML document for a validate report. */
+    /** The JUnit XML document for a validate report, suite {@value #VALIDATE_SUITE}. */
     public static String render(ValidateReport report) {
+        return render(report, null);
+    }
+
+    /**
+     * The JUnit XML document for a validate report of the run called {@code name}: suite
+     * {@code titan-validate (name)}, or {@value #VALIDATE_SUITE} when {@code name} is null.
+     */
+    public static String render(ValidateReport report, String name) {
         Objects.requireNonNull(report, "report");
         long failures = report.checks().stream().filter(c -> !c.success() && c.required()).count();
-        StringBuilder xml = header(VALIDATE_SUITE, report.checks().size(), failures, 0, report.durationMs(),
+        StringBuilder xml = header(suite(VALIDATE_SUITE, name), report.checks().size(), failures, 0, report.durationMs(),
                 report.startedAt(), report.success());
         xml.append("  </properties>\n");
         for (CheckReport check : report.checks()) {
@@ -167,6 +198,11 @@ public final class JunitXml {
         return xml.append("</testsuite>\n").toString();
     }
 
+    /** {@code base}, or {@code base (name)} for a named run. */
+    static String suite(String base, String name) {
+        return name == null || name.isBlank() ? base : base + " (" + name.strip() + ")";
+    }
+
     private static boolean isFailure(ServiceStatus status) {
         return status == ServiceStatus.FAILED || status == ServiceStatus.ROLLED_BACK;
     }
@@ -183,7 +219,7 @@ public final class JunitXml {
                                         Instant startedAt, boolean success) {
         StringBuilder xml = new StringBuilder(1024);
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-                .append("<testsuite name=\"").append(suite)
+                .append("<testsuite name=\"").append(Text.safe(suite))
                 .append("\" tests=\"").append(tests)
                 .append("\" failures=\"").append(failures)
                 .append("\" errors=\"0\" skipped=\"").append(skipped)

@@ -49,6 +49,20 @@ class HtmlReportTest {
     }
 
     @Test
+    void aNamedRunCarriesItsNameInTheTitleAndHeader() {
+        String deploy = HtmlReport.render(SampleReports.successfulDeploy(), PageStyle.LINKED, "prod-a");
+        String validate = HtmlReport.render(SampleReports.validation(), PageStyle.LINKED, "<b>x</b>");
+        String unnamed = HtmlReport.render(SampleReports.successfulDeploy(), PageStyle.LINKED);
+
+        assertThat(deploy).containsPattern("<title>Titan deploy \\(prod-a\\) \\S+: ")
+                .contains("<span class=\"kind\">Deployment report (prod-a)</span>");
+        assertThat(validate).contains("<title>Titan validation (&lt;b&gt;x&lt;/b&gt;): ")
+                .contains("Validation report (&lt;b&gt;x&lt;/b&gt;)").doesNotContain("<b>x</b>");
+        assertThat(unnamed).containsPattern("<title>Titan deploy [^ (]+: ")
+                .contains("<span class=\"kind\">Deployment report</span>");
+    }
+
+    @Test
     void historyIsAGridOfServicesByReleaseOldestFirstEachCellInWords() {
         HistoryReport history = SampleReports.history();
         String html = HtmlReport.render(history, PageStyle.LINKED);

@@ -52,6 +52,21 @@ class JunitXmlTest {
     }
 
     @Test
+    void aNamedRunGetsASuiteOfItsOwnAndKeepsItsTestCaseClassNames() throws Exception {
+        Document deploy = parse(JunitXml.render(SampleReports.successfulDeploy(), "prod-a"));
+        Document validate = parse(JunitXml.render(SampleReports.validation(), "prod-a quick"));
+        Document unnamed = parse(JunitXml.render(SampleReports.successfulDeploy(), null));
+        Document hostile = parse(JunitXml.render(SampleReports.successfulDeploy(), "a\"<b>&\u0001"));
+
+        assertThat(deploy.getDocumentElement().getAttribute("name")).isEqualTo("titan-deploy (prod-a)");
+        assertThat(validate.getDocumentElement().getAttribute("name")).isEqualTo("titan-validate (prod-a quick)");
+        assertThat(unnamed.getDocumentElement().getAttribute("name")).isEqualTo("titan-deploy");
+        assertThat(hostile.getDocumentElement().getAttribute("name")).isEqualTo("titan-deploy (a\"<b>&)");
+        // Jenkins keys a test's history by class and name: those do not change with the run's name.
+        assertThat(testcases(deploy)).allSatisfy(e -> assertThat(e.getAttribute("classname")).isEqualTo("titan.deploy"));
+    }
+
+    @Test
     void successfulDeployHasNoFailures() throws Exception {
         Document doc = parse(JunitXml.render(SampleReports.successfulDeploy()));
 

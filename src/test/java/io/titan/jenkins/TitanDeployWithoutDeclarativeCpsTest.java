@@ -1,0 +1,8 @@
+package io.titan.jenkins;
+
+/** titanDeploy without Pipeline: Declarative, through groovy-cps. */
+class TitanDeployWithoutDeclarativeCpsTest extends TitanDeployWithoutDeclarativeScenarios {
+    TitanDeployWithoutDeclarativeCpsTest() {
+        super(true);
+    }
+}
