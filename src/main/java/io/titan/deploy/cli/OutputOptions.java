@@ -61,10 +61,15 @@ final class OutputOptions {
     String name;
 
     /** Starts the event file, if asked for; the returned sinks write the reports at the end. */
+    Sinks open(EventBus bus) {
+        return open(bus, null);
+    }
+
+    /** As {@link #open(EventBus)}, each event about a service naming the host it runs on in {@code topology}. */
     Sinks open(EventBus bus, io.titan.deploy.config.Topology topology) {
         NdjsonEventWriter writer = null;
         if (events != null) {
-            writer = new NdjsonEventWriter(events, service -> topology.services().containsKey(service)
+            writer = new NdjsonEventWriter(events, service -> topology != null && topology.services().containsKey(service)
                     ? topology.service(service).host() : null);
             bus.onAny(writer);
         }
