@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.change.ServiceChange;
+import io.titan.deploy.config.HostSpec;
+import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.graph.Plan;
 import java.io.PrintWriter;
@@ -24,7 +26,8 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     TopologyOptions topology;
 
-    @Option(names = "--json", description = "Print {\"levels\":[[...],...],\"order\":[...]} (with --diff: "
+    @Option(names = "--json", description = "Print {\"levels\":[[...],...],\"order\":[...],\"services\":[{\"name\","
+            + "\"host\",\"dependsOn\",\"level\"}],\"hosts\":{name:{\"agent\",\"address\"}}} (with --diff: "
             + "{\"services\":[{\"name\",\"action\",\"reasons\"}],\"orphans\":[...]}).")
     boolean json;
 
@@ -53,6 +56,8 @@ final class PlanCommand implements Callable<Integer> {
             ObjectNode node = mapper.createObjectNode();
             node.set("levels", mapper.valueToTree(plan.levels()));
             node.set("order", mapper.valueToTree(plan.order()));
+            node.set("services", servicesJson(mapper, t, plan));
+            node.set("hosts", hostsJson(mapper, t));
             out.println(mapper.writeValueAsString(node));
         } else {
             out.println("Plan for " + t.source() + " (" + plan.order().size() + " services)");
@@ -83,6 +88,34 @@ final class PlanCommand implements Callable<Integer> {
         for (ServiceChange c : changes.orphans()) {
             out.printf("  %-24s %-10s %s%n", c.name(), c.action().word(), String.join("; ", c.reasons()));
         }
+    }
+
+    /** Each service in deployment order with what a scheduler needs: its host, its dependencies, its level. */
+    private static ArrayNode servicesJson(ObjectMapper mapper, Topology t, Plan plan) {
+        ArrayNode array = mapper.createArrayNode();
+        List<List<String>> levels = plan.levels();
+        for (int level = 0; level < levels.size(); level++) {
+            for (String name : levels.get(level)) {
+                ServiceSpec service = t.services().get(name);
+                ObjectNode item = array.addObject();
+                item.put("name", name);
+                item.put("host", service.host());
+                item.set("dependsOn", mapper.valueToTree(service.dependsOn()));
+                item.put("level", level);
+            }
+        }
+        return array;
+    }
+
+    /** Each host by name: the Jenkins agent label that runs there (null for the implicit local host) and its address. */
+    private static ObjectNode hostsJson(ObjectMapper mapper, Topology t) {
+        ObjectNode hosts = mapper.createObjectNode();
+        for (HostSpec host : t.hosts().values()) {
+            ObjectNode item = hosts.putObject(host.name());
+            item.put("agent", host.agent());
+            item.put("address", host.address());
+        }
+        return hosts;
     }
 
     private static ArrayNode diffJson(ObjectMapper mapper, List<ServiceChange> changes) {

@@ -44,6 +44,39 @@ class CliCommandsTest {
     }
 
     @Test
+    void planJsonGivesASchedulerEachServicesHostDependenciesAndLevelAndEachHostsAgent(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("app.js"), "");
+        Path config = dir.resolve("titan.yaml");
+        Files.writeString(config, """
+                hosts:
+                  east: {agent: titan-east, address: 10.0.0.2}
+                  west: {agent: titan-west, address: 10.0.0.3}
+                services:
+                  shared: {host: east, script: app.js, port: 4100, health: {http: /health}}
+                  brain: {host: west, script: app.js, port: 4101, dependsOn: [shared]}
+                """);
+
+        Run run = run("plan", "--config", config.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(run.out());
+        assertThat(plan.get("services").toString()).isEqualTo("[{\"name\":\"shared\",\"host\":\"east\",\"dependsOn\":[],"
+                + "\"level\":0},{\"name\":\"brain\",\"host\":\"west\",\"dependsOn\":[\"shared\"],\"level\":1}]");
+        assertThat(plan.get("hosts").toString()).isEqualTo("{\"east\":{\"agent\":\"titan-east\",\"address\":\"10.0.0.2\"},"
+                + "\"west\":{\"agent\":\"titan-west\",\"address\":\"10.0.0.3\"}}");
+    }
+
+    @Test
+    void planJsonOfATopologyWithoutHostsHasTheOneLocalHostWithoutAgent() throws Exception {
+        Run run = run("plan", "--root", ROOT.toString(), "--json");
+
+        JsonNode plan = new ObjectMapper().readTree(run.out());
+        assertThat(plan.get("hosts").fieldNames()).toIterable().containsExactly("local");
+        assertThat(plan.get("hosts").get("local").get("agent").isNull()).isTrue();
+        assertThat(plan.get("services")).allSatisfy(s -> assertThat(s.get("host").asText()).isEqualTo("local"));
+    }
+
+    @Test
     void ecosystemHasTheSeedsSettingsAndMasksSecrets(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.js"), "");
         Path config = dir.resolve("titan.yaml");
