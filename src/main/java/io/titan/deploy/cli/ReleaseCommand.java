@@ -6,12 +6,12 @@ import io.titan.deploy.ExitCodes;
 import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.DeployOptions;
+import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2StatusAdapter;
-import io.titan.deploy.rollback.Rollback;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
 import io.titan.deploy.validate.ValidationResult;
@@ -63,10 +63,7 @@ final class ReleaseCommand implements Runnable {
                         + "step renews it. A pipeline that died loses the host when it runs out.")
         Duration lease = Duration.ofMinutes(30);
 
-        @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
-        java.nio.file.Path events;
-
-        HostRelease open(Session session) {
+        HostRelease open(Session session, java.nio.file.Path events) {
             if (events != null) {
                 // Flushed per event: a step killed half way leaves what it did.
                 Topology t = session.topology();
@@ -96,13 +93,16 @@ final class ReleaseCommand implements Runnable {
         @Option(names = "--json", description = "Print the plan as JSON: {release, host, services[], orphans[]}.")
         boolean json;
 
+        @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
+        java.nio.file.Path events;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            ChangePlan plan = step.open(session).begin(step.release, step.lease,
+            ChangePlan plan = step.open(session, events).begin(step.release, step.lease,
                     DeployOptions.defaults().withForce(force).withWaitLock(waitLock));
             PrintWriter out = session.out();
             if (json) {
@@ -129,8 +129,12 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = "End with one JSON line: {name, host, status, durationMs, message}.")
+        @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
+                + "durationMs, message}.")
         boolean json;
+
+        @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
+        java.nio.file.Path events;
 
         @Spec
         CommandSpec spec;
@@ -138,7 +142,7 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            ServiceOutcome outcome = step.open(session).service(step.release, name, step.lease);
+            ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease);
             PrintWriter out = session.out();
             String line = outcome.name() + " " + outcome.status().value()
                     + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
@@ -170,6 +174,9 @@ final class ReleaseCommand implements Runnable {
         @Option(names = "--no-validate", description = "Accept without validating.")
         boolean noValidate;
 
+        @Mixin
+        OutputOptions output;
+
         @Spec
         CommandSpec spec;
 
@@ -178,24 +185,28 @@ final class ReleaseCommand implements Runnable {
             Session session = Session.open(step.topology, spec);
             Topology t = session.topology();
             Target target = session.target();
-            Optional<String> problem = step.open(session).finish(step.release, step.lease, deployed -> {
-                if (noValidate || t.validation() == null) {
-                    return Optional.empty();
-                }
-                try (DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t, target.host()),
-                        new Pm2StatusAdapter(target.pm2()), new ValidationEvents(session.events(), session.clock()),
-                        System.getenv())) {
-                    ValidationResult v = validator.validateDeployment();
-                    ValidateCommand.printTable(session.out(), v);
-                    return v.success() ? Optional.empty() : Optional.of("validation failed: " + v.failures().stream()
-                            .map(c -> c.name() + " (" + c.message() + ")").collect(Collectors.joining("; ")));
-                }
-            });
+            DeploymentResult result;
+            try (OutputOptions.Sinks sinks = output.open(session.events(), t)) {
+                result = step.open(session, null).finish(step.release, step.lease, deployed -> {
+                    if (noValidate || t.validation() == null) {
+                        return Optional.empty();
+                    }
+                    try (DeploymentValidator validator = new DeploymentValidator(ValidationSpecs.of(t, target.host()),
+                            new Pm2StatusAdapter(target.pm2()), new ValidationEvents(session.events(), session.clock()),
+                            System.getenv())) {
+                        ValidationResult v = validator.validateDeployment();
+                        ValidateCommand.printTable(session.out(), v);
+                        return v.success() ? Optional.empty() : Optional.of("validation failed: " + v.failures().stream()
+                                .map(c -> c.name() + " (" + c.message() + ")").collect(Collectors.joining("; ")));
+                    }
+                });
+                sinks.writeDeploy(result, session.out());
+            }
             PrintWriter out = session.out();
-            out.println(problem.map(p -> "release " + step.release + " stays open on host " + target.host() + ": " + p)
-                    .orElse("release " + step.release + " finished on host " + target.host()));
+            out.println(result.success() ? "release " + step.release + " finished on host " + target.host()
+                    : "release " + step.release + " stays open on host " + target.host() + ": " + result.error());
             out.flush();
-            return problem.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+            return result.exitCode();
         }
     }
 
@@ -209,19 +220,27 @@ final class ReleaseCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record (default: aborted).")
         String reason = "aborted";
 
+        @Mixin
+        OutputOptions output;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             Session session = Session.open(step.topology, spec);
-            Rollback.Result result = step.open(session).abort(step.release, reason);
+            DeploymentResult result;
+            try (OutputOptions.Sinks sinks = output.open(session.events(), session.topology())) {
+                result = step.open(session, null).abort(step.release, reason);
+                sinks.writeDeploy(result, session.out());
+            }
             PrintWriter out = session.out();
-            result.actions().forEach((service, action) -> out.printf("%-24s %s%n", service, action));
+            result.services().forEach(s -> out.printf("%-24s %s%n", s.name(), s.status().value()
+                    + (s.message() == null ? "" : ": " + s.message())));
             out.println("release " + step.release + " on host " + session.target().host() + ": "
-                    + (result.success() ? "rolled back" : "ROLLBACK FAILED: " + result.message()));
+                    + (result.rolledBack() ? "rolled back" : "ROLLBACK FAILED: " + result.error()));
             out.flush();
-            return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+            return result.rolledBack() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
         }
     }
 }

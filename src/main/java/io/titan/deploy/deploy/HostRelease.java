@@ -22,11 +22,13 @@ import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
+import io.titan.deploy.release.ServiceStep;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,41 +126,87 @@ public final class HostRelease {
         Rollout rollout = new Rollout(topology, pm2, events, clock, record.id(), List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
                 record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
-        return rollout.run(DeployOptions.Strategy.PARALLEL, List.of()).outcomes().get(0);
+        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of()).outcomes().get(0);
+        try (DeployLock lock = DeployLock.acquire(stateDir, "release " + release, Duration.ofSeconds(30), log)) {
+            journal.step(record.id(), name, new ServiceStep(outcome.status().value(), text(outcome.startedAt()),
+                    text(outcome.readyAt()), outcome.duration().toMillis(), outcome.restarts(), outcome.message()));
+        }
+        return outcome;
     }
 
     /**
      * Validates the host's part ({@code verify}) and accepts the release here: recorded deployed,
-     * the host freed. A problem leaves the release open (for an abort) and is returned.
+     * the host freed. A problem leaves the release open (for an abort) and fails the result.
+     *
+     * @return the host's part as every {@code release service} call left it
      */
-    public Optional<String> finish(String release, Duration lease, DeploymentOrchestrator.ReleaseVerifier verify) {
+    public DeploymentResult finish(String release, Duration lease, DeploymentOrchestrator.ReleaseVerifier verify) {
         ReleaseRecord record = renew(release, lease);
-        Optional<String> problem = verify.verify(DeploymentResult.deployed(record.id(), clock.instant(),
-                clock.instant(), List.of()));
+        Instant startedAt = Instant.parse(record.startedAt());
+        List<ServiceOutcome> outcomes = outcomes(record);
+        Optional<String> problem = outcomes.stream().filter(o -> !o.status().ok()).findFirst()
+                .map(o -> o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
+                .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, clock.instant(), outcomes)));
         if (problem.isPresent()) {
-            return problem;
+            return DeploymentResult.failed(record.id(), problem.get(), startedAt, clock.instant(), outcomes);
         }
         Map<String, String> versions = new TreeMap<>();
         pm2.processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
                 .forEach(p -> versions.put(p.name(), p.version()));
         journal.deployed(record, versions);
-        events.emit(new DeploymentEvent.DeploymentCompleted(clock.instant(), record.id(), Duration.between(
-                java.time.Instant.parse(record.startedAt()), clock.instant())));
+        events.emit(new DeploymentEvent.DeploymentCompleted(clock.instant(), record.id(),
+                Duration.between(startedAt, clock.instant())));
         ReleaseLease.clear(stateDir);
-        return Optional.empty();
+        return DeploymentResult.deployed(record.id(), startedAt, clock.instant(), outcomes);
     }
 
     /**
      * Restores the host's part: every service of the release back to what ran before it,
      * dependents removed first, independent ones at the same time; recorded, the host freed.
+     *
+     * @return the host's part, each service the restore put back {@link ServiceStatus#ROLLED_BACK}
      */
-    public Rollback.Result abort(String release, String why) {
+    public DeploymentResult abort(String release, String why) {
         ReleaseRecord record = renew(release, Duration.ofMinutes(5));
-        events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), record.id(), why));
-        Rollback.Result result = Recovery.restore(journal, rollback(), record, record.services(), Map.of(), Set.of(),
+        Instant rollbackStartedAt = clock.instant();
+        events.emit(new DeploymentEvent.DeploymentFailed(rollbackStartedAt, record.id(), why));
+        Rollback.Result restore = Recovery.restore(journal, rollback(), record, record.services(), Map.of(), Set.of(),
                 why, why);
         ReleaseLease.clear(stateDir);
-        return result;
+        return DeploymentResult.rolledBack(record.id(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
+                clock.instant(), outcomes(record), restore);
+    }
+
+    /**
+     * Each service of the host's part as its {@code release service} call left it: unchanged when
+     * the plan left it alone and no call came, skipped when a change was planned and no call came.
+     */
+    private List<ServiceOutcome> outcomes(ReleaseRecord record) {
+        List<ServiceOutcome> outcomes = new java.util.ArrayList<>();
+        for (String name : record.services()) {
+            ServiceSpec spec = topology.services().get(name);
+            int level = spec == null ? 0 : topology.graph().levelOf(name);
+            List<String> dependsOn = spec == null ? List.of() : spec.dependsOn();
+            ServiceStep step = record.steps().get(name);
+            if (step == null && "unchanged".equals(record.actions().get(name))) {
+                step = new ServiceStep(ServiceStatus.UNCHANGED.value(), null, null, 0, 0, null);
+            }
+            outcomes.add(step == null
+                    ? new ServiceOutcome(name, ServiceStatus.SKIPPED, level, dependsOn, null, null, Duration.ZERO, 0,
+                            "not deployed: release " + record.release() + " ended before its turn", host)
+                    : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
+                            instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
+                            step.restarts(), step.message(), host));
+        }
+        return outcomes;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
     }
 
     /** The release's record, after checking the lease is this release's and renewing it. */

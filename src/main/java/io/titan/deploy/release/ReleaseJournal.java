@@ -84,7 +84,7 @@ public final class ReleaseJournal {
         }
         ReleaseRecord record = new ReleaseRecord(store.nextId(now), now.toString(), null, Status.IN_PROGRESS,
                 ProcessHandle.current().pid(), source, services, previous, deployed, Map.of(), null, release, host,
-                actions);
+                actions, Map.of());
         store.save(record);
         return record;
     }
@@ -103,6 +103,14 @@ public final class ReleaseJournal {
     public ReleaseRecord restored(ReleaseRecord record, boolean success, String why) {
         return save(record.withStatus(success ? Status.ROLLED_BACK : Status.ROLLBACK_FAILED,
                 clock.instant().toString(), why));
+    }
+
+    /**
+     * Adds what a {@code release service} call did to the record {@code id} as it is on disk now
+     * (other calls of the release may have added theirs). The caller holds the target's lock.
+     */
+    public Optional<ReleaseRecord> step(String id, String service, ServiceStep step) {
+        return find(id).map(record -> save(record.withStep(service, step)));
     }
 
     /** The release {@code id}, if its record is kept. */

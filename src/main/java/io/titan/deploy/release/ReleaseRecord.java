@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * @param host       the host whose part of the release this record is
  * @param actions    what the plan does with each service ({@code start}, {@code restart},
  *                   {@code unchanged}, {@code remove}), for the calls that carry the release out
+ * @param steps      what each {@code release service} call did, by service
  */
 public record ReleaseRecord(
         String id,
@@ -39,7 +40,8 @@ public record ReleaseRecord(
         String error,
         String release,
         String host,
-        Map<String, String> actions) {
+        Map<String, String> actions,
+        Map<String, ServiceStep> steps) {
 
     public ReleaseRecord {
         services = List.copyOf(services);
@@ -47,6 +49,7 @@ public record ReleaseRecord(
         deployed = new TreeMap<>(deployed);
         versions = new TreeMap<>(versions == null ? Map.of() : versions);
         actions = new TreeMap<>(actions == null ? Map.of() : actions);
+        steps = new TreeMap<>(steps == null ? Map.of() : steps);
     }
 
     /** The life of a release. */
@@ -78,11 +81,19 @@ public record ReleaseRecord(
 
     public ReleaseRecord withStatus(Status newStatus, String finished, String why) {
         return new ReleaseRecord(id, startedAt, finished, newStatus, pid, source, services, previous, deployed,
-                versions, why, release, host, actions);
+                versions, why, release, host, actions, steps);
     }
 
     public ReleaseRecord withVersions(Map<String, String> newVersions) {
         return new ReleaseRecord(id, startedAt, finishedAt, status, pid, source, services, previous, deployed,
-                newVersions, error, release, host, actions);
+                newVersions, error, release, host, actions, steps);
+    }
+
+    /** This record with what the {@code release service} call of {@code service} did. */
+    public ReleaseRecord withStep(String service, ServiceStep step) {
+        Map<String, ServiceStep> newSteps = new TreeMap<>(steps);
+        newSteps.put(service, step);
+        return new ReleaseRecord(id, startedAt, finishedAt, status, pid, source, services, previous, deployed,
+                versions, error, release, host, actions, newSteps);
     }
 }

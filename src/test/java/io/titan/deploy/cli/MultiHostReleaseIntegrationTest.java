@@ -113,7 +113,7 @@ class MultiHostReleaseIntegrationTest {
         deploy(topology, id, "host-b", "titan-brain", 0);
         deploy(topology, id, "host-a", "titan-console", 0);
         for (String host : List.of("host-a", "host-b")) {
-            Cli finish = step(topology, id, host, "finish");
+            Cli finish = step(topology, id, host, "finish", "--report", sandbox.dir().resolve(host + ".json").toString());
             assertThat(finish.exitCode()).as(finish.stdout() + finish.stderr()).isZero();
         }
     }
@@ -143,6 +143,14 @@ class MultiHostReleaseIntegrationTest {
         assertThat(version("127.0.0.2", consolePort)).hasValueSatisfying(b -> assertThat(b).contains("\"" + version + "\""));
     }
 
+    /** Service to status in the JSON report a step wrote as {@code <host>.json}. */
+    private Map<String, String> statuses(String host) throws IOException {
+        Map<String, String> statuses = new java.util.TreeMap<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(sandbox.dir().resolve(host + ".json").toFile())
+                .get("services").forEach(s -> statuses.put(s.get("name").asText(), s.get("status").asText()));
+        return statuses;
+    }
+
     private ReleaseRecord latest(String host) {
         return new ReleaseStore(sandbox.dir().resolve("pm2-" + host).resolve("titan")).latest().orElseThrow();
     }
@@ -160,6 +168,8 @@ class MultiHostReleaseIntegrationTest {
         release(v1, "r2");
 
         assertAllAnswer("1");
+        assertThat(statuses("host-a")).isEqualTo(Map.of("titan-shared", "deployed", "titan-console", "deployed"));
+        assertThat(statuses("host-b")).isEqualTo(Map.of("titan-brain", "deployed"));
         assertThat(latest("a").status()).isEqualTo(ReleaseRecord.Status.DEPLOYED);
         assertThat(latest("a").release()).isEqualTo("r2");
         assertThat(latest("b").services()).containsExactly("titan-brain");
@@ -183,11 +193,18 @@ class MultiHostReleaseIntegrationTest {
         Cli broken = deploy(v2, "r2", "host-b", "titan-brain", 1);
 
         assertThat(broken.stdout()).contains("\"status\":\"failed\"").contains("exited with code 1");
+        Cli finish = step(v2, "r2", "host-b", "finish");
+        assertThat(finish.exitCode()).as("a host whose service failed is not accepted").isEqualTo(1);
+        assertThat(finish.stdout()).contains("stays open on host host-b: titan-brain is failed");
         for (String host : List.of("host-b", "host-a")) {
-            Cli abort = step(v2, "r2", host, "abort", "--reason", "titan-brain failed");
+            Cli abort = step(v2, "r2", host, "abort", "--reason", "titan-brain failed",
+                    "--report", sandbox.dir().resolve(host + ".json").toString());
             assertThat(abort.exitCode()).as(abort.stdout() + abort.stderr()).isZero();
         }
         assertAllAnswer("1");
+        // Each host's report tells its part: what failed there, what was put back, what never ran.
+        assertThat(statuses("host-b")).isEqualTo(Map.of("titan-brain", "failed"));
+        assertThat(statuses("host-a")).isEqualTo(Map.of("titan-shared", "rolled-back", "titan-console", "skipped"));
         assertThat(latest("a").status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
         assertThat(latest("b").status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
     }
