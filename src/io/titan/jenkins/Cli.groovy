@@ -28,7 +28,9 @@ class Cli implements Serializable {
 
     private final Object steps
     private final String stepName
-    /** Where the CLI is, as the user gave it (or 'titan-deploy' from the PATH); set by {@link #settings}. */
+    /** The 'cli' argument, when given: the same path on every agent. */
+    private String cliArgument
+    /** Where the CLI is, as the user gave it (or 'titan-deploy' from the PATH); found again by each {@link #run}. */
     private String path
     /** The shell words that start it. */
     private String launcher
@@ -65,10 +67,20 @@ class Cli implements Serializable {
             steps.error("${stepName}: 'config' names ${file}, which is a directory: name the topology file in it")
         }
         pm2Home = config.pm2Home
-        String fromEnv = steps.env.TITAN_DEPLOY_CLI
-        path = config.cli ?: fromEnv ?: ON_PATH
-        launcher = path == ON_PATH ? ON_PATH : launcherFor(path)
+        cliArgument = config.cli
+        locate()
         return config
+    }
+
+    /**
+     * Finds the CLI on the agent the step runs on now: the 'cli' argument, else that agent's
+     * TITAN_DEPLOY_CLI, else titan-deploy on its PATH (agents of a multi-host release differ).
+     */
+    @NonCPS
+    private void locate() {
+        String fromEnv = steps.env.TITAN_DEPLOY_CLI
+        path = cliArgument ?: fromEnv ?: ON_PATH
+        launcher = path == ON_PATH ? ON_PATH : launcherFor(path)
     }
 
     @NonCPS
@@ -97,12 +109,15 @@ class Cli implements Serializable {
     /**
      * Runs the CLI with {@code call.args} ({@code call.label} names the sh step) in {@code call.dir}
      * (created first; {@code call.outputs} deleted first so that a missing report means the CLI wrote
-     * none). Stdout goes to the build log, or to {@code call.stdout}; stderr goes to {@code call.err}
-     * and then to the log. Returns the exit code. An aborted build interrupts the sh: that
-     * InterruptedException goes to the caller.
+     * none). Stdout goes to the build log, or to {@code call.stdout}, or to both with {@code call.tee}
+     * (the log follows the CLI live); stderr goes to {@code call.err} and then to the log. Returns the
+     * exit code. An aborted build interrupts the sh: that InterruptedException goes to the caller.
      */
     int run(Map call) {
-        String script = script(launcher, (List) call.args, call.dir as String, (List<String>) call.outputs ?: [],
+        locate()
+        String script = call.tee ? teeScript(launcher, (List) call.args, call.dir as String,
+                (List<String>) call.outputs ?: [], call.err as String, call.tee as String)
+                : script(launcher, (List) call.args, call.dir as String, (List<String>) call.outputs ?: [],
                 call.err as String, call.stdout as String)
         List env = pm2Home ? ["PM2_HOME=${pm2Home}".toString()] : []
         int rc = 0
@@ -116,13 +131,42 @@ class Cli implements Serializable {
     static String script(String launcher, List args, String dir, List<String> outputs, String errFile,
                          String stdoutFile) {
         String redirect = stdoutFile ? " >${Shell.quote(stdoutFile)}" : ''
+        List<String> dirs = [dir, parent(errFile), stdoutFile ? parent(stdoutFile) : null]
+                .findAll { String d -> d }.unique()
         return ['set +e',
-                "mkdir -p ${Shell.quote(dir)}",
+                "mkdir -p ${Shell.join(dirs)}",
                 outputs ? "rm -f ${Shell.join(outputs)}" : ':',
                 "${launcher} ${Shell.join(args)}${redirect} 2>${Shell.quote(errFile)}",
                 'rc=$?',
                 "cat ${Shell.quote(errFile)} >&2",
                 'exit $rc'].join('\n')
+    }
+
+    /**
+     * As {@link #script}, with stdout both in the log and in {@code teeFile}. POSIX sh has no pipefail:
+     * the CLI's exit code goes through a file beside {@code teeFile}.
+     */
+    @NonCPS
+    static String teeScript(String launcher, List args, String dir, List<String> outputs, String errFile,
+                            String teeFile) {
+        String rcFile = "${teeFile}.rc"
+        List<String> stale = outputs + [teeFile, rcFile]
+        List<String> dirs = [dir, parent(teeFile), parent(errFile)].findAll { String d -> d }.unique()
+        return ['set +e',
+                "mkdir -p ${Shell.join(dirs)}",
+                "rm -f ${Shell.join(stale)}",
+                "{ ${launcher} ${Shell.join(args)} 2>${Shell.quote(errFile)}; echo \$? >${Shell.quote(rcFile)}; } " +
+                        "| tee ${Shell.quote(teeFile)}",
+                "rc=\$(cat ${Shell.quote(rcFile)} 2>/dev/null || echo 1)",
+                "cat ${Shell.quote(errFile)} >&2",
+                'exit $rc'].join('\n')
+    }
+
+    /** The folder of {@code file}, or null when it names none. */
+    @NonCPS
+    private static String parent(String file) {
+        int slash = file.lastIndexOf('/')
+        return slash > 0 ? file.substring(0, slash) : null
     }
 
     /** The CLI's stderr from {@code errFile}, trimmed, or '' when there is none. */
@@ -164,9 +208,13 @@ class Cli implements Serializable {
      */
     String byHand(String command, String config) {
         String file = config.startsWith('/') ? config : "${steps.pwd()}/${config}"
+        return byHand(command, file, (steps.env.NODE_NAME ?: 'this build\'s agent') as String)
+    }
+
+    /** As {@link #byHand(String, String)} with {@code file} as it is, on {@code where} (an agent, by name or label). */
+    String byHand(String command, String file, String where) {
         String home = pm2Home ? "PM2_HOME=${Shell.quote(pm2Home)} " : ''
-        String node = steps.env.NODE_NAME ?: 'this build\'s agent'
-        return "`${home}${launcher} ${command} --config ${Shell.quote(file)}` on ${node}"
+        return "`${home}${launcher} ${command} --config ${Shell.quote(file)}` on ${where}"
     }
 
     @NonCPS

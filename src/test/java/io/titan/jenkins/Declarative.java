@@ -231,8 +231,10 @@ final class Declarative {
         Map<String, Object> saved = new LinkedHashMap<>(test.env);
         try {
             if (!model.agent.equals(NONE)) {
-                // The node the build got: any agent, or one with the label.
-                test.env.put("NODE_NAME", model.agent.equals(ANY) ? "agent-1" : model.agent + "-1");
+                // The node the build got: any agent, or one with the label; NODE_LABELS holds its name and labels.
+                String node = model.agent.equals(ANY) ? "agent-1" : model.agent + "-1";
+                test.env.put("NODE_NAME", node);
+                test.env.put("NODE_LABELS", model.agent.equals(ANY) ? node : node + " " + model.agent);
             }
             applyEnvironment(model.environment);
             boolean failed = false;
@@ -241,6 +243,7 @@ final class Declarative {
                     test.log.add("Stage \"" + stage.name + "\" skipped due to earlier failure(s)");
                     PipelineTestBase.StageRun skipped = new PipelineTestBase.StageRun(stage.name);
                     skipped.result = "NOT_BUILT";
+                    skipped.endedAt = skipped.startedAt;
                     test.stageRuns.add(skipped);
                     continue;
                 }
@@ -288,6 +291,7 @@ final class Declarative {
             runPost(stage.post);
             return true;
         } finally {
+            run.endedAt = System.nanoTime();
             test.stageStack.pop();
             test.env.clear();
             test.env.putAll(saved);

@@ -22,9 +22,21 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 final class FakeCli implements PipelineTestBase.ShHandler {
 
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'\"'\"')*)'");
-    private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status", "recover");
+    private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status", "recover", "release",
+            "history");
 
     private Path cwd;
+    /** The build log the CLI's stdout goes to, as the sh step would show it. */
+    private final List<String> log;
+
+    FakeCli() {
+        this(new ArrayList<>());
+    }
+
+    FakeCli(List<String> log) {
+        this.log = log;
+    }
+
     /** Whether titan-deploy is on the agent's PATH: when not, running it by that name exits 127. */
     boolean onPath = true;
     final Map<String, Integer> exitCodes = new HashMap<>();
@@ -40,6 +52,11 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     final List<String> launchers = new ArrayList<>();
     /** Each CLI run's environment. */
     final List<Map<String, Object>> environments = new ArrayList<>();
+    /**
+     * The release commands' side ({@code plan --json}, {@code release ...}, {@code validate --host},
+     * {@code history}); titanDeploy's tests set it.
+     */
+    FakeRelease release;
 
     @Override
     public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception {
@@ -47,11 +64,23 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         String script = String.valueOf(args.get("script"));
         String line = script.lines().filter(l -> l.contains(" 2>'")).findFirst()
                 .orElseThrow(() -> new AssertionError("no CLI call in " + script));
-        int redirects = line.indexOf(line.contains(" >'") ? " >'" : " 2>'");
-        List<String> words = words(line.substring(0, redirects));
-        List<String> targets = words(line.substring(redirects));
-        String err = targets.get(targets.size() - 1);
-        String stdout = targets.size() > 1 ? targets.get(0) : null;
+        String err;
+        String stdout;
+        List<String> words;
+        boolean tee = line.startsWith("{ ") && line.contains("| tee '");
+        if (tee) {
+            // { cli args 2>'err'; echo $? >'rc'; } | tee 'out': stdout to the log and to out.
+            int redirect = line.indexOf(" 2>'");
+            words = words(line.substring(2, redirect));
+            err = words(line.substring(redirect, line.indexOf(';', redirect))).get(0);
+            stdout = words(line.substring(line.indexOf("| tee '"))).get(0);
+        } else {
+            int redirects = line.indexOf(line.contains(" >'") ? " >'" : " 2>'");
+            words = words(line.substring(0, redirects));
+            List<String> targets = words(line.substring(redirects));
+            err = targets.get(targets.size() - 1);
+            stdout = targets.size() > 1 ? targets.get(0) : null;
+        }
         int command = -1;
         for (int i = 0; i < words.size(); i++) {
             if (COMMANDS.contains(words.get(i))) {
@@ -62,7 +91,7 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         if (command < 0) {
             throw new AssertionError("no titan-deploy command in " + line);
         }
-        String launcher = line.substring(0, line.indexOf("'" + words.get(command) + "'")).trim();
+        String launcher = line.substring(tee ? 2 : 0, line.indexOf("'" + words.get(command) + "'")).trim();
         if (!onPath && launcher.equals("titan-deploy")) {
             // What sh does when the command is nowhere on the PATH.
             write(err, "sh: 1: titan-deploy: not found\n");
@@ -76,6 +105,11 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i + 1 < cli.size(); i++) {
             options.put(cli.get(i), cli.get(i + 1));
+        }
+        // A canned exit code for a command wins over the fake release: how a test makes plan or validate fail.
+        FakeRelease.Answer answer = release == null || exitCodes.containsKey(name) ? null : release.answer(cli, options);
+        if (answer != null) {
+            return answer(cli, answer, err, stdout, tee);
         }
         int rc = exitCodes.getOrDefault(name, 0);
         String out = output.get(name);
@@ -101,6 +135,34 @@ final class FakeCli implements PipelineTestBase.ShHandler {
             write(options.get("--events"), events.getOrDefault(name, ""));
         }
         return rc;
+    }
+
+    /**
+     * Gives a release command's answer as the script would: stdout to the log and, with {@code tee} or a
+     * redirect, to its file; the reports; the exit code. A run named in {@link #interrupted} (e.g.
+     * {@code release service titan-brain}) is aborted while it runs instead: its stdout so far, then
+     * Jenkins' interruption.
+     */
+    private Object answer(List<String> cli, FakeRelease.Answer answer, String err, String stdout, boolean tee)
+            throws Exception {
+        String key = String.join(" ", cli.subList(0, Math.min(cli.size(), cli.get(0).equals("release") ? 3 : 1)));
+        String run = cli.get(0).equals("release") && !cli.get(1).equals("service") ? String.join(" ", cli.subList(0, 2))
+                : key;
+        write(err, answer.stderr());
+        if (interrupted.contains(run)) {
+            interrupted.remove(run);
+            throw new FlowInterruptedException("ABORTED", "aborted by the test during " + run);
+        }
+        if (stdout != null) {
+            write(stdout, answer.stdout());
+        }
+        if (stdout == null || tee) {
+            answer.stdout().lines().forEach(log::add);
+        }
+        for (Map.Entry<String, String> file : answer.files().entrySet()) {
+            write(file.getKey(), file.getValue());
+        }
+        return answer.exit();
     }
 
     private static List<String> words(String text) {

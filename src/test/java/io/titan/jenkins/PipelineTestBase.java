@@ -52,13 +52,23 @@ abstract class PipelineTestBase extends BasePipelineTest {
         Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception;
     }
 
-    /** One run of a stage: its name and result. Names may repeat (two calls of a step in one build). */
+    /**
+     * One run of a stage: its name, result, and when it started and ended ({@link System#nanoTime()}, as
+     * Jenkins times a stage from its start to its end). Names may repeat (two calls of a step in one build).
+     */
     static final class StageRun {
         final String name;
         volatile String result = "SUCCESS";
+        final long startedAt = System.nanoTime();
+        volatile long endedAt;
 
         StageRun(String name) {
             this.name = name;
+        }
+
+        /** How long the stage ran, in milliseconds. */
+        long durationMs() {
+            return (endedAt - startedAt) / 1_000_000;
         }
 
         @Override
@@ -79,6 +89,11 @@ abstract class PipelineTestBase extends BasePipelineTest {
     protected final List<StageRun> stageRuns = Collections.synchronizedList(new ArrayList<>());
     /** Every {@code sh} script, in order. */
     protected final List<String> shScripts = new ArrayList<>();
+    /** Every {@code node} step's label, in order, and every {@code stash} and {@code unstash}. */
+    protected final List<String> nodes = new ArrayList<>();
+    protected final Map<String, Map<String, String>> stashes = new LinkedHashMap<>();
+    /** How many times waitUntil's body ran in this test: a bound, since parallel branches here run one after another. */
+    private int waitUntilPolls;
     protected final Deque<StageRun> stageStack = new ArrayDeque<>();
     /** The working directory of file steps and {@code sh}: the workspace, changed by {@code dir}. */
     protected final Deque<Path> dirStack = new ArrayDeque<>();
@@ -256,6 +271,35 @@ abstract class PipelineTestBase extends BasePipelineTest {
             }
             return withEnv(overrides, (Closure<?>) a[1]);
         });
+        register("node", List.of(String.class, Closure.class), a -> node((String) a[0], (Closure<?>) a[1]));
+        register("node", List.of(Closure.class), a -> node(null, (Closure<?>) a[0]));
+        register("parallel", List.of(Map.class), a -> parallel((Map<String, Object>) a[0]));
+        register("waitUntil", List.of(Closure.class), a -> waitUntil((Closure<?>) a[0]));
+        register("waitUntil", List.of(Map.class, Closure.class), a -> waitUntil((Closure<?>) a[1]));
+        register("stash", List.of(Map.class), a -> {
+            Map<String, Object> m = (Map<String, Object>) a[0];
+            String includes = String.valueOf(m.get("includes"));
+            Map<String, String> files = new LinkedHashMap<>();
+            for (String include : includes.split(",")) {
+                Path f = file(include.trim());
+                if (!Files.isRegularFile(f)) {
+                    throw new PipelineAbort("No files included in stash '" + m.get("name") + "'");
+                }
+                files.put(include.trim(), Files.readString(f));
+            }
+            stashes.put(String.valueOf(m.get("name")), files);
+            return null;
+        });
+        register("unstash", List.of(String.class), a -> {
+            Map<String, String> files = stashes.get(String.valueOf(a[0]));
+            if (files == null) {
+                throw new PipelineAbort("No such saved stash '" + a[0] + "'");
+            }
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                write(f.getKey(), f.getValue());
+            }
+            return null;
+        });
         register("archiveArtifacts", List.of(Map.class), a -> null);
         register("junit", List.of(Map.class), a -> null);
         register("publishHTML", List.of(Map.class), a -> null);
@@ -269,6 +313,62 @@ abstract class PipelineTestBase extends BasePipelineTest {
             }
             return withEnv(overrides, (Closure<?>) a[1]);
         });
+    }
+
+    /**
+     * {@code node(label)}: here every agent is this machine and its workspace, so the body just runs,
+     * with the env of a node of that label ({@code NODE_NAME} {@code <label>-1}, {@code NODE_LABELS}
+     * its name and label), as Jenkins gives it. The label is recorded in {@link #nodes}.
+     */
+    private Object node(String label, Closure<?> body) {
+        nodes.add(String.valueOf(label));
+        String name = (label == null ? "agent" : label) + "-1";
+        Map<String, String> agent = new LinkedHashMap<>();
+        agent.put("NODE_NAME", name);
+        agent.put("NODE_LABELS", label == null ? name : name + " " + label);
+        return withEnv(agent, body);
+    }
+
+    /**
+     * {@code parallel}: the branches, one after another in the Map's order. As in Jenkins, a branch that
+     * fails lets the others run and the step then throws the first failure; an abort (Jenkins'
+     * interruption) reaches every branch, so those not run yet never start, and the step throws it.
+     */
+    private Object parallel(Map<String, Object> branches) {
+        Throwable first = null;
+        for (Map.Entry<String, Object> branch : branches.entrySet()) {
+            if (branch.getKey().equals("failFast")) {
+                continue;
+            }
+            try {
+                call((Closure<?>) branch.getValue());
+            } catch (Exception thrown) {
+                Throwable e = unwrap(thrown);
+                if (e instanceof FlowInterruptedException) {
+                    throw Steps.<RuntimeException>sneaky(e);
+                }
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw Steps.<RuntimeException>sneaky(first);
+        }
+        return null;
+    }
+
+    /**
+     * {@code waitUntil}: runs the body until it returns true. Parallel branches run here one after
+     * another, so a branch can only wait for one that came before it; a wait that never ends fails.
+     */
+    private Object waitUntil(Closure<?> body) {
+        while (true) {
+            if (++waitUntilPolls > 10_000) {
+                throw new AssertionError("waitUntil polled 10000 times: a branch waits for one that runs after it");
+            }
+            if (org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation.castToBoolean(call(body))) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -331,6 +431,7 @@ abstract class PipelineTestBase extends BasePipelineTest {
             markStage(e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE");
             throw Steps.<RuntimeException>sneaky(e);
         } finally {
+            run.endedAt = System.nanoTime();
             stageStack.pop();
         }
     }

@@ -2,6 +2,7 @@ package io.titan.jenkins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.titan.deploy.deploy.ServiceStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ abstract class TitanDeployWithoutDeclarativeScenarios extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli();
+        cli = new FakeCli(log);
+        cli.release = FakeRelease.oneHost().outcome("titan-brain", ServiceStatus.FAILED, 1, Fixtures.BRAIN_FAILURE);
         sh = cli;
         write("titan.yaml", "services: {}\n");
         // Had the library reached the stand-in after all, this would say so.
@@ -41,10 +43,6 @@ abstract class TitanDeployWithoutDeclarativeScenarios extends PipelineTestBase {
 
     @Test
     void skippedStagesAreNotBuiltThroughCatchErrorWithAnErrorLineEach() {
-        cli.exitCodes.put("deploy", 1);
-        cli.output.put("deploy", Fixtures.failedRolledBack(true));
-        cli.events.put("deploy", Fixtures.failedEvents());
-
         runAsBuild("titanDeploy", Map.of("failBuild", false));
 
         assertThat(reached).isEmpty();

@@ -1,0 +1,167 @@
+package io.titan.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * What titanDeploy makes of the CLI's answers during a release it schedules: one service's outcome
+ * from {@code release service --json}, one host's restore from {@code release abort}, and the whole
+ * release, merged from every host's report, in the shape of a deploy report (docs/reports.md) so that
+ * {@link Reports} words it as before. Pure functions on plain Maps and Lists: no steps.
+ */
+final class Outcomes implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** Where a release may still be open on a host, so that ending it means a {@code release abort} there. */
+    static final List<String> OPEN_STATES = ['beginning', 'begun', 'finishing']
+
+    private Outcomes() {
+    }
+
+    /**
+     * A service's outcome: its status, time and message from the last JSON line of {@code stdout}, the
+     * stage result it gives (SUCCESS for deployed or unchanged with exit 0, FAILURE otherwise) and the
+     * line that says so. Without an answer (a crash, bad input) the service failed, with {@code stderr}'s
+     * last line as the reason.
+     */
+    @NonCPS
+    static Map service(String name, String host, int rc, String stdout, String stderr) {
+        Map answer = lastJson(stdout)
+        Map service
+        if (answer != null && answer.status) {
+            service = [name   : name, host: host, status: answer.status as String,
+                       durationMs: answer.durationMs, message: answer.message]
+        } else {
+            String why = Cli.lastLine(stderr ?: '')
+            service = [name   : name, host: host, status: 'failed', durationMs: null,
+                       message: ("titan-deploy exited ${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'}) without "
+                               + "an answer${why ? ': ' + why : ''}").toString()]
+        }
+        boolean ok = rc == 0 && service.status in Reports.OK_STATUSES
+        service.result = ok ? Schedule.SUCCESS : Schedule.FAILURE
+        service.line = Reports.serviceLine(service)
+        return service
+    }
+
+    /** A service that never started: NOT_BUILT, and why. */
+    @NonCPS
+    static Map skipped(String name, String host, String reason) {
+        Map service = [name: name, host: host, status: 'skipped', durationMs: null, message: reason, result: 'NOT_BUILT']
+        service.line = Reports.serviceLine(service)
+        return service
+    }
+
+    /**
+     * What {@code release abort} did on one host, from its report ({@code report}, null when it wrote
+     * none) and exit code: {@code [restored, rolledBack: [services put back], line]}, the line starting
+     * with {@code where} ('' or {@code 'host-a: '}). With {@code keep} ({@code rollback: false}) it only
+     * ended the release and freed the host.
+     */
+    @NonCPS
+    static Map restore(String where, int rc, Map report, String stderr, boolean keep) {
+        List<String> rolledBack = []
+        for (Object o : (List) report?.services ?: []) {
+            Map s = (Map) o
+            if (s.status == 'rolled-back') {
+                rolledBack << (s.name as String)
+            }
+        }
+        String why = Cli.lastLine(stderr ?: '')
+        if (keep) {
+            return [restored: rc == 0, rolledBack: [],
+                    line    : (rc == 0 ? "${where}release left as it is (rollback: false); the host is free"
+                            : "${where}titan-deploy release abort --keep exited ${rc}: ${why}").toString()]
+        }
+        if (rc == 0) {
+            String what = rolledBack ? "${rolledBack.join(', ')} back to the previous release" : 'nothing to restore'
+            return [restored: true, rolledBack: rolledBack, line: "${where}rollback: ${what}".toString()]
+        }
+        String message = report?.rollback?.message ?: why
+        return [restored: false, rolledBack: rolledBack, rc: rc, where: where,
+                line    : "${where}rollback FAILED (${Cli.EXIT_CODES[rc] ?: "exit ${rc}"}): ${message}".toString()]
+    }
+
+    /**
+     * {@code restore} read in the light of where the release was on the host ({@code state}): after a
+     * begin or a finish that an abort cut off before it answered, exit 2 (bad input, nothing changed:
+     * the release is not open there) means it never began there, or had finished there and runs.
+     * Adds {@code finished} when so.
+     */
+    @NonCPS
+    static Map ended(String state, Map restore) {
+        if (restore.restored || restore.rc != 2 || !(state in ['beginning', 'finishing'])) {
+            return restore
+        }
+        if (state == 'beginning') {
+            return [restored: true, rolledBack: [],
+                    line    : "${restore.where}rollback: nothing to restore (the release had not begun there)".toString()]
+        }
+        return [restored: true, rolledBack: [], finished: true,
+                line    : "${restore.where}rollback: not needed, the release had finished there and runs".toString()]
+    }
+
+    /**
+     * The whole release as one deploy report: {@code success}, {@code releaseId} (the release's name,
+     * the same on every host), {@code rolledBack}, {@code outcome}, {@code error}, {@code rollback} and
+     * the services in plan order. A service's entry comes from its host's report where there is one
+     * ({@code reports}, host to report), else from its stage ({@code stages}, service to outcome).
+     * {@code ending}: {@code [error, rollback: null | [success, message], kept]}.
+     */
+    @NonCPS
+    static Map release(Map schedule, String releaseId, Map reports, Map stages, Map ending) {
+        List services = []
+        for (Object n : (List) schedule.order) {
+            Map planned = (Map) ((Map) schedule.services)[n]
+            Map fromReport = (Map) ((List) ((Map) reports[planned.host])?.services ?: [])
+                    .find { Object s -> ((Map) s).name == n }
+            Map fromStage = (Map) stages[n]
+            Map s = fromReport ?: fromStage ?: [status: 'skipped', message: 'not started']
+            services << [name      : n, host: planned.host, level: planned.level, status: s.status,
+                         durationMs: s.durationMs, message: s.message]
+        }
+        Map rollback = (Map) ending.rollback
+        String error = ending.error
+        boolean success = error == null
+        String outcome = success ? 'success' : rollback == null ? 'failed'
+                : rollback.success ? 'rolled-back' : 'rollback-failed'
+        return [success : success, releaseId: releaseId, rolledBack: rollback != null && rollback.success as boolean,
+                outcome : outcome, error: error, rollback: rollback, services: services]
+    }
+
+    /** The first failure among the stages, as the release's error: {@code titan-brain did not become healthy ...}. */
+    @NonCPS
+    static String firstFailure(Map schedule, Map stages) {
+        for (Object n : (List) schedule.order) {
+            Map s = (Map) stages[n]
+            if (s != null && s.result == Schedule.FAILURE) {
+                return (s.message ?: "${n} ${s.status}") as String
+            }
+        }
+        return null
+    }
+
+    /** What an abort left, for the build description: after the rollback, or why none was needed. */
+    @NonCPS
+    static String afterAbort(Map rollback, Map hostStates) {
+        if (rollback != null && !rollback.success) {
+            return 'PREVIOUS RELEASE NOT CONFIRMED'
+        }
+        if (rollback?.restored) {
+            return 'previous release restored'
+        }
+        if (hostStates && hostStates.values().every { Object s -> s == 'finished' }) {
+            return 'it had finished and is running'
+        }
+        return rollback == null && hostStates ? 'left as it is (rollback: false)' : 'nothing had been deployed yet'
+    }
+
+    @NonCPS
+    private static Map lastJson(String text) {
+        try {
+            Object value = Json.parseLastLine(text ?: '', 'titan-deploy')
+            return value instanceof Map ? (Map) value : null
+        } catch (IllegalArgumentException none) {
+            return null
+        }
+    }
+}
