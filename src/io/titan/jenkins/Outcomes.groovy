@@ -53,17 +53,22 @@ final class Outcomes implements Serializable {
 
     /**
      * What {@code release abort} did on one host, from its report ({@code report}, null when it wrote
-     * none) and exit code: {@code [restored, rolledBack: [services put back], line]}, the line starting
+     * none) and exit code: {@code [restored, rolledBack: [services that had deployed, now put back], line]}
+     * (the line names every service put back, the one that failed too), the line starting
      * with {@code where} ('' or {@code 'host-a: '}). With {@code keep} ({@code rollback: false}) it only
      * ended the release and freed the host.
      */
     @NonCPS
     static Map restore(String where, int rc, Map report, String stderr, boolean keep) {
         List<String> rolledBack = []
+        List<String> putBack = []
         for (Object o : (List) report?.services ?: []) {
             Map s = (Map) o
             if (s.status == 'rolled-back') {
                 rolledBack << (s.name as String)
+            }
+            if (!(s.status in ['skipped', 'pending', 'unchanged'])) {
+                putBack << (s.name as String)
             }
         }
         String why = Cli.lastLine(stderr ?: '')
@@ -73,7 +78,8 @@ final class Outcomes implements Serializable {
                             : "${where}titan-deploy release abort --keep exited ${rc}: ${why}").toString()]
         }
         if (rc == 0) {
-            String what = rolledBack ? "${rolledBack.join(', ')} back to the previous release" : 'nothing to restore'
+            String what = putBack ? "the previous release runs again (put back: ${putBack.join(', ')})"
+                    : 'nothing to restore (no service had started)'
             return [restored: true, rolledBack: rolledBack, line: "${where}rollback: ${what}".toString()]
         }
         String message = report?.rollback?.message ?: why

@@ -37,8 +37,8 @@ final class Schedule implements Serializable {
         }
         List<String> unknown = wanted.findAll { String n -> !all.containsKey(n) }
         if (unknown) {
-            return [problem: "'only' names ${unknown.join(', ')}, not in the topology (its services: "
-                    + "${all.keySet().join(', ')})".toString()]
+            return [problem: ("'only' names ${unknown.join(', ')}, not in the topology (its services: "
+                    + "${all.keySet().join(', ')})").toString()]
         }
         List<String> order = []
         for (Object n : (List) plan.order ?: all.keySet() as List) {

@@ -79,7 +79,8 @@ abstract class TitanDeployAbortScenarios extends PipelineTestBase {
         assertThat(stages()).as(logText()).containsExactly("titan: titan-shared=SUCCESS", "titan: titan-brain=SUCCESS",
                 "titan: titan-console=ABORTED", "titan: rollback=UNSTABLE");
         assertThat(logText()).contains("Sending interrupt signal to process",
-                "rollback: titan-shared, titan-brain", "WARNING: titan-brain rolled back: it deployed, but its release failed");
+                "rollback: the previous release runs again (put back: titan-shared, titan-brain",
+                "WARNING: titan-brain rolled back: it deployed, but its release failed");
         assertThat(calls("archiveArtifacts")).last().asString().contains("titan-reports/titan-deploy.json",
                 "titan-reports/titan-deploy-events.ndjson");
         assertThat(String.valueOf(currentBuild.get("description")))

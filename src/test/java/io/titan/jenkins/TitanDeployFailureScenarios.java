@@ -54,7 +54,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
                 "WARNING: titan-security rolled back: it deployed, but its release failed");
         assertThat(logText()).contains("titan-execution not deployed (skipped): not started: dependency titan-brain failed",
                 "titan-console not deployed (skipped): not started: dependency titan-brain failed",
-                "rollback: titan-shared, titan-security back to the previous release");
+                "rollback: the previous release runs again (put back: titan-shared, titan-security, titan-brain)");
         assertThat(calls("catchError")).containsExactly(
                 "{buildResult=FAILURE, stageResult=FAILURE, catchInterruptions=false}, groovy.lang.Closure");
         assertThat(currentBuild.get("description")).isEqualTo(NAME + ": release " + RELEASE
@@ -262,7 +262,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         // The begin may or may not have taken the host when it was cut off: the release is ended there.
         assertThat(commands()).containsExactly("plan", "release begin @local", "release abort @local", "history @local");
         assertThat(stages()).containsExactly(stage(NAME, "rollback", "SUCCESS"));
-        assertThat(logText()).contains("rollback: nothing to restore");
+        assertThat(logText()).contains("rollback: nothing to restore (no service had started)");
         assertThat(currentBuild.get("description"))
                 .isEqualTo("titan: release " + RELEASE + ": ABORTED, nothing had been deployed yet");
     }
