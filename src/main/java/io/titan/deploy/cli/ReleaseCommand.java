@@ -67,9 +67,7 @@ final class ReleaseCommand implements Runnable {
         HostRelease open(Session session, java.nio.file.Path events) {
             if (events != null) {
                 // Flushed per event: a step killed half way leaves what it did.
-                Topology t = session.topology();
-                session.events().onAny(new io.titan.deploy.event.NdjsonEventWriter(events,
-                        service -> t.services().containsKey(service) ? t.service(service).host() : null));
+                session.events().onAny(OutputOptions.eventWriter(events, session.topology()));
             }
             Target target = session.target();
             return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),
