@@ -69,11 +69,16 @@ final class OutputOptions {
     Sinks open(EventBus bus, io.titan.deploy.config.Topology topology) {
         NdjsonEventWriter writer = null;
         if (events != null) {
-            writer = new NdjsonEventWriter(events, service -> topology != null && topology.services().containsKey(service)
-                    ? topology.service(service).host() : null);
+            writer = eventWriter(events, topology);
             bus.onAny(writer);
         }
         return new Sinks(writer);
+    }
+
+    /** Writes events to {@code file} as they happen (flushed per event), each naming its service's host. */
+    static NdjsonEventWriter eventWriter(Path file, io.titan.deploy.config.Topology topology) {
+        return new NdjsonEventWriter(file, service -> topology != null && topology.services().containsKey(service)
+                ? topology.service(service).host() : null);
     }
 
     /** The report files of one run. */

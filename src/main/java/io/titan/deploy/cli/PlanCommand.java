@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.HostSpec;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
@@ -74,20 +73,11 @@ final class PlanCommand implements Callable<Integer> {
     private void printDiff(PrintWriter out, Topology t) throws Exception {
         ChangePlan changes = DeployPreview.of(t, topology.host, System.getenv(), force, removeOrphans);
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode node = mapper.createObjectNode();
-            node.set("services", diffJson(mapper, changes.services()));
-            node.set("orphans", diffJson(mapper, changes.orphans()));
-            out.println(mapper.writeValueAsString(node));
+            out.println(new ObjectMapper().writeValueAsString(changes.json()));
             return;
         }
         out.println("What a deploy of " + t.source() + " would do:");
-        for (ServiceChange c : changes.services()) {
-            out.printf("  %-24s %-10s %s%n", c.name(), c.action().word(), String.join("; ", c.reasons()));
-        }
-        for (ServiceChange c : changes.orphans()) {
-            out.printf("  %-24s %-10s %s%n", c.name(), c.action().word(), String.join("; ", c.reasons()));
-        }
+        out.print(changes.text());
     }
 
     /** Each service in deployment order with what a scheduler needs: its host, its dependencies, its level. */
@@ -116,16 +106,5 @@ final class PlanCommand implements Callable<Integer> {
             item.put("address", host.address());
         }
         return hosts;
-    }
-
-    private static ArrayNode diffJson(ObjectMapper mapper, List<ServiceChange> changes) {
-        ArrayNode array = mapper.createArrayNode();
-        for (ServiceChange c : changes) {
-            ObjectNode item = array.addObject();
-            item.put("name", c.name());
-            item.put("action", c.action().word());
-            item.set("reasons", mapper.valueToTree(c.reasons()));
-        }
-        return array;
     }
 }

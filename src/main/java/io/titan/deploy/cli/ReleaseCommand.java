@@ -18,6 +18,7 @@ import io.titan.deploy.validate.ValidationResult;
 import io.titan.deploy.validate.ValidationSpecs;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -66,9 +67,7 @@ final class ReleaseCommand implements Runnable {
         HostRelease open(Session session, java.nio.file.Path events) {
             if (events != null) {
                 // Flushed per event: a step killed half way leaves what it did.
-                Topology t = session.topology();
-                session.events().onAny(new io.titan.deploy.event.NdjsonEventWriter(events,
-                        service -> t.services().containsKey(service) ? t.service(service).host() : null));
+                session.events().onAny(OutputOptions.eventWriter(events, session.topology()));
             }
             Target target = session.target();
             return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),
@@ -85,6 +84,15 @@ final class ReleaseCommand implements Runnable {
 
         @Option(names = "--force", description = "Redeploy every service, changed or not.")
         boolean force;
+
+        @Option(names = "--only", split = ",", paramLabel = "SERVICE",
+                description = "Only these services of the host; dependencies the release does not deploy must be "
+                        + "healthy now.")
+        List<String> only = List.of();
+
+        @Option(names = "--remove-orphans", description = "Remove this host's services of earlier releases that are no "
+                + "longer in the topology, when the release finishes here.")
+        boolean removeOrphans;
 
         @Option(names = "--wait-lock", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
                 description = "Wait this long for a deployment of this host under way instead of exiting 4.")
@@ -103,7 +111,8 @@ final class ReleaseCommand implements Runnable {
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
             ChangePlan plan = step.open(session, events).begin(step.release, step.lease,
-                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock));
+                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock)
+                            .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
             PrintWriter out = session.out();
             if (json) {
                 ObjectNode node = new ObjectMapper().createObjectNode();
@@ -220,6 +229,10 @@ final class ReleaseCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record (default: aborted).")
         String reason = "aborted";
 
+        @Option(names = "--keep", description = "Restore nothing: end the release here as failed and leave what runs "
+                + "as it is, for debugging.")
+        boolean keep;
+
         @Mixin
         OutputOptions output;
 
@@ -231,13 +244,20 @@ final class ReleaseCommand implements Runnable {
             Session session = Session.open(step.topology, spec);
             DeploymentResult result;
             try (OutputOptions.Sinks sinks = output.open(session.events(), session.topology())) {
-                result = step.open(session, null).abort(step.release, reason);
+                HostRelease release = step.open(session, null);
+                result = keep ? release.keep(step.release, reason) : release.abort(step.release, reason);
                 sinks.writeDeploy(result, session.out());
             }
             PrintWriter out = session.out();
             result.services().forEach(s -> out.printf("%-24s %s%n", s.name(), s.status().value()
                     + (s.message() == null ? "" : ": " + s.message())));
-            out.println("release " + step.release + " on host " + session.target().host() + ": "
+            String host = session.target().host();
+            if (keep) {
+                out.println("release " + step.release + " on host " + host + ": failed, left as it is (--keep)");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.println("release " + step.release + " on host " + host + ": "
                     + (result.rolledBack() ? "rolled back" : "ROLLBACK FAILED: " + result.error()));
             out.flush();
             return result.rolledBack() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;

@@ -33,9 +33,7 @@ public final class TitanDeployCli implements Runnable {
      */
     static final Map<String, Class<?>> COMMANDS = commands(PlanCommand.class, EcosystemCommand.class,
             DeployCommand.class, ReleaseCommand.class, RollbackCommand.class, RecoverCommand.class, HistoryCommand.class,
-            StatusCommand.class,
-            StopCommand.class,
-            ValidateCommand.class, ReportCommand.class);
+            StatusCommand.class, StopCommand.class, ValidateCommand.class, ReportCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

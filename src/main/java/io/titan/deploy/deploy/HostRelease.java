@@ -46,6 +46,9 @@ import java.util.function.Consumer;
  */
 public final class HostRelease {
 
+    /** The plan's action for an orphan it removes; {@link #finish} removes them. */
+    private static final String REMOVE = ServiceChange.Action.REMOVE.word();
+
     private final Topology topology;
     private final String host;
     private final ProcessControl pm2;
@@ -88,16 +91,24 @@ public final class HostRelease {
             Recovery.restoreUnfinished(journal, rollback(), stateDir, clock, log);
             pm2.initialize();
             events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
-            List<String> targets = topology.servicesOn(host);
+            List<String> targets = Targets.of(topology, host, options.only());
             Map<String, Pm2App> apps = new LinkedHashMap<>();
             targets.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
             Pm2Snapshot before = pm2.snapshot();
+            Set<String> elsewhere = new java.util.TreeSet<>(options.only().isEmpty() ? topology.services().keySet()
+                    : options.only());
+            Targets.requireHealthyDependencies(topology, targets, elsewhere, before, Duration.ZERO, log);
             ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
                     Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()), options.force(),
-                    false);
+                    options.removeOrphans());
             Map<String, String> actions = new TreeMap<>();
             changes.plan().services().forEach(c -> actions.put(c.name(), c.action().word()));
-            ReleaseRecord record = journal.begin(topology.source(), release, host, targets, before.definitions(),
+            List<String> recorded = new java.util.ArrayList<>(targets);
+            changes.plan().orphans().stream().filter(o -> o.action() == ServiceChange.Action.REMOVE).forEach(o -> {
+                recorded.add(o.name());
+                actions.put(o.name(), o.action().word());
+            });
+            ReleaseRecord record = journal.begin(topology.source(), release, host, recorded, before.definitions(),
                     changes.wanted(), Apps.secretTemplates(topology), actions);
             new ReleaseLease(release, record.id(), clock.instant().plus(lease)).write(stateDir);
             events.emit(new DeploymentEvent.DeploymentStarted(clock.instant(), record.id(), targets));
@@ -115,9 +126,9 @@ public final class HostRelease {
      */
     public ServiceOutcome service(String release, String name, Duration lease) {
         ReleaseRecord record = renew(release, lease);
-        if (!record.services().contains(name)) {
+        if (!record.services().contains(name) || REMOVE.equals(record.actions().get(name))) {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + host
-                    + " (its services: " + String.join(", ", record.services()) + ")");
+                    + " (its services: " + String.join(", ", record.deployed().keySet()) + ")");
         }
         ServiceChange.Action action = ServiceChange.Action.valueOf(record.actions().getOrDefault(name, "restart")
                 .toUpperCase(java.util.Locale.ROOT));
@@ -146,6 +157,7 @@ public final class HostRelease {
         List<ServiceOutcome> outcomes = outcomes(record);
         Optional<String> problem = outcomes.stream().filter(o -> !o.status().ok()).findFirst()
                 .map(o -> o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
+                .or(() -> removeOrphans(record))
                 .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, clock.instant(), outcomes)));
         if (problem.isPresent()) {
             return DeploymentResult.failed(record.id(), problem.get(), startedAt, clock.instant(), outcomes);
@@ -158,6 +170,36 @@ public final class HostRelease {
                 Duration.between(startedAt, clock.instant())));
         ReleaseLease.clear(stateDir);
         return DeploymentResult.deployed(record.id(), startedAt, clock.instant(), outcomes);
+    }
+
+    /**
+     * Ends the host's part as failed and leaves it as it is (the steps' {@code rollback: false}, for
+     * debugging): nothing restored, the host freed.
+     */
+    public DeploymentResult keep(String release, String why) {
+        ReleaseRecord record = renew(release, Duration.ofMinutes(5));
+        events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), record.id(), why));
+        journal.failed(record, why);
+        ReleaseLease.clear(stateDir);
+        return DeploymentResult.failed(record.id(), why, Instant.parse(record.startedAt()), clock.instant(),
+                outcomes(record));
+    }
+
+    /** Removes the orphans the release planned to remove ({@code --remove-orphans}); a failure to do so is returned. */
+    private Optional<String> removeOrphans(ReleaseRecord record) {
+        for (String name : record.services()) {
+            if (!REMOVE.equals(record.actions().get(name))) {
+                continue;
+            }
+            try {
+                pm2.delete(name);
+                events.emit(new DeploymentEvent.ServiceRemoved(clock.instant(), record.id(), name,
+                        "not in the topology (--remove-orphans)"));
+            } catch (TitanException e) {
+                return Optional.of("could not remove orphan " + name + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -184,6 +226,9 @@ public final class HostRelease {
     private List<ServiceOutcome> outcomes(ReleaseRecord record) {
         List<ServiceOutcome> outcomes = new java.util.ArrayList<>();
         for (String name : record.services()) {
+            if (REMOVE.equals(record.actions().get(name))) {
+                continue;
+            }
             ServiceSpec spec = topology.services().get(name);
             int level = spec == null ? 0 : topology.graph().levelOf(name);
             List<String> dependsOn = spec == null ? List.of() : spec.dependsOn();

@@ -54,9 +54,18 @@ final class Targets {
      */
     static void requireHealthyDependencies(Topology topology, List<String> targets, Pm2Snapshot pm2,
                                            Duration waitOtherHosts, Consumer<String> log) {
+        requireHealthyDependencies(topology, targets, Set.of(), pm2, waitOtherHosts, log);
+    }
+
+    /**
+     * As above, for one host's part of a release that also deploys {@code elsewhere} on other
+     * hosts: those are the release's to bring up, not dependencies to find running.
+     */
+    static void requireHealthyDependencies(Topology topology, List<String> targets, Set<String> elsewhere,
+                                           Pm2Snapshot pm2, Duration waitOtherHosts, Consumer<String> log) {
         for (String name : targets) {
             for (String dependency : topology.service(name).dependsOn()) {
-                if (targets.contains(dependency)) {
+                if (targets.contains(dependency) || elsewhere.contains(dependency)) {
                     continue;
                 }
                 if (!topology.service(dependency).host().equals(topology.service(name).host())) {
@@ -94,8 +103,14 @@ final class Targets {
             throw new ConfigException(name + " depends on " + dependency + " on host " + spec.host()
                     + ", which has no health check to reach it by; give it one (health: {http: ...} or {tcp: true})");
         }
-        if (probe.get().probe(spec.healthTimeout()).healthy()) {
+        ProbeResult now = probe.get().probe(spec.healthTimeout());
+        if (now.healthy()) {
             return;
+        }
+        if (wait.isZero()) {
+            throw new ConfigException("--only: " + name + " depends on " + dependency + " on host " + spec.host()
+                    + ", which is not healthy (" + probe.get().target() + " " + now.observed()
+                    + "); deploy it too or start it first. Nothing was changed.");
         }
         log.accept("waiting up to " + Durations.format(wait) + " for " + dependency + " on host " + spec.host()
                 + " (" + probe.get().target() + ")");

@@ -22,7 +22,8 @@ class CommandRegistrationTest {
     void anythingElseBuildsEveryCommandInHelpOrder() {
         for (String first : new String[] {null, "--help", "--version", "pla", "-c"}) {
             assertThat(TitanDeployCli.commandLine(first).getSubcommands().keySet()).as(first).containsExactly(
-                    "plan", "ecosystem", "deploy", "rollback", "history", "status", "stop", "validate", "report");
+                    "plan", "ecosystem", "deploy", "release", "rollback", "recover", "history", "status", "stop",
+                    "validate", "report");
         }
     }
 

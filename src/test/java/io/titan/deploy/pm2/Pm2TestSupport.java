@@ -1,9 +1,6 @@
 package io.titan.deploy.pm2;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,11 +23,7 @@ final class Pm2TestSupport {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.titan.deploy.testing.Sandbox.freePort();
     }
 
     /** The /health body when the stand-in answers 200, else empty. */

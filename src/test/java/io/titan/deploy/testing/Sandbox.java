@@ -144,12 +144,22 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A port nothing listens on right now. */
+    /** Ports this test run handed out: the OS may offer a port again as soon as its probe socket closed. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on right now, and never handed out before in this test run: two
+     * services of one topology given ports one after the other must not get the same one.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
