@@ -3,7 +3,6 @@ package io.titan.jenkins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,13 +44,40 @@ final class RealAgent implements AutoCloseable {
 
     RealAgent() throws IOException {
         pm2Home = Files.createTempDirectory("titan-agent-pm2-");
-        tools = Files.createTempDirectory("titan-agent-bin-");
+        tools = installCli(Files.createTempDirectory("titan-agent-bin-"));
+        for (String service : SERVICES) {
+            ports.put(service, io.titan.deploy.testing.Sandbox.freePort());
+        }
+    }
+
+    /**
+     * Puts {@code titan-deploy} into {@code tools}, as an agent has it: {@code bin/titan-deploy} (the
+     * packaged jar with its class-data archive, what docs/jenkins.md installs) when {@code mvn package}
+     * made the jar from these classes, which it has under {@code mvn verify}; else a launcher of this
+     * build's classes. Returns {@code tools}.
+     */
+    static Path installCli(Path tools) throws IOException {
         Path launcher = tools.resolve("titan-deploy");
+        if (packagedJarIsCurrent()) {
+            Files.createSymbolicLink(launcher, PipelineTestBase.PROJECT.resolve("bin/titan-deploy"));
+            return tools;
+        }
         Files.writeString(launcher, "#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '"
                 + System.getProperty("java.class.path") + "' io.titan.deploy.cli.TitanDeployCli \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String service : SERVICES) {
-            ports.put(service, freePort());
+        return tools;
+    }
+
+    /** Whether target/titan-deploy.jar is newer than every compiled class of the engine. */
+    private static boolean packagedJarIsCurrent() throws IOException {
+        Path target = PipelineTestBase.PROJECT.resolve("target");
+        Path jar = target.resolve("titan-deploy.jar");
+        if (!Files.isRegularFile(jar) || !Files.isDirectory(target.resolve("classes"))) {
+            return false;
+        }
+        long built = Files.getLastModifiedTime(jar).toMillis();
+        try (var classes = Files.walk(target.resolve("classes"))) {
+            return classes.filter(Files::isRegularFile).allMatch(f -> f.toFile().lastModified() <= built);
         }
     }
 
@@ -74,6 +100,13 @@ final class RealAgent implements AutoCloseable {
         /** {@code service} never becomes healthy in this release (its /health answers 503). */
         Release unhealthy(String service) {
             env(service, "UNHEALTHY", "1");
+            startupTimeouts.put(service, "3s");
+            return this;
+        }
+
+        /** {@code service} exits at once in this release, every time PM2 starts it. */
+        Release crashing(String service) {
+            env(service, "CRASH_ON_START", "1");
             startupTimeouts.put(service, "3s");
             return this;
         }
@@ -170,12 +203,6 @@ final class RealAgent implements AutoCloseable {
         }
         for (int port : ports.values()) {
             assertThat(version(port)).as("nothing answers on %s after pm2 kill", port).isNull();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
