@@ -244,6 +244,7 @@ final class Declarative {
                     PipelineTestBase.StageRun skipped = new PipelineTestBase.StageRun(stage.name);
                     skipped.result = "NOT_BUILT";
                     skipped.endedAt = skipped.startedAt;
+                    skipped.ended = skipped.started;
                     test.stageRuns.add(skipped);
                     continue;
                 }
@@ -292,6 +293,7 @@ final class Declarative {
             return true;
         } finally {
             run.endedAt = System.nanoTime();
+            run.ended = java.time.Instant.now();
             test.stageStack.pop();
             test.env.clear();
             test.env.putAll(saved);

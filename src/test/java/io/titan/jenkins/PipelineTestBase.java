@@ -61,6 +61,9 @@ abstract class PipelineTestBase extends BasePipelineTest {
         volatile String result = "SUCCESS";
         final long startedAt = System.nanoTime();
         volatile long endedAt;
+        /** The wall-clock start and end, to hold against the times in a report. */
+        final java.time.Instant started = java.time.Instant.now();
+        volatile java.time.Instant ended;
 
         StageRun(String name) {
             this.name = name;
@@ -432,6 +435,7 @@ abstract class PipelineTestBase extends BasePipelineTest {
             throw Steps.<RuntimeException>sneaky(e);
         } finally {
             run.endedAt = System.nanoTime();
+            run.ended = java.time.Instant.now();
             stageStack.pop();
         }
     }

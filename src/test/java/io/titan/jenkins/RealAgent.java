@@ -141,7 +141,8 @@ final class RealAgent implements AutoCloseable {
                 .append("pm2:\n  home: ").append(pm2Home).append('\n')
                 .append("  bin: ").append(PipelineTestBase.PROJECT.resolve("node_modules/.bin/pm2")).append('\n')
                 .append("  logRotation: {enabled: false}\n")
-                .append("defaults:\n  startupTimeout: 8s\n  healthTimeout: 1s\n  soak: 1s\n")
+                // A short soak: a service's stage lasts its start, health gate and soak; its report's time, the first two.
+                .append("defaults:\n  startupTimeout: 8s\n  healthTimeout: 1s\n  soak: 50ms\n")
                 .append(release.validation)
                 .append("services:\n");
         for (String service : SERVICES) {
