@@ -115,8 +115,7 @@ class Cli implements Serializable {
      */
     int run(Map call) {
         locate()
-        String script = call.tee ? teeScript(launcher, (List) call.args, call.dir as String,
-                (List<String>) call.outputs ?: [], call.err as String, call.tee as String)
+        String script = call.tee ? teeScript(launcher, call)
                 : script(launcher, (List) call.args, call.dir as String, (List<String>) call.outputs ?: [],
                 call.err as String, call.stdout as String)
         List env = pm2Home ? ["PM2_HOME=${pm2Home}".toString()] : []
@@ -143,20 +142,21 @@ class Cli implements Serializable {
     }
 
     /**
-     * As {@link #script}, with stdout both in the log and in {@code teeFile}. POSIX sh has no pipefail:
-     * the CLI's exit code goes through a file beside {@code teeFile}.
+     * As {@link #script} for {@link #run}'s {@code call}, with stdout both in the log and in
+     * {@code call.tee}. POSIX sh has no pipefail: the CLI's exit code goes through a file beside it.
      */
     @NonCPS
-    static String teeScript(String launcher, List args, String dir, List<String> outputs, String errFile,
-                            String teeFile) {
+    static String teeScript(String launcher, Map call) {
+        String teeFile = call.tee
+        String errFile = call.err
         String rcFile = "${teeFile}.rc"
-        List<String> stale = outputs + [teeFile, rcFile]
-        List<String> dirs = [dir, parent(teeFile), parent(errFile)].findAll { String d -> d }.unique()
+        List<String> stale = ((List<String>) call.outputs ?: []) + [teeFile, rcFile]
+        List<String> dirs = [call.dir as String, parent(teeFile), parent(errFile)].findAll { String d -> d }.unique()
         return ['set +e',
                 "mkdir -p ${Shell.join(dirs)}",
                 "rm -f ${Shell.join(stale)}",
-                "{ ${launcher} ${Shell.join(args)} 2>${Shell.quote(errFile)}; echo \$? >${Shell.quote(rcFile)}; } " +
-                        "| tee ${Shell.quote(teeFile)}",
+                "{ ${launcher} ${Shell.join((List) call.args)} 2>${Shell.quote(errFile)}; " +
+                        "echo \$? >${Shell.quote(rcFile)}; } | tee ${Shell.quote(teeFile)}",
                 "rc=\$(cat ${Shell.quote(rcFile)} 2>/dev/null || echo 1)",
                 "cat ${Shell.quote(errFile)} >&2",
                 'exit $rc'].join('\n')

@@ -84,7 +84,8 @@ class HostSteps implements Serializable {
     boolean begin(Map host) {
         String err = scratch(host, 'begin.stderr')
         List args = ['release', 'begin'] + common(host) + beginFlags(host)
-        int rc = cli.run(label: "titan-deploy release begin (${label(host)})", args: args, dir: dir, outputs: [], err: err)
+        int rc = cli.run(label: "titan-deploy release begin (${label(host)})", args: args, dir: dir, outputs: [],
+                err: err)
         if (rc == 0) {
             return true
         }
@@ -92,8 +93,9 @@ class HostSteps implements Serializable {
         if (Cli.cannotRun(rc)) {
             refusal = "${cli.cannotRunMessage(detail)} (host ${host.name}, agent ${host.agent ?: 'of this build'})"
         } else {
+            String why = detail ? ': ' + Cli.lastLine(detail) : ''
             refusal = ("titanDeploy: ${name}: release ${id} could not begin on host ${host.name}: titan-deploy exited "
-                    + "${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'})${detail ? ': ' + Cli.lastLine(detail) : ''}")
+                    + "${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'})${why}")
         }
         return false
     }
@@ -122,7 +124,8 @@ class HostSteps implements Serializable {
         String out = scratch(host, "${service}.out")
         String err = scratch(host, "${service}.stderr")
         int rc = cli.run(label: "titan-deploy release service ${service} (${label(host)})",
-                args: ['release', 'service', service] + common(host) + ['--json'], dir: dir, outputs: [], err: err, tee: out)
+                args: ['release', 'service', service] + common(host) + ['--json'], dir: dir, outputs: [], err: err,
+                tee: out)
         String stderr = cli.stderr(err)
         if (Cli.cannotRun(rc)) {
             stderr = cli.cannotRunMessage(stderr)
@@ -177,7 +180,7 @@ class HostSteps implements Serializable {
         // After a finish that was cut off, its reports stay until the abort writes its own: they may be the release's.
         int rc = cli.run(label: "titan-deploy release abort${keep ? ' --keep' : ''} (${label(host)})", args: args,
                 dir: dir, outputs: afterFinish ? [] : outputs(f), err: f.err)
-        Map report = rc in [0, 3] ? report(f) : null
+        Map report = rc in [0, 3] ? report(f) : [:]
         String where = Schedule.namesHosts(schedule) ? "${host.name}: " : ''
         Map restore = Outcomes.restore(where, rc, report, cli.stderr(f.err), keep)
         history(host)
@@ -185,12 +188,12 @@ class HostSteps implements Serializable {
         return [report: report, restore: restore]
     }
 
-    /** The report the host's last {@code release finish} wrote, or null. */
+    /** The report the host's last {@code release finish} wrote; empty when none. */
     Map finishReport(Map host) {
         return report(files(host))
     }
 
-    /** The stage {@code subject} of a host: {@code titan: validation}, or with hosts {@code titan: validation (host-a)}. */
+    /** Stage {@code subject} of a host: {@code titan: validation}; with hosts, {@code titan: validation (host-a)}. */
     @NonCPS
     String stageName(String subject, Map host) {
         return Stages.name(name, Schedule.namesHosts(schedule) ? "${subject} (${host.name})" : subject)
@@ -222,8 +225,9 @@ class HostSteps implements Serializable {
                  [file: history, title: "Titan releases (${label(host)})".toString()]])
     }
 
+    /** The JSON report {@code f.report}; empty when the CLI wrote none. */
     private Map report(Map f) {
-        return steps.fileExists(f.report) ? (Map) Json.parse(steps.readFile(f.report), f.report) : null
+        return steps.fileExists(f.report) ? (Map) Json.parse(steps.readFile(f.report), f.report) : [:]
     }
 
     @NonCPS

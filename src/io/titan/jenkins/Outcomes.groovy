@@ -28,7 +28,7 @@ final class Outcomes implements Serializable {
     static Map service(String name, String host, int rc, String stdout, String stderr) {
         Map answer = lastJson(stdout)
         Map service
-        if (answer != null && answer.status) {
+        if (answer.status) {
             service = [name   : name, host: host, status: answer.status as String,
                        durationMs: answer.durationMs, message: answer.message]
         } else {
@@ -46,7 +46,8 @@ final class Outcomes implements Serializable {
     /** A service that never started: NOT_BUILT, and why. */
     @NonCPS
     static Map skipped(String name, String host, String reason) {
-        Map service = [name: name, host: host, status: 'skipped', durationMs: null, message: reason, result: 'NOT_BUILT']
+        Map service = [name  : name, host: host, status: 'skipped', durationMs: null, message: reason,
+                       result: 'NOT_BUILT']
         service.line = Reports.serviceLine(service)
         return service
     }
@@ -99,8 +100,8 @@ final class Outcomes implements Serializable {
             return restore
         }
         if (state == 'beginning') {
-            return [restored: true, rolledBack: [],
-                    line    : "${restore.where}rollback: nothing to restore (the release had not begun there)".toString()]
+            String line = "${restore.where}rollback: nothing to restore (the release had not begun there)"
+            return [restored: true, rolledBack: [], line: line]
         }
         return [restored: true, rolledBack: [], finished: true,
                 line    : "${restore.where}rollback: not needed, the release had finished there and runs".toString()]
@@ -161,13 +162,14 @@ final class Outcomes implements Serializable {
         return rollback == null && hostStates ? 'left as it is (rollback: false)' : 'nothing had been deployed yet'
     }
 
+    /** The last JSON object line of {@code text}; empty when there is none. */
     @NonCPS
     private static Map lastJson(String text) {
         try {
             Object value = Json.parseLastLine(text ?: '', 'titan-deploy')
-            return value instanceof Map ? (Map) value : null
+            return value in Map ? (Map) value : [:]
         } catch (IllegalArgumentException none) {
-            return null
+            return [:]
         }
     }
 }

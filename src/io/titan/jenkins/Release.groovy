@@ -27,8 +27,6 @@ class Release implements Serializable {
     private String id
     /** Service to its stage's outcome (Outcomes.service or Outcomes.skipped), as stages end. */
     private final Map stages = [:]
-    /** Service to SUCCESS or FAILURE: what the branches waiting for their turn read. */
-    private final Map results = [:]
     /** Host to 'begun', 'finished' or 'ended': which hosts an abort must still end. */
     private final Map hostStates = [:]
     /** Host to the JSON report its finish or abort wrote. */
@@ -56,7 +54,8 @@ class Release implements Serializable {
         plan()
         try {
             beginAll()
-            deployAll()
+            ServiceStages services = new ServiceStages(steps, hostSteps, config, schedule, stages)
+            services.deployAll()
             error = Outcomes.firstFailure(schedule, stages)
             if (!error && config.validate) {
                 error = validateAll()
@@ -67,7 +66,8 @@ class Release implements Serializable {
         } catch (InterruptedException interruption) {
             // Stop button or timeout: every host gets its previous release back before the step ends ABORTED.
             throw abortAfter(interruption)
-        } catch (Exception failure) {
+        } catch (Exception failure) { // groovylint-disable-line CatchException
+            // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
             error = error ?: failure.message
             endAll(failure.message)
             throw failure
@@ -130,81 +130,6 @@ class Release implements Serializable {
                     steps.error(hostSteps.refusal as String)
                 }
                 hostStates[host.name] = 'begun'
-            }
-        }
-    }
-
-    /**
-     * Every service in its own stage: one after another with the sequential strategy or when no two
-     * can run at once, else as branches of one parallel, each waiting (outside its stage) for its turn.
-     */
-    private void deployAll() {
-        List order = (List) schedule.order
-        if (config.strategy == 'sequential' || !Schedule.hasParallelism(schedule)) {
-            for (int i = 0; i < order.size(); i++) {
-                deployInTurn(order[i] as String)
-            }
-            return
-        }
-        Map branches = [:]
-        for (int i = 0; i < order.size(); i++) {
-            String service = order[i]
-            branches[Stages.name(name, service)] = { deployInTurn(service) }
-        }
-        steps.parallel(branches)
-    }
-
-    void deployInTurn(String service) {
-        Map turn = awaitTurn(service)
-        Map host = Schedule.host(schedule, ((Map) ((Map) schedule.services)[service]).host as String)
-        String stageName = Stages.name(name, service)
-        if (turn.skip) {
-            Map skipped = Outcomes.skipped(service, host.name as String, turn.skip as String)
-            stages[service] = skipped
-            steps.stage(stageName) {
-                showSkipped(stageName, skipped.line as String)
-            }
-            return
-        }
-        hostSteps.onHost(host) {
-            steps.stage(stageName) {
-                Map outcome = hostSteps.service(host, service)
-                stages[service] = outcome
-                results[service] = outcome.result
-                if (outcome.result == Schedule.SUCCESS) {
-                    steps.echo(outcome.line as String)
-                } else {
-                    steps.catchError(buildResult: failResult, stageResult: 'FAILURE', catchInterruptions: false) {
-                        steps.error(outcome.line as String)
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Waits until the service may start or is to be skipped. waitUntil retries after 250 ms, growing
-     * by 1.2 each time up to 15 s; a few tries at a time keep a service from starting late.
-     */
-    private Map awaitTurn(String service) {
-        Map turn = Schedule.turn(schedule, service, results)
-        while (!turn.go && !turn.skip) {
-            int tries = 0
-            steps.waitUntil(initialRecurrencePeriod: 250, quiet: true) {
-                tries++
-                turn = Schedule.turn(schedule, service, results)
-                return turn.go || turn.skip || tries >= 5
-            }
-        }
-        return turn
-    }
-
-    /** A stage marked skipped, as a false {@code when} marks it; without Pipeline: Declarative, NOT_BUILT with an ERROR. */
-    void showSkipped(String stageName, String line) {
-        steps.echo(line)
-        if (!Stages.markSkipped(stageName)) {
-            steps.catchError(buildResult: 'SUCCESS', stageResult: 'NOT_BUILT', catchInterruptions: false) {
-                steps.error(line)
             }
         }
     }
@@ -305,7 +230,8 @@ class Release implements Serializable {
                         List rolledBack = (List) restore.rolledBack
                         for (int j = 0; j < rolledBack.size(); j++) {
                             restored << (rolledBack[j] as String)
-                            steps.unstable("${rolledBack[j]} rolled back: it deployed, but its release failed".toString())
+                            String line = "${rolledBack[j]} rolled back: it deployed, but its release failed"
+                            steps.unstable(line)
                         }
                     } else {
                         failures << (restore.line as String)

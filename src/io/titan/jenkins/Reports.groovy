@@ -3,18 +3,16 @@ package io.titan.jenkins
 import com.cloudbees.groovy.cps.NonCPS
 
 /**
- * Turns the CLI's reports and events (docs/reports.md) into what the Jenkins steps show: per-service
- * log sections, stage results, one-line summaries, failure messages and the Maps the steps return.
- * Pure functions on plain Maps and Lists, so they run outside CPS and are tested without Jenkins.
+ * Turns the CLI's reports (docs/reports.md) into what the Jenkins steps show: one-line verdicts and
+ * summaries, failure messages and the Maps the steps return. Pure functions on plain Maps and Lists,
+ * so they run outside CPS and are tested without Jenkins.
  */
 final class Reports implements Serializable {
 
     private static final long serialVersionUID = 1L
 
-    /** Service statuses whose node is green. */
+    /** Service statuses whose stage is green. */
     static final List<String> OK_STATUSES = ['deployed', 'unchanged']
-    /** Service statuses whose node is "not built": the service was never started. */
-    static final List<String> NOT_STARTED_STATUSES = ['skipped', 'pending']
 
     /** The Badge plugin (2.x) icon of a release's summary line, by outcome (Ionicons API symbols). */
     private static final Map<String, String> OUTCOME_ICONS = [
@@ -25,103 +23,10 @@ final class Reports implements Serializable {
             'aborted'        : 'symbol-stop-circle plugin-ionicons-api',
     ]
 
-    /** Event fields every line starts with, so they are not repeated as key=value. */
-    private static final List<String> EVENT_HEADER = ['type', 'at', 'releaseId', 'service']
-    /** The order of the other fields in an event's line (NDJSON objects come back unordered). */
-    private static final List<String> EVENT_FIELDS = ['name', 'kind', 'target', 'required', 'success', 'level',
-                                                      'durationMs', 'soaked', 'action', 'reason', 'message']
-
     private Reports() {
     }
 
-    /** The report's services grouped by dependency level, lowest first, in report (plan) order within a level. */
-    @NonCPS
-    static List<List<String>> levels(Map report) {
-        Map<Integer, List<String>> byLevel = new TreeMap<Integer, List<String>>()
-        for (Object s : (report.services ?: [])) {
-            Map service = (Map) s
-            int level = service.level == null ? 0 : (service.level as int)
-            if (!byLevel.containsKey(level)) {
-                byLevel.put(level, new ArrayList<String>())
-            }
-            byLevel.get(level).add(service.name as String)
-        }
-        return new ArrayList<List<String>>(byLevel.values())
-    }
-
-    /**
-     * The nodes titanDeploy shows for call {@code call}, grouped as they run: one list per dependency
-     * level with a Map per service, then ['validation'] and ['rollback'] when those ran. Each Map holds
-     * the stage's name ({@code call: subject}), its log (the subject's events), a one-line verdict, the
-     * stage result and, for a FAILURE stage, the build result it causes: {@code failResult}, which is
-     * FAILURE, or UNSTABLE with {@code failBuild: false} (the culprit's stage stays red either way).
-     */
-    @NonCPS
-    static List<List<Map>> nodes(Map report, List events, String failResult, String call) {
-        List<List<Map>> nodes = []
-        for (List<String> level : levels(report)) {
-            List<Map> group = []
-            for (String name : level) {
-                Map service = (Map) (report.services ?: []).find { Object s -> ((Map) s).name == name }
-                String result = stageResult(service.status as String)
-                group << [name       : Stages.name(call, name), log: serviceLog(events, name),
-                          line       : serviceLine(service), result: result,
-                          buildResult: result == 'FAILURE' ? failResult : null]
-            }
-            nodes << group
-        }
-        Boolean validated = validationPassed(events)
-        if (validated != null) {
-            nodes << [[name       : Stages.name(call, 'validation'), log: validationLog(events),
-                       line       : validated ? 'validation passed' : validationFailure(events),
-                       result     : validated ? 'SUCCESS' : 'FAILURE', buildResult: validated ? null : failResult]]
-        }
-        Map rollback = (Map) report.rollback
-        if (rollback != null) {
-            boolean restored = rollback.success as boolean
-            // A failed rollback leaves the target in an unknown state: FAILURE even with failBuild: false.
-            String message = rollback.message ?: (restored ? 'previous release restored' : 'failed')
-            nodes << [[name       : Stages.name(call, 'rollback'), log: rollbackLog(events),
-                       line       : (restored ? "rollback: ${message}" : "rollback FAILED: ${message}").toString(),
-                       result     : restored ? 'SUCCESS' : 'FAILURE',
-                       buildResult: restored ? null : 'FAILURE']]
-        }
-        return nodes
-    }
-
-    /**
-     * The stage result of a service's node: deployed or unchanged SUCCESS; failed FAILURE; skipped or
-     * pending NOT_BUILT (never started). A rolled-back service deployed fine but belonged to a failed
-     * release: UNSTABLE, so the red node stays the service that caused the rollback.
-     */
-    @NonCPS
-    static String stageResult(String status) {
-        if (status in OK_STATUSES) {
-            return 'SUCCESS'
-        }
-        if (status in NOT_STARTED_STATUSES) {
-            return 'NOT_BUILT'
-        }
-        if (status == 'rolled-back') {
-            return 'UNSTABLE'
-        }
-        return 'FAILURE'
-    }
-
-    /** {@code validation failed: redis (connection refused)}: the required checks that failed, from the events. */
-    @NonCPS
-    static String validationFailure(List events) {
-        List failed = events.findAll { Object o ->
-            Map e = (Map) o
-            e.type == 'validation:check' && !e.success && e.required != false
-        }.collect { Object o ->
-            Map e = (Map) o
-            e.message ? "${e.name} (${e.message})".toString() : e.name
-        }
-        return failed ? "validation failed: ${failed.join(', ')}".toString() : 'validation failed'
-    }
-
-    /** One line saying what happened to a service, for its node's log and its error. */
+    /** One line saying what happened to a service, for its stage's log and its error. */
     @NonCPS
     static String serviceLine(Map service) {
         String name = service.name
@@ -141,58 +46,6 @@ final class Reports implements Serializable {
             default:
                 return "${name} ${status}${message}".toString()
         }
-    }
-
-    /** The events about one service, one line each ({@code 12:04:05.210 service:deployed durationMs=812}). */
-    @NonCPS
-    static String serviceLog(List events, String name) {
-        return lines(events.findAll { Object e -> ((Map) e).service == name })
-    }
-
-    /** The rollback's events (rollback:started, service:rolled-back, rollback:completed). */
-    @NonCPS
-    static String rollbackLog(List events) {
-        return lines(events.findAll { Object e ->
-            String type = ((Map) e).type
-            type.startsWith('rollback:') || type == 'service:rolled-back'
-        })
-    }
-
-    /** The validation's events (validation:started, validation:check, validation:completed). */
-    @NonCPS
-    static String validationLog(List events) {
-        return lines(events.findAll { Object e -> ((Map) e).type?.toString()?.startsWith('validation:') })
-    }
-
-    /** Whether the events contain a validation run, and whether it passed (null when none ran). */
-    @NonCPS
-    static Boolean validationPassed(List events) {
-        Map completed = (Map) events.reverse().find { Object e -> ((Map) e).type == 'validation:completed' }
-        if (completed != null) {
-            return completed.success as Boolean
-        }
-        return events.any { Object e -> ((Map) e).type == 'validation:started' } ? Boolean.FALSE : null
-    }
-
-    @NonCPS
-    private static String lines(List events) {
-        List<String> out = []
-        for (Object o : events) {
-            Map e = (Map) o
-            String at = e.at ? e.at.toString() : ''
-            String time = at.length() >= 23 ? at.substring(11, 23) : at
-            List<String> fields = []
-            List keys = EVENT_FIELDS.findAll { Object k -> e.containsKey(k) } +
-                    new TreeSet(e.keySet()).findAll { Object k -> !(k in EVENT_FIELDS) && !(k in EVENT_HEADER) }
-            for (Object k : keys) {
-                if (e[k] != null) {
-                    fields << "${k}=${e[k]}".toString()
-                }
-            }
-            String subject = e.service ? " ${e.service}" : ''
-            out << "${time} ${e.type}${subject}${fields ? ' ' + fields.join(' ') : ''}".toString()
-        }
-        return out.join('\n')
     }
 
     /** {@code plan --diff --json} as lines a person reads: {@code titan-brain  restart  code, env LOG_LEVEL}. */
@@ -375,58 +228,9 @@ final class Reports implements Serializable {
     }
 
     /**
-     * What {@code titan-deploy recover --json} said after an aborted deploy (docs/jenkins.md): whether
-     * the target runs a finished release again ({@code restored}), the release concerned, a one-line
-     * verdict for the rollback stage and its log (recover's message and what it did per service).
-     * {@code rc} is recover's exit code, {@code stdout} its output, {@code stderr} the last of its errors.
+     * Call {@code call}'s line of the build description after an abort, and its Badge summary, from
+     * {@code recovery}: {@code [restored, release, summary]} (what the rollback left).
      */
-    @NonCPS
-    static Map recovery(int rc, String stdout, String stderr) {
-        Map answer = null
-        List<String> lines = (stdout ?: '').readLines().findAll { String l -> l.trim().startsWith('{') }
-        if (lines) {
-            try {
-                answer = (Map) Json.parse(lines[-1], 'titan-deploy recover')
-            } catch (IllegalArgumentException ignored) {
-                answer = null
-            }
-        }
-        if (answer == null) {
-            String why = stderr ? ": ${stderr}" : ''
-            return [restored: false, release: null, log: '',
-                    line    : "rollback NOT CONFIRMED: titan-deploy recover exited ${rc} without an answer${why}"
-                            .toString()]
-        }
-        String message = answer.message ?: ''
-        String status = answer.status
-        int exit = answer.exitCode == null ? rc : (answer.exitCode as int)
-        List<String> log = [message]
-        Map services = (Map) answer.services ?: [:]
-        services.each { Object name, Object action -> log << String.format('  %-24s %s', name, action) }
-        Map result = [restored: false, release: answer.release, log: log.join('\n')]
-        if (exit == 0 && (answer.recovered || status == 'rolled-back')) {
-            result.restored = true
-            result.summary = 'previous release restored'
-            result.line = "rollback: the previous release is running again (${message})".toString()
-        } else if (exit == 0 && status == 'deployed') {
-            // The abort came after the release had finished: it is what runs, complete.
-            result.restored = true
-            result.summary = 'it had finished and is running'
-            result.line = "rollback: not needed, release ${answer.release} had finished and is running (${message})"
-                    .toString()
-        } else if (exit == 0 && status == null) {
-            result.restored = true
-            result.summary = 'nothing had been deployed yet'
-            result.line = "rollback: not needed (${message})".toString()
-        } else {
-            String meaning = exit == 0 ? "release ${answer.release} is ${status}"
-                    : (Cli.EXIT_CODES[exit] ?: "exit ${exit}")
-            result.line = "rollback FAILED (${meaning}): ${message}".toString()
-        }
-        return result
-    }
-
-    /** Call {@code call}'s line of the build description after an abort, and its Badge summary. */
     @NonCPS
     static Map abortSummary(String call, Map recovery) {
         String release = recovery.release ? "release ${recovery.release}" : 'deploy'

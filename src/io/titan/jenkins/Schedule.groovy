@@ -31,9 +31,9 @@ final class Schedule implements Serializable {
         Map<String, Map> all = [:]
         for (Object o : (List) plan.services ?: []) {
             Map s = (Map) o
-            all[s.name as String] = [name     : s.name as String, host: (s.host ?: 'local') as String,
-                                     dependsOn: new ArrayList<String>(((List) s.dependsOn ?: []).collect { it as String }),
-                                     level    : (s.level ?: 0) as Integer]
+            List<String> dependsOn = ((List) s.dependsOn ?: []).collect { Object d -> d as String }
+            all[s.name as String] = [name : s.name as String, host: (s.host ?: 'local') as String, dependsOn: dependsOn,
+                                     level: (s.level ?: 0) as Integer]
         }
         List<String> unknown = wanted.findAll { String n -> !all.containsKey(n) }
         if (unknown) {
@@ -93,7 +93,8 @@ final class Schedule implements Serializable {
      */
     @NonCPS
     static Map turn(Map schedule, String service, Map results) {
-        List<String> failed = results.findAll { Object k, Object v -> v == FAILURE }.collect { Object k, Object v -> k as String }
+        List<String> failed = results.findAll { Object k, Object v -> v == FAILURE }
+                .collect { Object k, Object v -> k as String }
         if (failed) {
             String dependency = failedDependency(schedule, service, failed)
             return [skip: dependency ? "not started: dependency ${dependency} failed".toString()
@@ -111,7 +112,7 @@ final class Schedule implements Serializable {
     private static String failedDependency(Map schedule, String service, List<String> failed) {
         Map services = (Map) schedule.services
         List<String> todo = new ArrayList<String>(((Map) services[service]).dependsOn as List<String>)
-        Set<String> seen = new HashSet<String>()
+        Set<String> seen = [] as Set
         while (todo) {
             String d = todo.remove(0)
             if (failed.contains(d)) {
