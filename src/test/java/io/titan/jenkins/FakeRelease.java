@@ -57,6 +57,11 @@ final class FakeRelease {
     final Map<String, Integer> abortExits = new HashMap<>();
     /** Host to the message of a required check that fails there. */
     final Map<String, String> validationFailures = new HashMap<>();
+    /**
+     * Whether {@code plan --json} lists the services dependents first: a release must not depend on the
+     * order its branches start in, which in Jenkins is all at once.
+     */
+    boolean dependentsFirst;
     /** Host to its open release's id and each service's recorded outcome. */
     private final Map<String, String> open = new HashMap<>();
     private final Map<String, Map<String, Canned>> recorded = new HashMap<>();
@@ -316,7 +321,11 @@ final class FakeRelease {
         });
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("levels", new ArrayList<>(levels.values()));
-        plan.put("order", levels.values().stream().flatMap(List::stream).toList());
+        List<String> order = new ArrayList<>(levels.values().stream().flatMap(List::stream).toList());
+        if (dependentsFirst) {
+            java.util.Collections.reverse(order);
+        }
+        plan.put("order", order);
         plan.put("services", list);
         plan.put("hosts", hostMap);
         return json(plan);

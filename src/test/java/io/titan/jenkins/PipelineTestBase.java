@@ -95,7 +95,7 @@ abstract class PipelineTestBase extends BasePipelineTest {
     /** Every {@code node} step's label, in order, and every {@code stash} and {@code unstash}. */
     protected final List<String> nodes = new ArrayList<>();
     protected final Map<String, Map<String, String>> stashes = new LinkedHashMap<>();
-    /** How many times waitUntil's body ran in this test: a bound, since parallel branches here run one after another. */
+    /** How many times waitUntil's body was false with nothing left to run: a bound on a wait that never ends. */
     private int waitUntilPolls;
     protected final Deque<StageRun> stageStack = new ArrayDeque<>();
     /** The working directory of file steps and {@code sh}: the workspace, changed by {@code dir}. */
@@ -332,44 +332,66 @@ abstract class PipelineTestBase extends BasePipelineTest {
         return withEnv(agent, body);
     }
 
+    /** A running {@code parallel}: the branches not started yet, and the first failure of one that ended. */
+    private static final class Parallel {
+        final Deque<Map.Entry<String, Object>> pending = new ArrayDeque<>();
+        Throwable failure;
+    }
+
+    /** The running {@code parallel} steps, innermost first. */
+    private final Deque<Parallel> parallels = new ArrayDeque<>();
+
     /**
-     * {@code parallel}: the branches, one after another in the Map's order. As in Jenkins, a branch that
+     * {@code parallel}: the branches in the Map's order, on the one test thread. A branch that waits
+     * ({@code waitUntil} false) lets the branches not started yet run meanwhile, so a branch may wait
+     * for one after it, as Jenkins' branches, which start together, may. As in Jenkins, a branch that
      * fails lets the others run and the step then throws the first failure; an abort (Jenkins'
-     * interruption) reaches every branch, so those not run yet never start, and the step throws it.
+     * interruption) reaches every branch, so those not started never start, and the step throws it.
      */
     private Object parallel(Map<String, Object> branches) {
-        Throwable first = null;
-        for (Map.Entry<String, Object> branch : branches.entrySet()) {
-            if (branch.getKey().equals("failFast")) {
-                continue;
+        Parallel run = new Parallel();
+        branches.entrySet().stream().filter(b -> !b.getKey().equals("failFast")).forEach(run.pending::add);
+        parallels.push(run);
+        try {
+            while (!run.pending.isEmpty()) {
+                runBranch(run, run.pending.poll());
             }
-            try {
-                call((Closure<?>) branch.getValue());
-            } catch (Exception thrown) {
-                Throwable e = unwrap(thrown);
-                if (e instanceof FlowInterruptedException) {
-                    throw Steps.<RuntimeException>sneaky(e);
-                }
-                first = first == null ? e : first;
-            }
+        } finally {
+            parallels.remove(run);
         }
-        if (first != null) {
-            throw Steps.<RuntimeException>sneaky(first);
+        if (run.failure != null) {
+            throw Steps.<RuntimeException>sneaky(run.failure);
         }
         return null;
     }
 
+    private void runBranch(Parallel run, Map.Entry<String, Object> branch) {
+        try {
+            call((Closure<?>) branch.getValue());
+        } catch (Exception thrown) {
+            Throwable e = unwrap(thrown);
+            if (e instanceof FlowInterruptedException) {
+                run.pending.clear();
+                throw Steps.<RuntimeException>sneaky(e);
+            }
+            run.failure = run.failure == null ? e : run.failure;
+        }
+    }
+
     /**
-     * {@code waitUntil}: runs the body until it returns true. Parallel branches run here one after
-     * another, so a branch can only wait for one that came before it; a wait that never ends fails.
+     * {@code waitUntil}: runs the body until it returns true; while it is false, a branch of a running
+     * {@code parallel} that has not started runs (see {@link #parallel}). A wait nothing can end fails.
      */
     private Object waitUntil(Closure<?> body) {
         while (true) {
-            if (++waitUntilPolls > 10_000) {
-                throw new AssertionError("waitUntil polled 10000 times: a branch waits for one that runs after it");
-            }
             if (org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation.castToBoolean(call(body))) {
                 return null;
+            }
+            Parallel run = parallels.stream().filter(p -> !p.pending.isEmpty()).findFirst().orElse(null);
+            if (run != null) {
+                runBranch(run, run.pending.poll());
+            } else if (++waitUntilPolls > 10_000) {
+                throw new AssertionError("waitUntil polled 10000 times with no branch left to run: it waits for ever");
             }
         }
     }

@@ -90,6 +90,39 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
     }
 
     @Test
+    void aBranchThatStartsBeforeItsDependenciesWaitsForThemWhicheverHostTheyAreOn() {
+        // The branches start here in the plan's order, dependents first: each must wait for its turn.
+        release.dependentsFirst = true;
+
+        callStep("titanDeploy", Map.of());
+
+        assertThat(calls("parallel").get(0)).startsWith("{titan: titan-execution=");
+        assertThat(calls("waitUntil")).isNotEmpty();
+        assertThat(commands()).containsSubsequence("release service titan-shared @host-a",
+                "release service titan-brain @host-b", "release service titan-console @host-a");
+        assertThat(commands()).containsSubsequence("release service titan-brain @host-b",
+                "release service titan-execution @host-b");
+        assertThat(stages()).startsWith(stage(NAME, "titan-shared", "SUCCESS"), stage(NAME, "titan-brain", "SUCCESS"))
+                .hasSize(6).allMatch(s -> s.endsWith("=SUCCESS"));
+    }
+
+    @Test
+    void aBranchWaitingForItsTurnIsSkippedOnceAServiceFailed() {
+        release.dependentsFirst = true;
+        release.outcome("titan-shared", ServiceStatus.FAILED, 1, "titan-shared exited with code 1");
+
+        runAsBuild("titanDeploy", Map.of());
+
+        assertThat(commands()).filteredOn(c -> c.startsWith("release service")).containsExactly(
+                "release service titan-shared @host-a");
+        assertThat(stages()).containsExactly(stage(NAME, "titan-shared", "FAILURE"),
+                stage(NAME, "titan-brain", "NOT_BUILT"), stage(NAME, "titan-console", "NOT_BUILT"),
+                stage(NAME, "titan-execution", "NOT_BUILT"), stage(NAME, "rollback", "SUCCESS"));
+        assertThat(logText()).contains("titan-execution not deployed (skipped): not started: dependency titan-shared "
+                + "failed");
+    }
+
+    @Test
     void aFailureOnOneHostAbortsTheReleaseOnBothInTheRollbackStage() {
         release.outcome("titan-brain", ServiceStatus.FAILED, 1, "titan-brain exited with code 1");
 
