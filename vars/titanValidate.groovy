@@ -18,6 +18,8 @@ Map call(Object userConfig = [:]) {
             name     : null,
             // Only the service checks and a Redis PING, bounded at 5 s.
             quick    : false,
+            // The host to validate, for a topology with several (run the step on its agent); default its only one.
+            host     : null,
             // PM2_HOME of the target, when the topology does not set pm2.home.
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
@@ -41,6 +43,9 @@ Map call(Object userConfig = [:]) {
                  '--events', files.events]
     if (config.quick) {
         args << '--quick'
+    }
+    if (config.host) {
+        args += ['--host', config.host]
     }
     int rc = cli.run(label: "titan-deploy ${config.quick ? 'validate --quick' : 'validate'} (${name})", args: args,
             dir: dir, outputs: [files.report, files.junit, files.html, files.email, files.events], err: files.err)

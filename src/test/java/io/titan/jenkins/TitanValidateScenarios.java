@@ -30,6 +30,18 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
     }
 
     @Test
+    void validatesTheHostItIsToldOfInATopologyWithSeveral() {
+        canned(true, true);
+
+        callStep("titanValidate", Map.of("host", "exchange-gw", "name", "gw"));
+
+        assertThat(cli.runs).singleElement().satisfies(run -> assertThat(run).containsSubsequence("--name", "gw")
+                .endsWith("--host", "exchange-gw"));
+        assertThatThrownBy(() -> callStep("titanValidate", Map.of("host", 2)))
+                .hasMessage("titanValidate: 'host' must be a String, got 2 (Integer)");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void validatesWithDefaultsAndReturnsTheChecks() {
         canned(true, false);
