@@ -126,16 +126,17 @@ final class RealSh implements PipelineTestBase.ShHandler {
                     throw new PipelineAbort("sh timed out after " + TIMEOUT_SECONDS + " s");
                 }
             }
-            Interruption interruption = step.interruption;
-            if (interruption != null) {
-                // The step ends once the kill is through; what its processes wrote until then is in the log.
-                interruption.killed.await();
-            }
             toLog.poll(true);
             if (toStdout != null) {
                 toStdout.poll(true);
             }
+            // Also an abort on the step's last line of output, read after its processes ended: it came
+            // while the step was running.
+            Interruption interruption = step.interruption;
             if (interruption != null) {
+                // The step ends once the kill is through; what its processes wrote until then is in the log.
+                interruption.killed.await();
+                toLog.poll(true);
                 throw new FlowInterruptedException("ABORTED", "aborted by the test while: " + interruption.line);
             }
             int rc = process.exitValue();
