@@ -13,7 +13,7 @@ final class Outcomes implements Serializable {
     private static final long serialVersionUID = 1L
 
     /** Where a release may still be open on a host, so that ending it means a {@code release abort} there. */
-    static final List<String> OPEN_STATES = ['beginning', 'begun', 'finishing']
+    static final List<String> OPEN_STATES = ['beginning', 'begun', 'finishing', 'aborting']
 
     private Outcomes() {
     }
@@ -81,7 +81,8 @@ final class Outcomes implements Serializable {
         if (rc == 0) {
             String what = putBack ? "the previous release runs again (put back: ${putBack.join(', ')})"
                     : 'nothing to restore (no service had started)'
-            return [restored: true, rolledBack: rolledBack, line: "${where}rollback: ${what}".toString()]
+            return [restored: true, putBack: !putBack.isEmpty(), rolledBack: rolledBack,
+                    line    : "${where}rollback: ${what}".toString()]
         }
         String message = report?.rollback?.message ?: why
         return [restored: false, rolledBack: rolledBack, rc: rc, where: where,
@@ -90,14 +91,19 @@ final class Outcomes implements Serializable {
 
     /**
      * {@code restore} read in the light of where the release was on the host ({@code state}): after a
-     * begin or a finish that an abort cut off before it answered, exit 2 (bad input, nothing changed:
-     * the release is not open there) means it never began there, or had finished there and runs.
-     * Adds {@code finished} when so.
+     * begin, a finish or an abort that an abort cut off before it answered, exit 2 (bad input, nothing
+     * changed: the release is not open there) means it never began there, had finished there and runs,
+     * or the cut-off abort had ended it. Adds {@code finished} when it had finished.
      */
     @NonCPS
     static Map ended(String state, Map restore) {
-        if (restore.restored || restore.rc != 2 || !(state in ['beginning', 'finishing'])) {
+        if (restore.restored || restore.rc != 2 || !(state in ['beginning', 'finishing', 'aborting'])) {
             return restore
+        }
+        if (state == 'aborting') {
+            String line = "${restore.where}rollback: done by the abort that was cut off " +
+                    '(the release is no longer open there)'
+            return [restored: true, putBack: true, rolledBack: [], line: line]
         }
         if (state == 'beginning') {
             String line = "${restore.where}rollback: nothing to restore (the release had not begun there)"
@@ -153,7 +159,7 @@ final class Outcomes implements Serializable {
         if (rollback != null && !rollback.success) {
             return 'PREVIOUS RELEASE NOT CONFIRMED'
         }
-        if (rollback?.restored) {
+        if (rollback?.putBack) {
             return 'previous release restored'
         }
         if (hostStates && hostStates.values().every { Object s -> s == 'finished' }) {

@@ -53,6 +53,18 @@ class Release implements Serializable {
     Map run() {
         plan()
         try {
+            deployAndEnd()
+        } catch (InterruptedException interruption) {
+            // Stop button or timeout, also during a rollback: every host the release is still open on gets
+            // its previous release back before the step ends ABORTED.
+            throw abortAfter(interruption)
+        }
+        return conclude()
+    }
+
+    /** Begins, deploys, validates and finishes; after a failure, ends the release where it is open. */
+    private void deployAndEnd() {
+        try {
             beginAll()
             ServiceStages services = new ServiceStages(steps, hostSteps, config, schedule, stages)
             services.deployAll()
@@ -64,8 +76,7 @@ class Release implements Serializable {
                 finishAll()
             }
         } catch (InterruptedException interruption) {
-            // Stop button or timeout: every host gets its previous release back before the step ends ABORTED.
-            throw abortAfter(interruption)
+            throw interruption
         } catch (Exception failure) { // groovylint-disable-line CatchException
             // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
             error = error ?: failure.message
@@ -75,7 +86,6 @@ class Release implements Serializable {
         if (error) {
             endAll(error)
         }
-        return conclude()
     }
 
     /**
@@ -219,7 +229,7 @@ class Release implements Serializable {
             return
         }
         List<String> failures = []
-        List<String> restored = []
+        boolean putBack = false
         steps.stage(Stages.name(name, 'rollback')) {
             for (int i = 0; i < open.size(); i++) {
                 Map host = (Map) open[i]
@@ -227,9 +237,9 @@ class Release implements Serializable {
                     Map restore = end(host, reason, false)
                     if (restore.restored) {
                         steps.echo(restore.line as String)
+                        putBack = putBack || restore.putBack
                         List rolledBack = (List) restore.rolledBack
                         for (int j = 0; j < rolledBack.size(); j++) {
-                            restored << (rolledBack[j] as String)
                             String line = "${rolledBack[j]} rolled back: it deployed, but its release failed"
                             steps.unstable(line)
                         }
@@ -242,13 +252,17 @@ class Release implements Serializable {
                 }
             }
         }
-        rollback = [success : !failures, message: failures ? failures.join('; ') : 'previous release restored',
-                    restored: restored]
+        rollback = [success: !failures, message: failures ? failures.join('; ') : 'previous release restored',
+                    putBack: putBack]
     }
 
     /** {@code release abort} on one host, read in the light of where the release was there; returns the restore. */
     Map end(Map host, String reason, boolean keep) {
         String state = hostStates[host.name]
+        if (state == 'begun') {
+            // Until the abort answers: cut off, it may have ended the release there already.
+            hostStates[host.name] = 'aborting'
+        }
         Map ended = hostSteps.abort(host, reason, keep, state == 'finishing')
         Map restore = Outcomes.ended(state, (Map) ended.restore)
         hostStates[host.name] = restore.finished ? 'finished' : 'ended'

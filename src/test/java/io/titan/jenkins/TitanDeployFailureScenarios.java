@@ -252,6 +252,24 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
     }
 
     @Test
+    void theStopButtonDuringTheRollbackOfAFailedReleaseEndsItAgainAndTheBuildAborted() {
+        brainFails();
+        cli.interrupted.add("release abort");
+
+        Throwable end = runAsBuild("titanDeploy", Map.of());
+
+        assertThat(end).isInstanceOf(FlowInterruptedException.class);
+        assertThat(buildResult()).isEqualTo("ABORTED");
+        // The cut-off abort had ended the release (the fake engine answers before the interruption); the
+        // second one finds it no longer open.
+        assertThat(commands()).endsWith("release abort @local", "release abort @local", "history @local");
+        assertThat(stages()).endsWith(stage(NAME, "rollback", "ABORTED"), stage(NAME, "rollback", "SUCCESS"));
+        assertThat(logText()).contains("rollback: done by the abort that was cut off");
+        assertThat(currentBuild.get("description"))
+                .isEqualTo("titan: release " + RELEASE + ": ABORTED, previous release restored");
+    }
+
+    @Test
     void anAbortWhileTheHostIsTakenEndsTheReleaseThereWhichRestoresNothing() {
         cli.interrupted.add("release begin");
 
