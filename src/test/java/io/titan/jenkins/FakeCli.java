@@ -22,29 +22,21 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 final class FakeCli implements PipelineTestBase.ShHandler {
 
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'\"'\"')*)'");
-    private static final List<String> COMMANDS = List.of("deploy", "validate", "plan", "status", "recover", "release",
-            "history");
+    private static final List<String> COMMANDS = List.of("validate", "plan", "status", "release", "history");
 
     private Path cwd;
     /** The build log the CLI's stdout goes to, as the sh step would show it. */
     private final List<String> log;
-
-    FakeCli() {
-        this(new ArrayList<>());
-    }
-
-    FakeCli(List<String> log) {
-        this.log = log;
-    }
-
     /** Whether titan-deploy is on the agent's PATH: when not, running it by that name exits 127. */
     boolean onPath = true;
     final Map<String, Integer> exitCodes = new HashMap<>();
-    /** Commands aborted while they run: their events are written, no report, and the step throws. */
+    /**
+     * Release commands aborted while they run, once each ({@code release service titan-brain},
+     * {@code release abort}): what the fake engine did stands, and the step throws Jenkins' interruption.
+     */
     final Set<String> interrupted = new HashSet<>();
-    /** JSON written to --report (deploy, validate, status) or to the stdout redirect (plan, recover). */
+    /** JSON written to --report (validate, status) or to the stdout redirect (plan --diff). */
     final Map<String, String> output = new HashMap<>();
-    final Map<String, String> events = new HashMap<>();
     final Map<String, String> stderr = new HashMap<>();
     /** Each CLI run: its argument list after the launcher. */
     final List<List<String>> runs = new ArrayList<>();
@@ -57,6 +49,14 @@ final class FakeCli implements PipelineTestBase.ShHandler {
      * {@code history}); titanDeploy's tests set it.
      */
     FakeRelease release;
+
+    FakeCli() {
+        this(new ArrayList<>());
+    }
+
+    FakeCli(List<String> log) {
+        this.log = log;
+    }
 
     @Override
     public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception {
@@ -114,14 +114,8 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         int rc = exitCodes.getOrDefault(name, 0);
         String out = output.get(name);
         write(err, stderr.getOrDefault(name, ""));
-        if (interrupted.contains(name)) {
-            write(options.get("--events"), events.getOrDefault(name, ""));
-            throw new FlowInterruptedException("ABORTED", "aborted by the test during " + name);
-        }
         if (name.equals("plan")) {
             write(stdout, out == null ? "" : "[PM2] banner before the JSON\n" + out + "\n");
-        } else if (name.equals("recover")) {
-            write(stdout, out == null ? "" : out + "\n");
         } else if (out != null) {
             write(options.get("--report"), out);
             write(options.get("--junit"), "<testsuite name=\"titan-" + name + "\"/>");
@@ -131,8 +125,7 @@ final class FakeCli implements PipelineTestBase.ShHandler {
                 write(Path.of(html).resolveSibling("titan-report.css").toString(), "main{}");
             }
             write(options.get("--html-inline"), "<html><style>main{}</style></html>");
-            write(options.get("--history-html"), "<html><link rel=\"stylesheet\" href=\"titan-report.css\"></html>");
-            write(options.get("--events"), events.getOrDefault(name, ""));
+            write(options.get("--events"), "");
         }
         return rc;
     }
