@@ -64,18 +64,26 @@ class ServiceStages implements Serializable {
             }
             return
         }
-        hostSteps.onHost(host) {
-            steps.stage(stageName) {
-                Map outcome = hostSteps.service(host, service)
-                stages[service] = outcome
-                results[service] = outcome.result
-                if (outcome.result == Schedule.SUCCESS) {
-                    steps.echo(outcome.line as String)
-                } else {
-                    steps.catchError(buildResult: failResult, stageResult: 'FAILURE', catchInterruptions: false) {
-                        steps.error(outcome.line as String)
+        try {
+            hostSteps.onHost(host) {
+                steps.stage(stageName) {
+                    Map outcome = hostSteps.service(host, service)
+                    stages[service] = outcome
+                    results[service] = outcome.result
+                    if (outcome.result == Schedule.SUCCESS) {
+                        steps.echo(outcome.line as String)
+                    } else {
+                        steps.catchError(buildResult: failResult, stageResult: 'FAILURE', catchInterruptions: false) {
+                            steps.error(outcome.line as String)
+                        }
                     }
                 }
+            }
+        } finally {
+            // A step that failed without an outcome (its agent went away) fails the service: the branches
+            // waiting for it must not wait for ever.
+            if (!results.containsKey(service)) {
+                results[service] = Schedule.FAILURE
             }
         }
     }

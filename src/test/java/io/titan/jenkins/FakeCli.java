@@ -35,6 +35,8 @@ final class FakeCli implements PipelineTestBase.ShHandler {
      * {@code release abort}): what the fake engine did stands, and the step throws Jenkins' interruption.
      */
     final Set<String> interrupted = new HashSet<>();
+    /** Release commands whose step fails as when the agent's channel closes while it runs, once each. */
+    final Set<String> lost = new HashSet<>();
     /** JSON written to --report (validate, status) or to the stdout redirect (plan --diff). */
     final Map<String, String> output = new HashMap<>();
     final Map<String, String> stderr = new HashMap<>();
@@ -145,6 +147,9 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         if (interrupted.contains(run)) {
             interrupted.remove(run);
             throw new FlowInterruptedException("ABORTED", "aborted by the test during " + run);
+        }
+        if (lost.remove(run)) {
+            throw new java.io.IOException("Cannot contact titan-gw-1: java.lang.InterruptedException (during " + run + ")");
         }
         if (stdout != null) {
             write(stdout, answer.stdout());

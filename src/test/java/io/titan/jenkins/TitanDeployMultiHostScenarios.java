@@ -167,6 +167,22 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
     }
 
     @Test
+    void anAgentLostDuringAServiceFailsItSkipsTheRestAndEndsTheReleaseOnBothHosts() {
+        release.dependentsFirst = true;
+        cli.lost.add("release service titan-brain");
+
+        Throwable end = runAsBuild("titanDeploy", Map.of());
+
+        assertThat(end).hasMessageStartingWith("Cannot contact titan-gw-1");
+        assertThat(buildResult()).isEqualTo("FAILURE");
+        // The branches waiting for titan-brain do not wait for ever: they are skipped, and both hosts roll back.
+        assertThat(stages()).containsExactly(stage(NAME, "titan-shared", "SUCCESS"), stage(NAME, "titan-brain", "FAILURE"),
+                stage(NAME, "titan-console", "NOT_BUILT"), stage(NAME, "titan-execution", "NOT_BUILT"),
+                stage(NAME, "rollback", "UNSTABLE"));
+        assertThat(commands()).contains("release abort @host-a", "release abort @host-b");
+    }
+
+    @Test
     void aHostOnTheAgentTheBuildHoldsRunsThereWithoutANestedNode() {
         // The build holds titan-a's only executor: node('titan-a') would wait for a second one for ever.
         env.put("NODE_NAME", "titan-a-1");
