@@ -25,9 +25,10 @@ class ProcessLivenessTest {
 
     @Test
     void aZombieIsDead() throws Exception {
-        // The shell's background child exits, and `exec sleep` replaces the shell by a process that
-        // never reaps it: a zombie for as long as sleep runs.
-        Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 5").start();
+        // `exec sleep` replaces the shell by a process that never reaps; the background child exits
+        // after that (a child that exits first may be reaped by the shell before its exec, as CI saw),
+        // and stays a zombie for as long as the parent's sleep runs.
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 5").start();
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
             long zombie = Long.parseLong(out.readLine().trim());
