@@ -4,7 +4,6 @@ import com.lesfurets.jenkins.unit.BasePipelineTest;
 import com.lesfurets.jenkins.unit.MethodCall;
 import com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration;
 import com.lesfurets.jenkins.unit.global.lib.LocalSource;
-import com.lesfurets.jenkins.unit.cps.PipelineTestHelperCPS;
 import groovy.lang.Closure;
 import groovy.lang.Script;
 import java.io.IOException;
@@ -111,7 +110,7 @@ abstract class PipelineTestBase extends BasePipelineTest {
     PipelineTestBase(boolean cps) {
         this.cps = cps;
         if (cps) {
-            setHelper(new PipelineTestHelperCPS());
+            setHelper(new StepBoundaryCps());
         }
     }
 
@@ -203,7 +202,12 @@ abstract class PipelineTestBase extends BasePipelineTest {
     }
 
     void register(String name, List<Class<?>> args, Steps.Body body) {
-        getHelper().registerAllowedMethod(name, new ArrayList<>(args), Steps.of(this, body));
+        getHelper().registerAllowedMethod(name, new ArrayList<>(args), Steps.of(this, a -> {
+            if (getHelper() instanceof StepBoundaryCps runner) {
+                runner.stepCalled();
+            }
+            return body.run(a);
+        }));
     }
 
     @SuppressWarnings("unchecked")
