@@ -160,7 +160,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         assertThat(agent.versions()).isEqualTo(agent.all("1"));
         assertThat(String.valueOf(currentBuild.get("description")))
                 .isEqualTo("titan: release titan-services-1-titan: 4 deployed");
-        stagesLastAsLongAsTheirServices();
+        stagesHoldTheirServicesDeploys();
         assertThat(logText()).contains("titanValidate: titan: validation passed", "titan-console            online",
                 "Released: titan: release ");
         assertThat(calls("junit")).hasSize(4);
@@ -172,33 +172,18 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
 
     /**
      * Each service's stage is live: the service's deploy, as its report times it (started, healthy),
-     * happened inside the stage, and the stage lasts as long as that plus one start of the CLI, within
-     * 0.5 s. The stage runs the CLI, whose start (a JVM and its set-up, 0.3 s or more here) comes
-     * before the service's, and the 50 ms soak after healthy; the report's {@code durationMs} runs
-     * from the service's start to healthy.
+     * happened inside the stage, not before it (a stage drawn after the fact) nor after it. How long a
+     * stage takes beyond its service (one CLI start) is a speed question for bench/, not a test.
      */
-    private void stagesLastAsLongAsTheirServices() throws Exception {
-        long cliStartMs = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long t0 = System.nanoTime();
-            Object rc = realSh.run(Map.of("script", "titan-deploy --version >/dev/null", "returnStatus", true),
-                    new LinkedHashMap<>(env), workspace);
-            assertThat(rc).isEqualTo(0);
-            cliStartMs = Math.min(cliStartMs, (System.nanoTime() - t0) / 1_000_000);
-        }
+    private void stagesHoldTheirServicesDeploys() throws Exception {
         var report = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(workspace.resolve("titan-reports/titan-deploy.json").toFile()).get("services");
         assertThat(report).hasSize(RealAgent.SERVICES.size());
         for (var service : report) {
             String name = service.get("name").asText();
-            long durationMs = service.get("durationMs").asLong();
             StageRun stage = stageRuns.stream().filter(r -> r.name.equals("titan: " + name)).findFirst().orElseThrow();
-            System.out.printf("stage %-24s %5d ms, report durationMs %5d ms, difference %4d ms (a CLI start: %d ms)%n",
-                    stage.name, stage.durationMs(), durationMs, stage.durationMs() - durationMs, cliStartMs);
             assertThat(java.time.Instant.parse(service.get("startedAt").asText())).as(name).isAfter(stage.started);
             assertThat(java.time.Instant.parse(service.get("readyAt").asText())).as(name).isBefore(stage.ended);
-            assertThat(stage.durationMs() - cliStartMs).as("stage %s against the report's %d ms and a CLI start of %d ms",
-                    stage.name, durationMs, cliStartMs).isCloseTo(durationMs, org.assertj.core.data.Offset.offset(500L));
         }
     }
 
