@@ -182,6 +182,8 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         for (var service : report) {
             String name = service.get("name").asText();
             StageRun stage = stageRuns.stream().filter(r -> r.name.equals("titan: " + name)).findFirst().orElseThrow();
+            System.out.printf("stage %-24s %5d ms, report durationMs %5d ms (the rest: a CLI start, the soak)%n",
+                    stage.name, stage.durationMs(), service.get("durationMs").asLong());
             assertThat(java.time.Instant.parse(service.get("startedAt").asText())).as(name).isAfter(stage.started);
             assertThat(java.time.Instant.parse(service.get("readyAt").asText())).as(name).isBefore(stage.ended);
         }
