@@ -144,23 +144,31 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Ports this test run handed out: the OS may offer a port again as soon as its probe socket closed. */
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The ports this JVM hands out: a range of its own per test fork ({@code titan.test.fork}, set by
+     * failsafe from its fork number), below Linux's ephemeral range (32768-60999), so neither another
+     * fork nor the OS (for a client socket) takes a port between the moment it is handed out and the
+     * moment a service listens on it.
+     */
+    private static final int PORTS_PER_FORK = 5000;
+    private static final int FIRST_PORT = 15000 + PORTS_PER_FORK * Math.floorMod(Integer.getInteger("titan.test.fork", 1) - 1, 3);
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * A port nothing listens on right now, and never handed out before in this test run: two
-     * services of one topology given ports one after the other must not get the same one.
+     * A port nothing listens on right now, from this fork's range, not handed out before in this JVM
+     * until the range has gone round once (two services of one topology given ports one after the
+     * other must not get the same one).
      */
     public static int freePort() {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                if (HANDED_OUT.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        for (int tried = 0; tried < PORTS_PER_FORK; tried++) {
+            int port = FIRST_PORT + NEXT_PORT.getAndIncrement() % PORTS_PER_FORK;
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException inUse) {
+                // Taken by something else on this machine: the next one.
             }
         }
+        throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS_PER_FORK - 1));
     }
 
     /** Kills this target's PM2 daemon (and with it every stand-in it ran) and deletes the folder. */

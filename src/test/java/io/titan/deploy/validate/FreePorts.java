@@ -1,9 +1,5 @@
 package io.titan.deploy.validate;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-
 /** Free loopback ports for test servers. */
 final class FreePorts {
 
@@ -11,9 +7,7 @@ final class FreePorts {
     }
 
     /** A port nothing listens on right now; also what "connection refused" tests connect to. */
-    static int unused() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int unused() {
+        return io.titan.deploy.testing.Sandbox.freePort();
     }
 }
