@@ -64,7 +64,10 @@ final class FingerprintBench {
     }
 
     private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        // No automatic gc or maintenance: git runs them detached after a commit, and they would move
+        // objects while the folder is timed or deleted.
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "gc.auto=0",
+                "-c", "maintenance.auto=false"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
