@@ -212,17 +212,8 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         }
     }
 
-    /** A new build of the job: its own result, log, stages and build-wide env variables. */
     private void runBuild() {
-        getHelper().clearCallStack();
-        currentBuild.clear();
-        currentBuild.put("result", "SUCCESS");
-        stageRuns.clear();
-        log.clear();
-        shScripts.clear();
-        env.remove("TITAN_DEPLOY_CALLS");
-        env.put("BUILD_NUMBER", Integer.toString(++build));
-        lastError = null;
+        newBuild(++build);
         runScript("Jenkinsfile.example");
     }
 

@@ -140,17 +140,8 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         assertThat(calls("junit")).hasSize(2);
     }
 
-    /** A new build of the job: its own number, result, log, stages and build-wide env variables. */
     private void runBuild() {
-        getHelper().clearCallStack();
-        currentBuild.clear();
-        currentBuild.put("result", "SUCCESS");
-        stageRuns.clear();
-        log.clear();
-        nodes.clear();
-        env.remove("TITAN_DEPLOY_CALLS");
-        env.put("BUILD_NUMBER", Integer.toString(++build));
-        lastError = null;
+        newBuild(++build);
         runScript(JENKINSFILE);
     }
 }

@@ -441,6 +441,23 @@ abstract class PipelineTestBase extends BasePipelineTest {
         }
     }
 
+    /**
+     * A new build of the job: its own number, result, log, stages, {@code sh} scripts, nodes and
+     * build-wide env variables (the step's call names), as Jenkins starts each build afresh.
+     */
+    void newBuild(int number) {
+        getHelper().clearCallStack();
+        currentBuild.clear();
+        currentBuild.put("result", "SUCCESS");
+        stageRuns.clear();
+        log.clear();
+        shScripts.clear();
+        nodes.clear();
+        env.remove("TITAN_DEPLOY_CALLS");
+        env.put("BUILD_NUMBER", Integer.toString(number));
+        lastError = null;
+    }
+
     Object call(Closure<?> body) {
         return getHelper().callClosure(body);
     }

@@ -44,24 +44,13 @@ abstract class TitanDeployAbortScenarios extends PipelineTestBase {
         }
     }
 
-    /** A new build: its own result, log, stages, call names. */
-    private void newBuild() {
-        getHelper().clearCallStack();
-        currentBuild.clear();
-        currentBuild.put("result", "SUCCESS");
-        stageRuns.clear();
-        log.clear();
-        env.remove("TITAN_DEPLOY_CALLS");
-        env.put("BUILD_NUMBER", "2");
-    }
-
     @Test
     void anAbortWhileTheLastLevelStartsEndsAbortedWithThePreviousReleaseAnswering() throws Exception {
         agent.checkout(workspace, new RealAgent.Release(1));
         assertThat(runAsBuild("titanDeploy", "deploy/titan.yaml")).as(logText()).isNull();
         assertThat(agent.versions()).isEqualTo(agent.all("1"));
 
-        newBuild();
+        newBuild(2);
         agent.checkout(workspace, new RealAgent.Release(2).slow(2_500, "titan-brain", "titan-execution",
                 "titan-console"));
         // The stop button while titan-console's own stage runs its CLI: Jenkins signals that sh's processes.

@@ -180,7 +180,8 @@ final class DaemonLauncher {
         }
     }
 
-    private static void pause(long millis) {
+    /** Sleeps while waiting for the daemon; an interruption is a Pm2Exception (the thread stays interrupted). */
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -103,7 +103,7 @@ final class Pm2Daemon {
                 if (!e.connectionLost() || System.nanoTime() > deadline) {
                     throw e;
                 }
-                pause(20);
+                DaemonLauncher.pause(20);
             }
         }
     }
@@ -232,7 +232,7 @@ final class Pm2Daemon {
         daemon.callNoReply("killMe", Map.of());
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while ((daemon.isOpen() || ProcessLiveness.isAlive(pid)) && System.nanoTime() < deadline) {
-            pause(10);
+            DaemonLauncher.pause(10);
         }
         daemon.close();
         rpc = null;
@@ -250,12 +250,4 @@ final class Pm2Daemon {
         return readPid(pm2Home.resolve("pm2.pid"));
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Pm2Exception("interrupted while waiting for the PM2 daemon", e);
-        }
-    }
 }
