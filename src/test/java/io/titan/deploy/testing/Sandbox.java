@@ -151,8 +151,25 @@ public final class Sandbox implements AutoCloseable {
      * moment a service listens on it.
      */
     private static final int PORTS_PER_FORK = 5000;
-    private static final int FIRST_PORT = 15000 + PORTS_PER_FORK * Math.floorMod(Integer.getInteger("titan.test.fork", 1) - 1, 3);
+    private static final int FIRST_PORT = 15000 + PORTS_PER_FORK * Math.floorMod(forkNumber() - 1, 3);
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * This JVM's fork number from {@code titan.test.fork} ("fork-2"), 1 when the property is not set
+     * (one JVM). Set without a number, the forks would share a range: that is an error, not a flaky run.
+     */
+    static int forkNumber() {
+        String value = System.getProperty("titan.test.fork");
+        if (value == null) {
+            return 1;
+        }
+        String digits = value.replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            throw new IllegalStateException("titan.test.fork is '" + value + "': failsafe's fork number did not reach "
+                    + "the tests, so the forks would hand out the same ports (see pom.xml)");
+        }
+        return Integer.parseInt(digits);
+    }
 
     /**
      * A port nothing listens on right now, from this fork's range, not handed out before in this JVM
