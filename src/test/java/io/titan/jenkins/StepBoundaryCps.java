@@ -25,6 +25,7 @@ final class StepBoundaryCps extends PipelineTestHelperCPS {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // JenkinsPipelineUnit's signature
     public Object callClosure(Closure closure, Object... args) {
         try {
             // A CPS closure does not run when called: it throws the invocation that the loop below runs.
