@@ -6,7 +6,6 @@ import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.Apps;
 import io.titan.deploy.pm2.Pm2App;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +22,7 @@ final class DeployPreview {
                          boolean removeOrphans) {
         Target target = Target.of(topology, host);
         List<String> order = topology.servicesOn(target.host());
-        Map<String, Pm2App> apps = new LinkedHashMap<>();
-        order.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
+        Map<String, Pm2App> apps = Apps.toPm2Apps(topology, order, environment);
         Fingerprinter fingerprinter = Fingerprinter.forRun(topology, target.stateDir(), target.pm2Home(), List.of());
         return ChangeDetection.of(topology, order, apps, target.pm2().snapshot(), fingerprinter, force, removeOrphans)
                 .plan();

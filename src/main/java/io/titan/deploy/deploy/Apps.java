@@ -5,6 +5,8 @@ import io.titan.deploy.config.EnvValue;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.Pm2App;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,6 +31,14 @@ public final class Apps {
             }
         });
         return withEnv(spec, env);
+    }
+
+    /** The PM2 definitions of the topology's services {@code names}, in that order (see {@link #toPm2App}). */
+    public static Map<String, Pm2App> toPm2Apps(Topology topology, List<String> names,
+                                                Map<String, String> environment) {
+        Map<String, Pm2App> apps = new LinkedHashMap<>();
+        names.forEach(name -> apps.put(name, toPm2App(topology.service(name), environment)));
+        return apps;
     }
 
     /** The PM2 definition with secrets shown as {@code ****}, for printing. */

@@ -1,7 +1,6 @@
 package io.titan.deploy.deploy;
 
 import io.titan.deploy.change.ChangeDetection;
-import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
@@ -10,7 +9,6 @@ import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
@@ -19,10 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -33,15 +31,7 @@ import java.util.function.Consumer;
  */
 public final class DeploymentOrchestrator {
 
-    private final Topology topology;
-    private final String host;
-    private final ProcessControl pm2;
-    private final Path stateDir;
-    private final ReleaseJournal journal;
-    private final EventBus events;
-    private final Map<String, String> environment;
-    private final Clock clock;
-    private final Consumer<String> log;
+    private final HostTarget target;
     private volatile String stopReason;
     private volatile boolean restoreElsewhere;
 
@@ -61,15 +51,7 @@ public final class DeploymentOrchestrator {
      */
     public DeploymentOrchestrator(Topology topology, String host, ProcessControl pm2, Path stateDir, EventBus events,
                                   Map<String, String> environment, Clock clock, Consumer<String> log) {
-        this.topology = topology;
-        this.host = topology.host(host).name();
-        this.pm2 = pm2;
-        this.stateDir = stateDir;
-        this.journal = new ReleaseJournal(stateDir, clock);
-        this.events = events;
-        this.environment = Map.copyOf(environment);
-        this.clock = clock;
-        this.log = log;
+        this.target = HostTarget.of(topology, host, pm2, stateDir, events, environment, clock, log);
     }
 
     /** Asks a running deployment to stop and roll back (a signal, a cancelled build). */
@@ -105,28 +87,23 @@ public final class DeploymentOrchestrator {
      * deployToProduction: deploy, validate, roll back when validation fails).
      */
     public DeploymentResult deploy(DeployOptions options, ReleaseVerifier verify) {
-        List<String> targets = Targets.of(topology, host, options.only());
-        Map<String, Pm2App> apps = new LinkedHashMap<>();
-        targets.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
-        try (DeployLock lock = DeployLock.acquire(stateDir, "deploy " + topology.source(), options.waitLock(), log)) {
-            Recovery.restoreUnfinished(journal, rollback(), stateDir, clock, log);
-            pm2.initialize();
-            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
-            Pm2Snapshot before = pm2.snapshot();
-            Targets.requireHealthyDependencies(topology, targets, before, options.waitDependencies(), log);
-            ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
-                    Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()),
-                    options.force(), options.removeOrphans());
+        Topology topology = target.topology();
+        List<String> targets = Targets.of(topology, target.host(), options.only());
+        Map<String, Pm2App> apps = Apps.toPm2Apps(topology, targets, target.environment());
+        try (DeployLock lock = target.lock("deploy " + topology.source(), options.waitLock())) {
+            HostTarget.Observed observed = target.observe(targets, apps, Set.of(), options.waitDependencies(), options);
+            Pm2Snapshot before = observed.before();
+            ChangeDetection changes = observed.changes();
             List<String> orphans = orphansToRemove(changes);
             List<String> recorded = new ArrayList<>(targets);
             recorded.addAll(orphans);
-            ReleaseRecord record = journal.begin(topology.source(), recorded, before.definitions(), changes.wanted(),
-                    Apps.secretTemplates(topology));
+            ReleaseRecord record = target.journal().begin(topology.source(), recorded, before.definitions(),
+                    changes.wanted(), Apps.secretTemplates(topology));
             Instant startedAt = Instant.parse(record.startedAt());
-            events.emit(new DeploymentEvent.DeploymentStarted(startedAt, record.id(), targets));
-            Rollout.Result rollout = new Rollout(topology, pm2, events, clock, record.id(), targets, changes.wanted(),
-                    changes.plan(), before.definitions().keySet(), () -> Optional.ofNullable(stopReason))
-                    .run(options.strategy(), orphans);
+            target.events().emit(new DeploymentEvent.DeploymentStarted(startedAt, record.id(), targets));
+            Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.id(),
+                    targets, changes.wanted(), changes.plan(), before.definitions().keySet(),
+                    () -> Optional.ofNullable(stopReason)).run(options.strategy(), orphans);
             return conclude(record, startedAt, rollout, options, verify, before);
         }
     }
@@ -136,8 +113,9 @@ public final class DeploymentOrchestrator {
                                       DeployOptions options, ReleaseVerifier verify, Pm2Snapshot before) {
         String failure = rollout.failure();
         if (failure == null) {
-            Instant done = clock.instant();
-            events.emit(new DeploymentEvent.DeploymentCompleted(done, record.id(), Duration.between(startedAt, done)));
+            Instant done = target.now();
+            target.events().emit(new DeploymentEvent.DeploymentCompleted(done, record.id(),
+                    Duration.between(startedAt, done)));
             DeploymentResult accepted = DeploymentResult.deployed(record.id(), startedAt, done, rollout.outcomes());
             // The record stays unfinished until the release is verified: a deployer killed while
             // validating leaves a release that the next deploy or recover undoes.
@@ -145,25 +123,26 @@ public final class DeploymentOrchestrator {
                     .or(() -> Optional.ofNullable(stopReason).map(r -> "stopped before it was accepted: " + r))
                     .orElse(null);
             if (failure == null) {
-                journal.deployed(record, rollout.versions());
+                target.journal().deployed(record, rollout.versions());
                 return accepted;
             }
         }
-        events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), record.id(), failure));
+        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.id(), failure));
         if (!options.rollback()) {
-            journal.failed(record, failure);
-            return DeploymentResult.failed(record.id(), failure, startedAt, clock.instant(), rollout.outcomes());
-        }
-        if (restoreElsewhere) {
-            log.accept("release " + record.id() + " is left unfinished for the restorer: " + failure);
-            return DeploymentResult.failed(record.id(), failure + "; the previous release is being restored by"
-                    + " `titan-deploy recover`, which runs outside this process", startedAt, clock.instant(),
+            target.journal().failed(record, failure);
+            return DeploymentResult.failed(record.id(), failure, startedAt, target.now(),
                     rollout.outcomes());
         }
-        Instant rollbackStart = clock.instant();
-        Rollback.Result restored = Recovery.restore(journal, rollback(), record, record.services(), before.apps(),
-                rollout.touched(), failure, failure);
-        return DeploymentResult.rolledBack(record.id(), failure, startedAt, rollbackStart, clock.instant(),
+        if (restoreElsewhere) {
+            target.log().accept("release " + record.id() + " is left unfinished for the restorer: " + failure);
+            return DeploymentResult.failed(record.id(), failure + "; the previous release is being restored by"
+                    + " `titan-deploy recover`, which runs outside this process", startedAt, target.now(),
+                    rollout.outcomes());
+        }
+        Instant rollbackStart = target.now();
+        Rollback.Result restored = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
+                before.apps(), rollout.touched(), failure, failure);
+        return DeploymentResult.rolledBack(record.id(), failure, startedAt, rollbackStart, target.now(),
                 rollout.outcomes(), restored);
     }
 
@@ -173,14 +152,10 @@ public final class DeploymentOrchestrator {
             if (orphan.action() == ServiceChange.Action.REMOVE) {
                 orphans.add(orphan.name());
             } else {
-                log.accept("orphan " + orphan.name() + ": " + orphan.reasons().get(0));
+                target.log().accept("orphan " + orphan.name() + ": " + orphan.reasons().get(0));
             }
         }
         return orphans;
-    }
-
-    private Rollback rollback() {
-        return new Rollback(pm2, events, clock, environment, topology);
     }
 
     /** Checks a deployed release before it is accepted. */

@@ -4,7 +4,6 @@ import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.change.ChangeDetection;
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.ConfigException;
 import io.titan.deploy.config.ServiceSpec;
@@ -19,7 +18,6 @@ import io.titan.deploy.pm2.Pm2OnlineProbe;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ServiceStep;
@@ -29,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,27 +46,11 @@ public final class HostRelease {
     /** The plan's action for an orphan it removes; {@link #finish} removes them. */
     private static final String REMOVE = ServiceChange.Action.REMOVE.word();
 
-    private final Topology topology;
-    private final String host;
-    private final ProcessControl pm2;
-    private final Path stateDir;
-    private final ReleaseJournal journal;
-    private final EventBus events;
-    private final Map<String, String> environment;
-    private final Clock clock;
-    private final Consumer<String> log;
+    private final HostTarget target;
 
     public HostRelease(Topology topology, String host, ProcessControl pm2, Path stateDir, EventBus events,
                        Map<String, String> environment, Clock clock, Consumer<String> log) {
-        this.topology = topology;
-        this.host = topology.host(host).name();
-        this.pm2 = pm2;
-        this.stateDir = stateDir;
-        this.journal = new ReleaseJournal(stateDir, clock);
-        this.events = events;
-        this.environment = Map.copyOf(environment);
-        this.clock = clock;
-        this.log = log;
+        this.target = HostTarget.of(topology, host, pm2, stateDir, events, environment, clock, log);
     }
 
     /**
@@ -82,25 +63,18 @@ public final class HostRelease {
      */
     public ChangePlan begin(String release, Duration lease, DeployOptions options) {
         requireName(release);
-        try (DeployLock lock = DeployLock.acquire(stateDir, "release begin " + release, options.waitLock(), log)) {
-            Optional<ReleaseLease> held = ReleaseLease.read(stateDir);
-            if (held.isPresent() && held.get().release().equals(release) && !held.get().expired(clock.instant())) {
-                throw new ConfigException("release " + release + " already began on host " + host
+        try (DeployLock lock = target.lock("release begin " + release, options.waitLock())) {
+            Optional<ReleaseLease> held = ReleaseLease.read(target.stateDir());
+            if (held.isPresent() && held.get().release().equals(release) && !held.get().expired(target.now())) {
+                throw new ConfigException("release " + release + " already began on host " + target.host()
                         + "; carry it on with `release service`, or end it with `release finish` or `release abort`");
             }
-            Recovery.restoreUnfinished(journal, rollback(), stateDir, clock, log);
-            pm2.initialize();
-            events.emit(new DeploymentEvent.Pm2Started(clock.instant(), pm2.home()));
-            List<String> targets = Targets.of(topology, host, options.only());
-            Map<String, Pm2App> apps = new LinkedHashMap<>();
-            targets.forEach(name -> apps.put(name, Apps.toPm2App(topology.service(name), environment)));
-            Pm2Snapshot before = pm2.snapshot();
-            Set<String> elsewhere = new java.util.TreeSet<>(options.only().isEmpty() ? topology.services().keySet()
-                    : options.only());
-            Targets.requireHealthyDependencies(topology, targets, elsewhere, before, Duration.ZERO, log);
-            ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
-                    Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()), options.force(),
-                    options.removeOrphans());
+            List<String> targets = Targets.of(target.topology(), target.host(), options.only());
+            Map<String, Pm2App> apps = Apps.toPm2Apps(target.topology(), targets, target.environment());
+            Set<String> elsewhere = options.only().isEmpty() ? target.topology().services().keySet() : options.only();
+            HostTarget.Observed observed = target.observe(targets, apps, elsewhere, Duration.ZERO, options);
+            Pm2Snapshot before = observed.before();
+            ChangeDetection changes = observed.changes();
             Map<String, String> actions = new TreeMap<>();
             changes.plan().services().forEach(c -> actions.put(c.name(), c.action().word()));
             List<String> recorded = new java.util.ArrayList<>(targets);
@@ -108,10 +82,10 @@ public final class HostRelease {
                 recorded.add(o.name());
                 actions.put(o.name(), o.action().word());
             });
-            ReleaseRecord record = journal.begin(topology.source(), release, host, recorded, before.definitions(),
-                    changes.wanted(), Apps.secretTemplates(topology), actions);
-            new ReleaseLease(release, record.id(), clock.instant().plus(lease)).write(stateDir);
-            events.emit(new DeploymentEvent.DeploymentStarted(clock.instant(), record.id(), targets));
+            ReleaseRecord record = target.journal().begin(target.topology().source(), release, target.host(), recorded,
+                    before.definitions(), changes.wanted(), Apps.secretTemplates(target.topology()), actions);
+            new ReleaseLease(release, record.id(), target.now().plus(lease)).write(target.stateDir());
+            target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.id(), targets));
             return changes.plan();
         }
     }
@@ -127,20 +101,22 @@ public final class HostRelease {
     public ServiceOutcome service(String release, String name, Duration lease) {
         ReleaseRecord record = renew(release, lease);
         if (!record.services().contains(name) || REMOVE.equals(record.actions().get(name))) {
-            throw new ConfigException(name + " is not a service of release " + release + " on host " + host
+            throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
                     + " (its services: " + String.join(", ", record.deployed().keySet()) + ")");
         }
         ServiceChange.Action action = ServiceChange.Action.valueOf(record.actions().getOrDefault(name, "restart")
                 .toUpperCase(java.util.Locale.ROOT));
-        Pm2App app = record.deployed().get(name).toPm2App(environment);
+        Pm2App app = record.deployed().get(name).toPm2App(target.environment());
         Optional<String> unhealthy = unhealthyDependency(name);
-        Rollout rollout = new Rollout(topology, pm2, events, clock, record.id(), List.of(name), Map.of(name, app),
+        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.id(),
+                List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
                 record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
         ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of()).outcomes().get(0);
-        try (DeployLock lock = DeployLock.acquire(stateDir, "release " + release, Duration.ofSeconds(30), log)) {
-            journal.step(record.id(), name, new ServiceStep(outcome.status().value(), text(outcome.startedAt()),
-                    text(outcome.readyAt()), outcome.duration().toMillis(), outcome.restarts(), outcome.message()));
+        try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
+            target.journal().step(record.id(), name, new ServiceStep(outcome.status().value(),
+                    text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
+                    outcome.restarts(), outcome.message()));
         }
         return outcome;
     }
@@ -158,18 +134,18 @@ public final class HostRelease {
         Optional<String> problem = outcomes.stream().filter(o -> !o.status().ok()).findFirst()
                 .map(o -> o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
                 .or(() -> removeOrphans(record))
-                .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, clock.instant(), outcomes)));
+                .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes)));
         if (problem.isPresent()) {
-            return DeploymentResult.failed(record.id(), problem.get(), startedAt, clock.instant(), outcomes);
+            return DeploymentResult.failed(record.id(), problem.get(), startedAt, target.now(), outcomes);
         }
         Map<String, String> versions = new TreeMap<>();
-        pm2.processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
+        target.pm2().processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
                 .forEach(p -> versions.put(p.name(), p.version()));
-        journal.deployed(record, versions);
-        events.emit(new DeploymentEvent.DeploymentCompleted(clock.instant(), record.id(),
-                Duration.between(startedAt, clock.instant())));
-        ReleaseLease.clear(stateDir);
-        return DeploymentResult.deployed(record.id(), startedAt, clock.instant(), outcomes);
+        target.journal().deployed(record, versions);
+        target.events().emit(new DeploymentEvent.DeploymentCompleted(target.now(), record.id(),
+                Duration.between(startedAt, target.now())));
+        ReleaseLease.clear(target.stateDir());
+        return DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes);
     }
 
     /**
@@ -178,10 +154,10 @@ public final class HostRelease {
      */
     public DeploymentResult keep(String release, String why) {
         ReleaseRecord record = renew(release, Duration.ofMinutes(5));
-        events.emit(new DeploymentEvent.DeploymentFailed(clock.instant(), record.id(), why));
-        journal.failed(record, why);
-        ReleaseLease.clear(stateDir);
-        return DeploymentResult.failed(record.id(), why, Instant.parse(record.startedAt()), clock.instant(),
+        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.id(), why));
+        target.journal().failed(record, why);
+        ReleaseLease.clear(target.stateDir());
+        return DeploymentResult.failed(record.id(), why, Instant.parse(record.startedAt()), target.now(),
                 outcomes(record));
     }
 
@@ -192,8 +168,8 @@ public final class HostRelease {
                 continue;
             }
             try {
-                pm2.delete(name);
-                events.emit(new DeploymentEvent.ServiceRemoved(clock.instant(), record.id(), name,
+                target.pm2().delete(name);
+                target.events().emit(new DeploymentEvent.ServiceRemoved(target.now(), record.id(), name,
                         "not in the topology (--remove-orphans)"));
             } catch (TitanException e) {
                 return Optional.of("could not remove orphan " + name + ": " + e.getMessage());
@@ -210,13 +186,13 @@ public final class HostRelease {
      */
     public DeploymentResult abort(String release, String why) {
         ReleaseRecord record = renew(release, Duration.ofMinutes(5));
-        Instant rollbackStartedAt = clock.instant();
-        events.emit(new DeploymentEvent.DeploymentFailed(rollbackStartedAt, record.id(), why));
-        Rollback.Result restore = Recovery.restore(journal, rollback(), record, record.services(), Map.of(), Set.of(),
-                why, why);
-        ReleaseLease.clear(stateDir);
+        Instant rollbackStartedAt = target.now();
+        target.events().emit(new DeploymentEvent.DeploymentFailed(rollbackStartedAt, record.id(), why));
+        Rollback.Result restore = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
+                Map.of(), Set.of(), why, why);
+        ReleaseLease.clear(target.stateDir());
         return DeploymentResult.rolledBack(record.id(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
-                clock.instant(), outcomes(record), restore);
+                target.now(), outcomes(record), restore);
     }
 
     /**
@@ -229,8 +205,8 @@ public final class HostRelease {
             if (REMOVE.equals(record.actions().get(name))) {
                 continue;
             }
-            ServiceSpec spec = topology.services().get(name);
-            int level = spec == null ? 0 : topology.graph().levelOf(name);
+            ServiceSpec spec = target.topology().services().get(name);
+            int level = spec == null ? 0 : target.topology().graph().levelOf(name);
             List<String> dependsOn = spec == null ? List.of() : spec.dependsOn();
             ServiceStep step = record.steps().get(name);
             if (step == null && "unchanged".equals(record.actions().get(name))) {
@@ -238,10 +214,10 @@ public final class HostRelease {
             }
             outcomes.add(step == null
                     ? new ServiceOutcome(name, ServiceStatus.SKIPPED, level, dependsOn, null, null, Duration.ZERO, 0,
-                            "not deployed: release " + record.release() + " ended before its turn", host)
+                            "not deployed: release " + record.release() + " ended before its turn", target.host())
                     : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
                             instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
-                            step.restarts(), step.message(), host));
+                            step.restarts(), step.message(), target.host()));
         }
         return outcomes;
     }
@@ -257,29 +233,29 @@ public final class HostRelease {
     /** The release's record, after checking the lease is this release's and renewing it. */
     private ReleaseRecord renew(String release, Duration lease) {
         requireName(release);
-        try (DeployLock lock = DeployLock.acquire(stateDir, "release " + release, Duration.ofSeconds(30), log)) {
-            ReleaseLease held = ReleaseLease.read(stateDir).orElseThrow(() -> new ConfigException(
-                    "release " + release + " is not open on host " + host + ": no release holds it"
-                            + journal.history().stream().filter(r -> release.equals(r.release())).findFirst()
+        try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
+            ReleaseLease held = ReleaseLease.read(target.stateDir()).orElseThrow(() -> new ConfigException(
+                    "release " + release + " is not open on host " + target.host() + ": no release holds it"
+                            + target.journal().history().stream().filter(r -> release.equals(r.release())).findFirst()
                             .map(r -> " (release " + release + " ended here: " + r.status().name()
                                     .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")").orElse("")));
             if (!held.release().equals(release)) {
-                throw new TitanException("release " + held.release() + " holds host " + host + ", not " + release
-                        + " (lease until " + held.expires() + ")", ExitCodes.LOCKED);
+                throw new TitanException("release " + held.release() + " holds host " + target.host() + ", not "
+                        + release + " (lease until " + held.expires() + ")", ExitCodes.LOCKED);
             }
-            ReleaseRecord record = journal.find(held.record()).orElseThrow(() -> new TitanException(
-                    "the record " + held.record() + " of release " + release + " is gone from " + stateDir,
+            ReleaseRecord record = target.journal().find(held.record()).orElseThrow(() -> new TitanException(
+                    "the record " + held.record() + " of release " + release + " is gone from " + target.stateDir(),
                     ExitCodes.FAILED));
-            held.renewedUntil(clock.instant().plus(lease)).write(stateDir);
+            held.renewedUntil(target.now().plus(lease)).write(target.stateDir());
             return record;
         }
     }
 
     /** A reason not to start {@code name}: a dependency that does not answer its health check now. */
     private Optional<String> unhealthyDependency(String name) {
-        for (String dependency : topology.service(name).dependsOn()) {
-            ServiceSpec spec = topology.service(dependency);
-            HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> new Pm2OnlineProbe(pm2, dependency));
+        for (String dependency : target.topology().service(name).dependsOn()) {
+            ServiceSpec spec = target.topology().service(dependency);
+            HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> new Pm2OnlineProbe(target.pm2(), dependency));
             ProbeResult result = probe.probe(spec.healthTimeout());
             if (!result.healthy()) {
                 return Optional.of("dependency " + dependency + " on host " + spec.host() + " is not healthy ("
@@ -296,7 +272,4 @@ public final class HostRelease {
         }
     }
 
-    private Rollback rollback() {
-        return new Rollback(pm2, events, clock, environment, topology);
-    }
 }
