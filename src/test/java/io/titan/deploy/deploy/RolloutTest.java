@@ -124,7 +124,9 @@ class RolloutTest {
 
     @Test
     void aCrashFailsTheServiceAtOnceAndSkipsItsDependentsNamingIt() {
-        pm2.upAfter("shared", 50).crashesAfter("brain", 100).upAfter("audit", 50).upAfter("console", 50);
+        // audit, which does not depend on brain, has passed its gate (polled every 100 ms) and its soak
+        // (150 ms) well before brain crashes: only brain fails. (At 100 ms the crash raced audit's gate.)
+        pm2.upAfter("shared", 50).crashesAfter("brain", 1000).upAfter("audit", 50).upAfter("console", 50);
 
         Rollout.Result result = run(DeployOptions.Strategy.PARALLEL, new AtomicReference<>());
 
