@@ -24,7 +24,9 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'\"'\"')*)'");
     private static final List<String> COMMANDS = List.of("validate", "plan", "status", "release", "history");
 
-    private Path cwd;
+    private volatile Path cwd;
+    /** The build whose {@code sh} this is: its log, its stop button. */
+    private final PipelineTestBase test;
     /** The build log the CLI's stdout goes to, as the sh step would show it. */
     private final List<String> log;
     /** Whether titan-deploy is on the agent's PATH: when not, running it by that name exits 127. */
@@ -52,16 +54,14 @@ final class FakeCli implements PipelineTestBase.ShHandler {
      */
     FakeRelease release;
 
-    FakeCli() {
-        this(new ArrayList<>());
-    }
-
-    FakeCli(List<String> log) {
-        this.log = log;
+    FakeCli(PipelineTestBase test) {
+        this.test = test;
+        this.log = test.log;
     }
 
     @Override
-    public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception {
+    public synchronized Object run(Map<String, Object> args, Map<String, Object> env, Path cwd, Running step)
+            throws Exception {
         this.cwd = cwd;
         String script = String.valueOf(args.get("script"));
         String line = script.lines().filter(l -> l.contains(" 2>'")).findFirst()
@@ -108,6 +108,13 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         for (int i = 1; i + 1 < cli.size(); i++) {
             options.put(cli.get(i), cli.get(i + 1));
         }
+        String config = options.get("--config");
+        if (config != null && Files.isDirectory(cwd.resolve(config))) {
+            // What TopologyLoader answers for a folder (TopologyLoaderTest holds the real CLI to it).
+            write(err, "titan-deploy: " + config + ": is a directory, not a topology file: name the topology file "
+                    + "in it\n");
+            return 2;
+        }
         // A canned exit code for a command wins over the fake release: how a test makes plan or validate fail.
         FakeRelease.Answer answer = release == null || exitCodes.containsKey(name) ? null : release.answer(cli, options);
         if (answer != null) {
@@ -144,12 +151,16 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         String run = cli.get(0).equals("release") && !cli.get(1).equals("service") ? String.join(" ", cli.subList(0, 2))
                 : key;
         write(err, answer.stderr());
-        if (interrupted.contains(run)) {
-            interrupted.remove(run);
-            throw new FlowInterruptedException("ABORTED", "aborted by the test during " + run);
+        if (interrupted.remove(run)) {
+            // The stop button while this command runs: what it did stands; every running step is interrupted.
+            test.abortBuild("the test during " + run);
+            return 143;
         }
         if (lost.remove(run)) {
-            throw new java.io.IOException("Cannot contact titan-gw-1: java.lang.InterruptedException (during " + run + ")");
+            // The agent goes away while this command runs: ExecutorStepExecution's RemovedNodeListener ends the
+            // node block's steps with an interruption that is no user's abort.
+            throw new FlowInterruptedException("ABORTED", false,
+                    new org.jenkinsci.plugins.workflow.support.steps.ExecutorStepExecution.RemovedNodeCause());
         }
         if (stdout != null) {
             write(stdout, answer.stdout());

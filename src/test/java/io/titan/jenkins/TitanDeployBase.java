@@ -26,7 +26,7 @@ abstract class TitanDeployBase extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli(log);
+        cli = new FakeCli(this);
         release = FakeRelease.oneHost();
         cli.release = release;
         sh = cli;

@@ -33,8 +33,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
     void twoHosts() {
         release = FakeRelease.twoHosts();
         cli.release = release;
-        env.put("NODE_NAME", "built-in");
-        env.put("NODE_LABELS", "built-in");
+        holdNode("built-in", 2);
     }
 
     /** Each node() step with the first command of each CLI run inside it, in order: which agent ran what. */
@@ -185,8 +184,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
     @Test
     void aHostOnTheAgentTheBuildHoldsRunsThereWithoutANestedNode() {
         // The build holds titan-a's only executor: node('titan-a') would wait for a second one for ever.
-        env.put("NODE_NAME", "titan-a-1");
-        env.put("NODE_LABELS", "titan-a-1 titan-a linux");
+        holdNode("titan-a-1", 1, "titan-a", "linux");
 
         callStep("titanDeploy", Map.of());
 

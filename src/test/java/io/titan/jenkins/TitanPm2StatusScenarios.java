@@ -23,7 +23,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli();
+        cli = new FakeCli(this);
         sh = cli;
         write("titan.yaml", "services: {}\n");
     }
