@@ -32,6 +32,8 @@ final class Agents {
         final Path fixedWorkspace;
         private final Semaphore executors;
         private final Set<Path> inUse = new HashSet<>();
+        /** Variables the agent's configuration gives every step on it (its node properties). */
+        final java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
 
         Agent(String name, Set<String> labels, int executors, Path root, Path fixedWorkspace) {
             this.name = name;

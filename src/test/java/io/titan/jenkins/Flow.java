@@ -38,7 +38,7 @@ record Flow(Flow parent, Agents.Agent agent, Path workspace, Path cwd, Map<Strin
     }
 
     static Map<String, String> nodeEnv(Agents.Agent agent, Path workspace) {
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(agent.env);
         env.put("NODE_NAME", agent.name);
         env.put("NODE_LABELS", agent.nodeLabels());
         env.put("WORKSPACE", workspace.toString());
