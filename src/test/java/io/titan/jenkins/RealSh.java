@@ -108,8 +108,14 @@ final class RealSh implements PipelineTestBase.ShHandler {
         pb.environment().put(COOKIE, cookie);
         Path logFile = control.resolve("jenkins-log.txt");
         Path outputFile = control.resolve("output.txt");
-        pb.redirectOutput((returnStdout ? outputFile : logFile).toFile());
-        pb.redirectError(logFile.toFile());
+        if (returnStdout) {
+            pb.redirectOutput(outputFile.toFile());
+            pb.redirectError(logFile.toFile());
+        } else {
+            // One file for both, as "> jenkins-log.txt 2>&1" has it (two opens of it would overwrite each other).
+            pb.redirectOutput(logFile.toFile());
+            pb.redirectErrorStream(true);
+        }
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         if (args.get("label") != null) {
             test.log.add("[sh] " + args.get("label"));

@@ -263,6 +263,16 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
     }
 
     @Test
+    void aTopologyPathWithADotSegmentIsStashedAsAPatternStashMatches() {
+        callStep("titanDeploy", args("config", "./titan.yaml"));
+
+        assertThat(buildResult()).as(logText()).isEqualTo("SUCCESS");
+        // Ant patterns are never normalized: "./titan.yaml" would take no file and fail the stash.
+        assertThat(calls("stash")).containsExactly("{name=titan-deploy-titan, includes=titan.yaml}");
+        assertThat(run("release begin @host-b")).containsSubsequence("--config", "./titan.yaml");
+    }
+
+    @Test
     void onlyBeginsTheHostsOfTheServicesItNames() {
         callStep("titanDeploy", args("only", "titan-brain"));
 

@@ -99,6 +99,17 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                 Map.entry("Titan releases (titan)", List.of("titan-history.html", "titan-report.css")));
         assertThat(workspace.resolve("titan-reports/titan-deploy-email.html")).exists();
         assertThat(logText()).doesNotContain("ERROR").doesNotContain("WARNING");
+        // Every script names its shell: without "#!", Jenkins runs "sh -xe" and traces each command into the log.
+        assertThat(shScripts).allMatch(script -> script.startsWith("#!/bin/sh\n"));
+    }
+
+    @Test
+    void whatTheCliWritesInUtf8ReachesTheLogIntactWhateverTheControllersCharset() {
+        release.outcome("titan-brain", ServiceStatus.FAILED, 1, "titan-brain: caf\u00e9 \u2713 never answered");
+
+        runAsBuild("titanDeploy", Map.of());
+
+        assertThat(log).contains("ERROR: titan-brain failed: titan-brain: caf\u00e9 \u2713 never answered");
     }
 
     @Test
