@@ -163,8 +163,8 @@ class HostSteps implements Serializable {
         if (Cli.cannotRun(rc)) {
             stderr = cli.cannotRunMessage(stderr)
         }
-        return Outcomes.service(service, host.name as String, rc, steps.fileExists(out) ? cli.read(out) : '',
-                stderr)
+        return Outcomes.service([name: service, host: host.name, release: id], rc,
+                steps.fileExists(out) ? cli.read(out) : '', stderr)
     }
 
     /** {@code validate} of the host's part: {@code [passed, line]}. */

@@ -22,11 +22,17 @@ final class Outcomes implements Serializable {
      * A service's outcome: its status, time and message from the last JSON line of {@code stdout}, the
      * stage result the CLI gives it ({@code stageResult}; FAILURE whatever it says when the CLI failed)
      * and the line that says so. Without an answer (a crash, bad input) the service failed, with
-     * {@code stderr}'s last line as the reason.
+     * {@code stderr}'s last line as the reason. {@code step}: {@code [name, host, release]}; an answer of
+     * another release (a file left by an earlier build, when the script never ran) is no answer.
      */
     @NonCPS
-    static Map service(String name, String host, int rc, String stdout, String stderr) {
+    static Map service(Map step, int rc, String stdout, String stderr) {
+        String name = step.name
+        String host = step.host
         Map answer = lastJson(stdout)
+        if (answer.release && answer.release != step.release) {
+            answer = [:]
+        }
         Map service
         if (answer.status) {
             service = [name   : name, host: host, status: answer.status as String,

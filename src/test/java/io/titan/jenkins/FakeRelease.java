@@ -224,6 +224,7 @@ final class FakeRelease {
         String name = service.name();
         String host = service.host();
         Map<String, Object> line = new LinkedHashMap<>();
+        line.put("release", open.get(host));
         line.put("name", name);
         line.put("host", host);
         line.put("status", outcome.status().value());

@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * durable-task's {@code BourneShellScript} run it on an agent:
  * <ul>
  *   <li>the script goes into a file {@code script.sh}; one that starts with {@code #!} is run as it is
- *       (the kernel reads the interpreter), any other with {@code sh -xe script.sh}, which traces each
- *       command as {@code + command} into the log and stops at the first failing one;</li>
+ *       (the kernel reads the interpreter; from a copy the wrapper makes, {@code script.sh.copy}), any
+ *       other with {@code sh -xe script.sh}, which traces each command as {@code + command} into the
+ *       log and stops at the first failing one;</li>
  *   <li>in the step's directory, in a process group of its own, with the agent's environment plus
  *       the pipeline's and a {@code JENKINS_NODE_COOKIE} of its own; output to files, which the
  *       controller reads;</li>
@@ -99,7 +100,9 @@ final class RealSh implements PipelineTestBase.ShHandler {
         List<String> command = new ArrayList<>(List.of("setsid"));
         if (script.startsWith("#!")) {
             Files.setPosixFilePermissions(scriptFile, PosixFilePermissions.fromString("rwxr-xr-x"));
-            command.add(scriptFile.toString());
+            // The wrapper runs a copy it makes itself (JENKINS-70784): executing the file this JVM wrote can fail
+            // with "Text file busy" while another thread's fork still holds it open.
+            command.addAll(List.of("sh", "-c", "cp \"$0\" \"$0.copy\" && exec \"$0.copy\"", scriptFile.toString()));
         } else {
             command.addAll(List.of("sh", "-xe", scriptFile.toString()));
         }

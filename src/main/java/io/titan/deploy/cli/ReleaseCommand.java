@@ -143,7 +143,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
+        @Option(names = "--json", description = "End with one JSON line: {release, name, host, status, stageResult, "
                 + "durationMs, message}.")
         boolean json;
 
@@ -161,7 +161,7 @@ final class ReleaseCommand implements Runnable {
             }
             Session session = Session.open(step.topology, spec);
             ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
-            return answer(session, outcome, json);
+            return answer(session, step.release, outcome, json);
         }
     }
 
@@ -188,15 +188,17 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            return answer(session, step.open(session, events).soak(step.release, name, step.lease), json);
+            return answer(session, step.release, step.open(session, events).soak(step.release, name, step.lease), json);
         }
     }
 
     /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
-    static int answer(Session session, ServiceOutcome outcome, boolean json) throws java.io.IOException {
+    static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
+            throws java.io.IOException {
         PrintWriter out = session.out();
         if (json) {
             ObjectNode node = new ObjectMapper().createObjectNode();
+            node.put("release", release);
             node.put("name", outcome.name());
             node.put("host", session.target().host());
             node.put("status", outcome.status().value());
