@@ -35,6 +35,7 @@ class DaemonBusTest {
     private SocketChannel publisher;
     private final List<ProcessEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
+    private final List<String> stopping = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void connect() throws IOException {
@@ -51,6 +52,11 @@ class DaemonBusTest {
             @Override
             public void closed(String why) {
                 closed.add(why);
+            }
+
+            @Override
+            public void stopping(String why) {
+                stopping.add(why);
             }
         });
     }
@@ -122,6 +128,34 @@ class DaemonBusTest {
             }
         });
         assertThat(late).containsExactly(closed.get(0));
+    }
+
+    @Test
+    void passesOnTheDaemonsAnnouncedShutdownOnceAndToLateListenersBeforeTheClose() throws IOException {
+        // What pm2 7.0.4's Daemon.close (killMe) publishes before it closes its sockets.
+        publish("pm2:kill", "{\"status\":\"killed\",\"msg\":\"pm2 has been killed via CLI\"}");
+        publish("pm2:kill", "{\"status\":\"killed\",\"msg\":\"pm2 has been killed by SIGNAL\"}");
+        publisher.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !closed.isEmpty());
+        assertThat(stopping).containsExactly("pm2 has been killed via CLI");
+        List<String> late = new CopyOnWriteArrayList<>();
+        bus.listen(new ProcessEvents.Listener() {
+            @Override
+            public void event(ProcessEvent event) {
+            }
+
+            @Override
+            public void closed(String why) {
+                late.add("closed: " + why);
+            }
+
+            @Override
+            public void stopping(String why) {
+                late.add("stopping: " + why);
+            }
+        });
+        assertThat(late).containsExactly("stopping: pm2 has been killed via CLI", "closed: " + closed.get(0));
     }
 
     @Test
