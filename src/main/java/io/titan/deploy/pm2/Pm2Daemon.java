@@ -151,9 +151,17 @@ final class Pm2Daemon {
         }
         try {
             bus = DaemonBus.connect(Pm2Sockets.pub(pm2Home));
-        } catch (IOException e) {
-            throw new Pm2Exception("cannot subscribe to the PM2 daemon's events at " + Pm2Sockets.pub(pm2Home)
-                    + ": " + e.getMessage(), e);
+        } catch (IOException refused) {
+            // The daemon died a moment ago and the connection's reader has not seen it yet: forget
+            // it, and connect to (or start) the next one.
+            disconnect();
+            running();
+            try {
+                bus = DaemonBus.connect(Pm2Sockets.pub(pm2Home));
+            } catch (IOException e) {
+                throw new Pm2Exception("cannot subscribe to the PM2 daemon's events at " + Pm2Sockets.pub(pm2Home)
+                        + ": " + e.getMessage(), e);
+            }
         }
         bus.listen(new ProcessEvents.Listener() {
             @Override

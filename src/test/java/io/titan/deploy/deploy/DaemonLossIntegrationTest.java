@@ -116,6 +116,17 @@ class DaemonLossIntegrationTest {
         return daemonPid();
     }
 
+    /** v1 of every service, deployed as release r1 in steps, and answering. */
+    private long deployV1InSteps() {
+        HostRelease v1 = release(topology("1", "200ms", Map.of()), bus(e -> { }));
+        v1.begin("r1", LEASE, DeployOptions.defaults());
+        SERVICES.forEach(name -> assertThat(v1.service("r1", name, LEASE).status().ok()).as(name).isTrue());
+        assertThat(v1.finish("r1", LEASE, deployed -> Optional.empty()).success()).isTrue();
+        pids.addAll(sandbox.pm2().getProcessList().stream().map(Pm2Process::pid).toList());
+        events.clear();
+        return daemonPid();
+    }
+
     /** Kills the daemon the first time {@code when} holds, and returns only once it is gone. */
     private Consumer<DeploymentEvent> killOnce(Kill kill, java.util.function.Predicate<DeploymentEvent> when) {
         AtomicBoolean done = new AtomicBoolean();
@@ -272,12 +283,7 @@ class DaemonLossIntegrationTest {
 
     @Test
     void pm2KillDuringReleaseServiceIsReportedAsTheDaemonStoppingAndReleaseAbortRestoresEveryService() {
-        HostRelease v1 = release(topology("1", "200ms", Map.of()), bus(e -> { }));
-        v1.begin("r1", LEASE, DeployOptions.defaults());
-        SERVICES.forEach(name -> assertThat(v1.service("r1", name, LEASE).status().ok()).as(name).isTrue());
-        assertThat(v1.finish("r1", LEASE, deployed -> Optional.empty()).success()).isTrue();
-        long oldDaemon = daemonPid();
-        events.clear();
+        long oldDaemon = deployV1InSteps();
         HostRelease v2 = release(topology("2", "1s", Map.of()), bus(killOnce(Kill.PM2_KILL,
                 e -> e instanceof ServiceDeployed d && d.service().equals("api"))));
         v2.begin("r2", LEASE, DeployOptions.defaults());
@@ -295,11 +301,7 @@ class DaemonLossIntegrationTest {
 
     @Test
     void aDaemonKilledDuringReleaseAbortIsReplacedAndTheAbortRestoresEveryServiceOnTheNewOne() {
-        HostRelease v1 = release(topology("1", "200ms", Map.of()), bus(e -> { }));
-        v1.begin("r1", LEASE, DeployOptions.defaults());
-        SERVICES.forEach(name -> assertThat(v1.service("r1", name, LEASE).status().ok()).as(name).isTrue());
-        assertThat(v1.finish("r1", LEASE, deployed -> Optional.empty()).success()).isTrue();
-        long oldDaemon = daemonPid();
+        long oldDaemon = deployV1InSteps();
         HostRelease v2 = release(topology("2", "200ms", Map.of()), bus(killOnce(Kill.SIGKILL,
                 e -> e instanceof ServiceRolledBack r && r.action().equals("restored"))));
         v2.begin("r2", LEASE, DeployOptions.defaults());

@@ -117,17 +117,8 @@ class DaemonBusTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !closed.isEmpty());
         assertThat(closed).containsExactly("the PM2 daemon closed its event socket (was it killed?)");
         List<String> late = new CopyOnWriteArrayList<>();
-        bus.listen(new ProcessEvents.Listener() {
-            @Override
-            public void event(ProcessEvent event) {
-            }
-
-            @Override
-            public void closed(String why) {
-                late.add(why);
-            }
-        });
-        assertThat(late).containsExactly(closed.get(0));
+        bus.listen(lateListener(late));
+        assertThat(late).containsExactly("closed: " + closed.get(0));
     }
 
     @Test
@@ -140,22 +131,27 @@ class DaemonBusTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !closed.isEmpty());
         assertThat(stopping).containsExactly("pm2 has been killed via CLI");
         List<String> late = new CopyOnWriteArrayList<>();
-        bus.listen(new ProcessEvents.Listener() {
+        bus.listen(lateListener(late));
+        assertThat(late).containsExactly("stopping: pm2 has been killed via CLI", "closed: " + closed.get(0));
+    }
+
+    /** A listener added after the fact, noting what it hears of the daemon. */
+    private static ProcessEvents.Listener lateListener(List<String> heard) {
+        return new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
             }
 
             @Override
             public void closed(String why) {
-                late.add("closed: " + why);
+                heard.add("closed: " + why);
             }
 
             @Override
             public void stopping(String why) {
-                late.add("stopping: " + why);
+                heard.add("stopping: " + why);
             }
-        });
-        assertThat(late).containsExactly("stopping: pm2 has been killed via CLI", "closed: " + closed.get(0));
+        };
     }
 
     @Test
