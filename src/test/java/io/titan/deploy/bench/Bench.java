@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmarks of issues 7 and 11, run by {@code bench/run}: prints a table and writes
- * {@code target/bench/results.json}. Not a test: nothing here runs under surefire.
+ * The benchmarks of issues 7 and 11 and the fault injection of issue 21, run by {@code bench/run}:
+ * prints a table and writes {@code target/bench/results.json}. Not a test: nothing here runs under
+ * surefire.
  *
  * <p>Arguments name the scenarios to run (see {@link #ALL}); none means all. {@code BENCH_REPEATS}
  * (default 2) sets how often each deployment variant of scenarios 1 and 3 runs.

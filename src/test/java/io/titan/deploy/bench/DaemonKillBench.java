@@ -62,10 +62,12 @@ final class DaemonKillBench {
      * @param downLater    services not answering as v1 2 s after the exit
      * @param named        services the deployment named as not restored (a service:rolled-back whose action failed)
      * @param recoveredMs  kill until the last restored v1 service listened again, or NaN
+     * @param attempts     how many times the rollback restored (a second one after losing its daemon too)
      * @param failure      the first service:failed reason, or null
      */
     record Run(int run, String kill, double killAtMs, int exitCode, String outcome, List<String> down,
-               List<String> downLater, List<String> named, double recoveredMs, double wallMs, String failure) {
+               List<String> downLater, List<String> named, double recoveredMs, int attempts, double wallMs,
+               String failure) {
     }
 
     private final Results results;
@@ -159,7 +161,7 @@ final class DaemonKillBench {
         double killAtMs = killedAt[0] == null ? Double.NaN : Results.round(run.first("deployment:started")
                 .map(e -> Duration.between(e.at(), killedAt[0]).toNanos() / 1e6).orElse(Double.NaN), 0);
         return new Run(i, kill.label, killAtMs, run.exitCode(), outcome, down, downLater, named,
-                recovered(killedAt[0], v1Ready, ports), run.wallMs(),
+                recovered(killedAt[0], v1Ready, ports), run.all("rollback:started").size(), run.wallMs(),
                 run.first("service:failed").map(CliRun.Event::reason).orElse(null));
     }
 
@@ -206,6 +208,8 @@ final class DaemonKillBench {
                 "= " + runs.size(), answering == runs.size());
         results.info(scenario, "runs ending exit 3 naming exactly the services down", exact, "");
         results.info(scenario, "runs ending WRONG (a service down, not named by exit 3)", wrong, "");
+        results.info(scenario, "runs whose rollback started over on a new daemon",
+                runs.stream().filter(r -> r.attempts() > 1).count(), "");
         if (notKilled > 0) {
             results.info(scenario, "runs whose deployment ended before the kill", notKilled, "");
         }

@@ -54,8 +54,12 @@ class DaemonLossIntegrationTest {
     private static final Map<String, List<String>> DEPENDS = Map.of("edge", List.of(), "api", List.of("edge"),
             "feed", List.of("edge"), "worker", List.of("api"));
 
-    /** How the daemon is killed. */
-    enum Kill { PM2_KILL, SIGKILL }
+    /**
+     * How the daemon is killed: {@code pm2 kill} stops the apps, then the daemon; SIGTERM (a host
+     * shutting down) makes it announce its shutdown, then stop the apps one by one; SIGKILL leaves
+     * them running without it.
+     */
+    enum Kill { PM2_KILL, SIGTERM, SIGKILL }
 
     private Sandbox sandbox;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -141,10 +145,10 @@ class DaemonLossIntegrationTest {
     private void killDaemon(Kill kill) {
         long daemon = daemonPid();
         pids.add(daemon);
-        if (kill == Kill.PM2_KILL) {
-            pm2Cli("kill");
-        } else {
-            ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+        switch (kill) {
+            case PM2_KILL -> pm2Cli("kill");
+            case SIGTERM -> ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroy);
+            case SIGKILL -> ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
         }
         awaitDead(daemon);
     }
@@ -213,12 +217,13 @@ class DaemonLossIntegrationTest {
                 .map(e -> ((DeploymentEvent.ServiceFailed) e).reason()).toList();
     }
 
-    @Test
-    void pm2KillDuringADeployIsReportedAsTheDaemonStoppingAndThePreviousReleaseRunsOnANewDaemon() {
+    @ParameterizedTest
+    @EnumSource(value = Kill.class, names = {"PM2_KILL", "SIGTERM"})
+    void aDaemonShutDownDuringADeployIsReportedAsSuchAndThePreviousReleaseRunsOnANewDaemon(Kill kill) {
         long oldDaemon = deployV1();
         Topology v2 = topology("2", "3s", Map.of());
 
-        DeploymentResult result = orchestrator(v2, bus(killOnce(Kill.PM2_KILL,
+        DeploymentResult result = orchestrator(v2, bus(killOnce(kill,
                 e -> e instanceof ServiceDeployed d && d.service().equals("edge")))).deployAll();
 
         assertThat(result.rolledBack()).as("rolled back: %s", result.error()).isTrue();
