@@ -33,6 +33,9 @@ class Release implements Serializable {
     private final Map reports = [:]
     private String error
     private Map rollback
+    /** The aborts (stop button, timeout) the validation branches met, first first. */
+    private final List aborts = []
+    private ServiceStages services
 
     /**
      * @param steps  the pipeline script ({@code this} in a var)
@@ -66,7 +69,7 @@ class Release implements Serializable {
     private void deployAndEnd() {
         try {
             beginAll()
-            ServiceStages services = new ServiceStages(steps, hostSteps, config, schedule, stages)
+            services = new ServiceStages(steps, hostSteps, config, schedule, stages)
             services.deployAll()
             error = Outcomes.firstFailure(schedule, stages)
             if (!error && config.validate) {
@@ -78,6 +81,12 @@ class Release implements Serializable {
         } catch (InterruptedException interruption) {
             throw interruption
         } catch (Exception failure) { // groovylint-disable-line CatchException
+            List met = (services?.aborts ?: []) + aborts
+            if (met) {
+                // parallel throws an ordinary failure of one branch ahead of another's abort (ParallelStep's
+                // comparator): the build was aborted all the same.
+                throw (InterruptedException) met[0]
+            }
             // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
             error = error ?: failure.message
             endAll(failure.message)
@@ -119,7 +128,7 @@ class Release implements Serializable {
         if (rc != 0) {
             cli.failWithoutReport(rc, err)
         }
-        Map planned = Schedule.of((Map) Json.parseLastLine(steps.readFile(out), out), Args.only(config.only))
+        Map planned = Schedule.of((Map) Json.parseLastLine(cli.read(out), out), Args.only(config.only))
         if (planned.problem) {
             steps.error("titanDeploy: ${planned.problem}")
         }
@@ -154,7 +163,14 @@ class Release implements Serializable {
             Map branches = [:]
             for (int i = 0; i < hosts.size(); i++) {
                 Map host = (Map) hosts[i]
-                branches[hostSteps.stageName('validation', host)] = { validate(host, failures) }
+                branches[hostSteps.stageName('validation', host)] = {
+                    try {
+                        validate(host, failures)
+                    } catch (InterruptedException interruption) {
+                        aborts << interruption
+                        throw interruption
+                    }
+                }
             }
             steps.parallel(branches)
         }
@@ -230,9 +246,18 @@ class Release implements Serializable {
         }
         List<String> failures = []
         boolean putBack = false
+        List lost = Outcomes.lostHosts(stages)
         steps.stage(Stages.name(name, 'rollback')) {
             for (int i = 0; i < open.size(); i++) {
                 Map host = (Map) open[i]
+                if (lost.contains(host.name)) {
+                    // node() would wait for that agent for as long as it is gone.
+                    String line = "${host.name}: rollback not possible: its agent ${host.agent} went away; the " +
+                            'release stays open there until its lease runs out (the next titan-deploy there restores it)'
+                    failures << line
+                    failStage("${line}, or run ${hostSteps.byHand('release abort', host)}")
+                    continue
+                }
                 hostSteps.onHost(host) {
                     Map restore = end(host, reason, false)
                     if (restore.restored) {
@@ -245,15 +270,20 @@ class Release implements Serializable {
                         }
                     } else {
                         failures << (restore.line as String)
-                        steps.catchError(buildResult: 'FAILURE', stageResult: 'FAILURE', catchInterruptions: false) {
-                            steps.error("${restore.line}; ${hostSteps.byHand('release abort', host)}".toString())
-                        }
+                        failStage("${restore.line}; ${hostSteps.byHand('release abort', host)}")
                     }
                 }
             }
         }
         rollback = [success: !failures, message: failures ? failures.join('; ') : 'previous release restored',
                     putBack: putBack]
+    }
+
+    /** Fails the build and the stage it runs in with {@code message}, and goes on. */
+    private void failStage(String message) {
+        steps.catchError(buildResult: 'FAILURE', stageResult: 'FAILURE', catchInterruptions: false) {
+            steps.error(message)
+        }
     }
 
     /** {@code release abort} on one host, read in the light of where the release was there; returns the restore. */

@@ -24,7 +24,7 @@ abstract class HarnessScenarios extends PipelineTestBase {
     @BeforeEach
     void realSh() {
         Declarative.register(this);
-        realSh = new RealSh(log);
+        realSh = new RealSh(this);
         sh = realSh;
     }
 

@@ -45,7 +45,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         agent = new RealAgent();
         env.put("PATH", agent.path());
         env.put("JOB_NAME", "titan-services");
-        realSh = new RealSh(log);
+        realSh = new RealSh(this);
         sh = realSh;
         // checkout scm: the services repository at the commit of this build's release.
         register("checkout", List.of(Map.class), a -> {

@@ -42,7 +42,7 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         hosts = new RealHosts();
         env.put("PATH", hosts.path());
         env.put("JOB_NAME", "titan-services/main");
-        realSh = new RealSh(log);
+        realSh = new RealSh(this);
         sh = realSh;
         // checkout scm: the services repository at the commit of this build's release, on whichever agent.
         register("checkout", List.of(Map.class), a -> {

@@ -30,10 +30,10 @@ abstract class TitanDeployAbortScenarios extends PipelineTestBase {
     void realAgent() throws Exception {
         agent = new RealAgent();
         env.put("PATH", agent.path());
-        env.put("NODE_NAME", "titan-prod-1");
+        holdNode("titan-prod-1", 1, "titan-prod");
         env.put("JOB_NAME", "titan-services");
         env.put("BUILD_NUMBER", "1");
-        realSh = new RealSh(log);
+        realSh = new RealSh(this);
         sh = realSh;
     }
 

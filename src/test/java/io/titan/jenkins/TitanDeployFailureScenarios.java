@@ -36,14 +36,19 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
 
         // Jenkins cannot recolour a finished stage: shared and security stay green, and the rollback stage
         // is yellow, naming each service it put back.
-        assertThat(stages()).containsExactly(stage(NAME, "titan-shared", "SUCCESS"),
-                stage(NAME, "titan-security", "SUCCESS"), stage(NAME, "titan-brain", "FAILURE"),
+        assertThat(stages()).containsExactlyInAnyOrder(stage(NAME, "titan-shared", "SUCCESS"),
+                stage(NAME, "titan-shared soak", "SUCCESS"), stage(NAME, "titan-security", "SUCCESS"),
+                stage(NAME, "titan-security soak", "SUCCESS"), stage(NAME, "titan-brain", "FAILURE"),
                 stage(NAME, "titan-execution", "NOT_BUILT"), stage(NAME, "titan-console", "NOT_BUILT"),
                 stage(NAME, "rollback", "UNSTABLE"));
+        assertThat(stages()).endsWith(stage(NAME, "titan-execution", "NOT_BUILT"),
+                stage(NAME, "titan-console", "NOT_BUILT"), stage(NAME, "rollback", "UNSTABLE"));
         assertThat(buildResult()).isEqualTo("FAILURE");
-        assertThat(commands()).containsExactly("plan", "release begin @local", "release service titan-shared @local",
-                "release service titan-security @local", "release service titan-brain @local", "release abort @local",
-                "history @local");
+        assertThat(commands()).containsExactlyInAnyOrder("plan", "release begin @local",
+                "release service titan-shared @local", "release soak titan-shared @local",
+                "release service titan-security @local", "release soak titan-security @local",
+                "release service titan-brain @local", "release abort @local", "history @local");
+        assertThat(commands()).endsWith("release abort @local", "history @local");
         assertThat(run("release abort @local")).containsSubsequence("--reason", Fixtures.BRAIN_FAILURE);
         // One ERROR line per failure: the culprit's stage, then the step's own. Skipped stages are marked
         // skipped, as a false `when` does, without an error.
@@ -107,7 +112,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
     void aFailedRollbackFailsTheBuildEvenWithFailBuildFalseAndSaysWhatToRun() {
         brainFails();
         release.abortExits.put("local", 3);
-        env.put("NODE_NAME", "titan-prod-1");
+        holdNode("titan-prod-1", 1, "titan-prod");
 
         callStep("titanDeploy", args("failBuild", false));
 
@@ -125,7 +130,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
     void aPassingValidationIsAStageOfItsOwn() {
         callStep("titanDeploy", Map.of());
 
-        assertThat(stages()).hasSize(6).last().isEqualTo(stage(NAME, "validation", "SUCCESS"));
+        assertThat(stages()).hasSize(9).last().isEqualTo(stage(NAME, "validation", "SUCCESS"));
         assertThat(run("validate @local")).containsExactly("validate", "--config", "titan.yaml", "--host", "local",
                 "--report", "titan-reports/titan-deploy-validate.json",
                 "--events", "titan-reports/titan-deploy-validate-events.ndjson");
@@ -201,14 +206,16 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
 
         assertThat(end).isInstanceOf(FlowInterruptedException.class).hasMessageContaining("titan-brain");
         assertThat(buildResult()).isEqualTo("ABORTED");
-        assertThat(commands()).containsExactly("plan", "release begin @local", "release service titan-shared @local",
+        assertThat(commands()).containsSubsequence("plan", "release begin @local", "release service titan-shared @local",
                 "release service titan-security @local", "release service titan-brain @local", "release abort @local",
                 "history @local");
         assertThat(run("release abort @local")).containsSubsequence("--reason", "the build was aborted");
         assertThat(cli.environments).allSatisfy(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
-        assertThat(stages()).containsExactly(stage(NAME, "titan-shared", "SUCCESS"),
-                stage(NAME, "titan-security", "SUCCESS"), stage(NAME, "titan-brain", "ABORTED"),
-                stage(NAME, "rollback", "UNSTABLE"));
+        assertThat(stages()).contains(stage(NAME, "titan-shared", "SUCCESS"), stage(NAME, "titan-shared soak", "SUCCESS"),
+                stage(NAME, "titan-security", "SUCCESS"), stage(NAME, "titan-brain", "ABORTED"))
+                .last().isEqualTo(stage(NAME, "rollback", "UNSTABLE"));
+        // titan-security's soak ran beside titan-brain: the stop button stopped it too, unless it had ended.
+        assertThat(stage(NAME + ": titan-security soak")).isIn("SUCCESS", "ABORTED");
         assertThat(log).noneMatch(l -> l.startsWith("ERROR"));
         assertThat(calls("archiveArtifacts")).singleElement().asString().contains("titan-reports/titan-deploy.json");
         assertThat(currentBuild.get("description"))
@@ -217,7 +224,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
 
     @Test
     void anAbortWhoseRestoreFailedSaysWhatToRunAndStillEndsAborted() {
-        env.put("NODE_NAME", "titan-prod-1");
+        holdNode("titan-prod-1", 1, "titan-prod");
         cli.interrupted.add("release service titan-brain");
         release.abortExits.put("local", 3);
 
@@ -235,7 +242,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
 
     @Test
     void aSecondAbortDuringTheRollbackSaysPlainlyWhatToRunAndWhere() {
-        env.put("NODE_NAME", "titan-prod-1");
+        holdNode("titan-prod-1", 1, "titan-prod");
         cli.interrupted.add("release service titan-brain");
         cli.interrupted.add("release abort");
 

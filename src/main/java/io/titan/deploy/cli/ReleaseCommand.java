@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "release", mixinStandardHelpOptions = true,
         description = "Carry one release out in steps, as Jenkins schedules it: begin, then service per service, "
                 + "then finish (or abort), on each host.",
-        subcommands = {ReleaseCommand.Begin.class, ReleaseCommand.Service.class, ReleaseCommand.Finish.class,
-            ReleaseCommand.Abort.class})
+        subcommands = {ReleaseCommand.Begin.class, ReleaseCommand.Service.class, ReleaseCommand.Soak.class,
+            ReleaseCommand.Finish.class, ReleaseCommand.Abort.class})
 final class ReleaseCommand implements Runnable {
 
     @Spec
@@ -47,7 +47,7 @@ final class ReleaseCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "a step is required: begin, service, finish or abort");
+                "a step is required: begin, service, soak, finish or abort");
     }
 
     /** What every step takes: the topology, its host, the release's name and the lease. */
@@ -138,6 +138,43 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
+        @Option(names = "--until", paramLabel = "healthy", description = "healthy: return as soon as the service "
+                + "passed its health gate (status healthy), so that its dependents can start; `release soak NAME` "
+                + "then watches it for the rest of its soak.")
+        String until;
+
+        @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
+                + "durationMs, message}.")
+        boolean json;
+
+        @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
+        java.nio.file.Path events;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (until != null && !until.equals("healthy")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--until: expected 'healthy', got '" + until + "'");
+            }
+            Session session = Session.open(step.topology, spec);
+            ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
+            return answer(session, outcome, json);
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "The rest of the soak of a service that `release service NAME --until healthy` left healthy: "
+                    + "no exit or restart until its soak time after it became healthy; exit 1 when it failed.")
+    static final class Soak implements Callable<Integer> {
+        @Mixin
+        Step step;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
+        String name;
+
         @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
                 + "durationMs, message}.")
         boolean json;
@@ -151,26 +188,30 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease);
-            PrintWriter out = session.out();
-            String line = outcome.name() + " " + outcome.status().value()
-                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
-                    + (outcome.message() == null ? "" : ": " + outcome.message());
-            if (json) {
-                ObjectNode node = new ObjectMapper().createObjectNode();
-                node.put("name", outcome.name());
-                node.put("host", session.target().host());
-                node.put("status", outcome.status().value());
-                node.put("stageResult", outcome.status().stageResult());
-                node.put("durationMs", outcome.duration().toMillis());
-                node.put("message", outcome.message());
-                out.println(new ObjectMapper().writeValueAsString(node));
-            } else {
-                out.println(line);
-            }
-            out.flush();
-            return outcome.status().ok() ? ExitCodes.OK : ExitCodes.FAILED;
+            return answer(session, step.open(session, events).soak(step.release, name, step.lease), json);
         }
+    }
+
+    /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
+    static int answer(Session session, ServiceOutcome outcome, boolean json) throws java.io.IOException {
+        PrintWriter out = session.out();
+        if (json) {
+            ObjectNode node = new ObjectMapper().createObjectNode();
+            node.put("name", outcome.name());
+            node.put("host", session.target().host());
+            node.put("status", outcome.status().value());
+            node.put("stageResult", outcome.status().stageResult());
+            node.put("durationMs", outcome.duration().toMillis());
+            node.put("message", outcome.message());
+            out.println(new ObjectMapper().writeValueAsString(node));
+        } else {
+            out.println(outcome.name() + " " + outcome.status().value()
+                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
+                    + (outcome.message() == null ? "" : ": " + outcome.message()));
+        }
+        out.flush();
+        boolean ok = outcome.status().ok() || outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY;
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,

@@ -15,7 +15,10 @@ import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2OnlineProbe;
+import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
+import io.titan.deploy.pm2.ProcessWatch;
+import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseLease;
@@ -99,6 +102,15 @@ public final class HostRelease {
      * @throws TitanException exit 2 when the service is not this host's part of the release
      */
     public ServiceOutcome service(String release, String name, Duration lease) {
+        return service(release, name, lease, false);
+    }
+
+    /**
+     * As {@link #service(String, String, Duration)}; with {@code untilHealthy} it returns as soon as
+     * the service passed its health gate ({@link ServiceStatus#HEALTHY}), so that its dependents can
+     * start while {@link #soak} watches it for the rest of its soak.
+     */
+    public ServiceOutcome service(String release, String name, Duration lease, boolean untilHealthy) {
         ReleaseRecord record = renew(release, lease);
         if (!record.services().contains(name) || REMOVE.equals(record.actions().get(name))) {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
@@ -112,13 +124,91 @@ public final class HostRelease {
                 List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
                 record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
-        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of()).outcomes().get(0);
+        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of(), !untilHealthy).outcomes().get(0);
+        record(release, record, outcome);
+        return outcome;
+    }
+
+    /**
+     * The rest of the soak of a service that {@code service(..., untilHealthy)} left healthy: until its
+     * soak time after it became healthy has passed, PM2 must report no exit or restart of it, and
+     * none may have happened since it became healthy.
+     *
+     * @return {@link ServiceStatus#DEPLOYED}, or {@link ServiceStatus#FAILED} saying what happened
+     * @throws TitanException exit 2 when the service has no soak to finish in this release here
+     */
+    public ServiceOutcome soak(String release, String name, Duration lease) {
+        ReleaseRecord record = renew(release, lease);
+        ServiceStep step = record.steps().get(name);
+        if (step == null || !ServiceStatus.HEALTHY.value().equals(step.status())) {
+            throw new ConfigException(name + " has no soak to finish in release " + release + " on host "
+                    + target.host() + ": " + (step == null ? "`release service " + name + " --until healthy` did not run"
+                    : "it is " + step.status()));
+        }
+        ServiceSpec spec = target.topology().service(name);
+        Instant until = Instant.parse(step.readyAt()).plus(spec.soak());
+        Optional<String> problem;
+        try (ProcessWatch watch = target.pm2().watch()) {
+            List<Pm2Process> now = processesOf(name);
+            problem = changedSince(name, now, step.restarts());
+            if (problem.isEmpty()) {
+                watch.watch(name, now);
+                Duration left = Duration.between(target.now(), until);
+                if (!left.isNegative()) {
+                    problem = watch.awaitProblem(name, left).map(p -> name + " " + p);
+                }
+                // An exit between the look above and the start of the watch.
+                problem = problem.or(() -> changedSince(name, processesOf(name), step.restarts()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = Optional.of(name + ": interrupted");
+        }
+        Instant readyAt = Instant.parse(step.readyAt());
+        Instant startedAt = step.startedAt() == null ? null : Instant.parse(step.startedAt());
+        int level = target.topology().graph().levelOf(name);
+        ServiceOutcome outcome;
+        if (problem.isPresent()) {
+            String why = problem.get() + " during the " + Durations.format(spec.soak()) + " soak after it became healthy";
+            target.events().emit(new DeploymentEvent.ServiceFailed(target.now(), record.id(), name, why));
+            outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
+                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host());
+        } else {
+            outcome = new ServiceOutcome(name, ServiceStatus.DEPLOYED, level, spec.dependsOn(), startedAt, readyAt,
+                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host());
+        }
+        record(release, record, outcome);
+        return outcome;
+    }
+
+    /** PM2's processes of {@code name} now. */
+    private List<Pm2Process> processesOf(String name) {
+        return target.pm2().processes().stream().filter(p -> p.name().equals(name)).toList();
+    }
+
+    /** Why {@code processes} show that {@code name} is not as it was when it became healthy, or empty. */
+    private static Optional<String> changedSince(String name, List<Pm2Process> processes, int restartsWhenHealthy) {
+        if (processes.isEmpty()) {
+            return Optional.of(name + " is no longer in PM2");
+        }
+        for (Pm2Process p : processes) {
+            if (!p.isOnline()) {
+                return Optional.of(name + " is " + p.status().pm2Name());
+            }
+        }
+        int restarts = processes.stream().mapToInt(Pm2Process::restarts).sum();
+        if (restarts > restartsWhenHealthy) {
+            return Optional.of(name + " restarted " + (restarts - restartsWhenHealthy) + " time(s)");
+        }
+        return Optional.empty();
+    }
+
+    private void record(String release, ReleaseRecord record, ServiceOutcome outcome) {
         try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
-            target.journal().step(record.id(), name, new ServiceStep(outcome.status().value(),
+            target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
                     outcome.restarts(), outcome.message()));
         }
-        return outcome;
     }
 
     /**
@@ -132,7 +222,9 @@ public final class HostRelease {
         Instant startedAt = Instant.parse(record.startedAt());
         List<ServiceOutcome> outcomes = outcomes(record);
         Optional<String> problem = outcomes.stream().filter(o -> !o.status().ok()).findFirst()
-                .map(o -> o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
+                .map(o -> o.status() == ServiceStatus.HEALTHY
+                        ? o.name() + " passed its health gate, but its soak never ran (`release soak " + o.name() + "`)"
+                        : o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
                 .or(() -> removeOrphans(record))
                 .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes)));
         if (problem.isPresent()) {

@@ -98,6 +98,14 @@ final class Rollout {
 
     /** Starts the services; returns when every started service has passed or failed its soak. */
     Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove) {
+        return run(strategy, orphansToRemove, true);
+    }
+
+    /**
+     * Starts the services; without {@code soak} a service that passes its health gate ends
+     * {@link ServiceStatus#HEALTHY}, its soak left to the caller (a release in steps).
+     */
+    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove, boolean soak) {
         List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
                 .map(t -> t.name).toList();
         try (ProcessWatch watch = pm2.watch()) {
@@ -108,7 +116,11 @@ final class Rollout {
                     () -> stopped().isPresent() || watch.daemonLost().isPresent(), (name, release) -> {
                         if (start(name, gate, watch)) {
                             release.run();
-                            soak(name, watch);
+                            if (soak) {
+                                soak(name, watch);
+                            } else {
+                                tracks.get(name).status = ServiceStatus.HEALTHY;
+                            }
                         }
                     });
             // What was started went with the daemon, even when no service was waiting at the time.
