@@ -111,8 +111,9 @@ final class Rollout {
         try (ProcessWatch watch = pm2.watch()) {
             HealthGate gate = new HealthGate(pm2, watch);
             int parallelism = strategy == DeployOptions.Strategy.SEQUENTIAL ? 1 : Integer.MAX_VALUE;
+            // Nothing more is started once the daemon counts as gone: the plan was made against it.
             DependencyWalk.walk(toStart, DependencyWalk.dependencies(topology.graph()), parallelism,
-                    () -> stopped().isPresent(), (name, release) -> {
+                    () -> stopped().isPresent() || watch.daemonLost().isPresent(), (name, release) -> {
                         if (start(name, gate, watch)) {
                             release.run();
                             if (soak) {
@@ -122,6 +123,8 @@ final class Rollout {
                             }
                         }
                     });
+            // What was started went with the daemon, even when no service was waiting at the time.
+            watch.daemonLost().ifPresent(lost -> fail(null, lost));
         }
         if (failure == null && stopRequest.get().isPresent()) {
             failure = stopRequest.get().get();
@@ -184,8 +187,8 @@ final class Rollout {
                 Optional<String> problem = watch.awaitProblem(name, left.isNegative() ? Duration.ZERO
                         : left.compareTo(STOP_CHECK) > 0 ? STOP_CHECK : left);
                 if (problem.isPresent()) {
-                    fail(name, name + " " + problem.get() + " during the " + Durations.format(spec.soak())
-                            + " soak after it became healthy");
+                    fail(name, name + " " + problem.get() + (watch.daemonLost().isPresent() ? ""
+                            : " during the " + Durations.format(spec.soak()) + " soak after it became healthy"));
                     return;
                 }
                 if (!clock.instant().isBefore(until) || stopped().isPresent()) {

@@ -19,7 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * parsed and handed to the listeners, on the reader thread, in the daemon's order.
  *
  * <p>The socket closing means the daemon is gone: listeners hear it at once through
- * {@link ProcessEvents.Listener#closed(String)}.
+ * {@link ProcessEvents.Listener#closed(String)}. Before a daemon shuts down of its own accord
+ * ({@code pm2 kill}, a SIGTERM) it publishes {@code pm2:kill}, which listeners hear through
+ * {@link ProcessEvents.Listener#stopping(String)}: on a SIGTERM it then stops its apps one by one for
+ * seconds, its sockets still open.
  */
 final class DaemonBus implements ProcessEvents, AutoCloseable {
 
@@ -30,6 +33,7 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private volatile String closedBecause;
+    private volatile String stoppingBecause;
 
     private DaemonBus(SocketChannel channel) {
         this.channel = channel;
@@ -51,13 +55,18 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
     }
 
     /**
-     * Adds a listener. When the bus is already closed the listener hears that at once.
+     * Adds a listener. When the daemon already said it is shutting down, or the bus is already
+     * closed, the listener hears that at once.
      *
      * @return a handle that removes the listener again
      */
     @Override
     public AutoCloseable listen(Listener listener) {
         listeners.add(listener);
+        String stopping = stoppingBecause;
+        if (stopping != null) {
+            listener.stopping(stopping);
+        }
         String closed = closedBecause;
         if (closed != null) {
             listener.closed(closed);
@@ -98,8 +107,14 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
     }
 
     private void dispatch(List<Amp.Arg> message) {
-        if (message.size() < 2 || !message.get(0).isString() || !message.get(1).isJson()
-                || !message.get(0).text().equals("process:event")) {
+        if (message.size() < 2 || !message.get(0).isString() || !message.get(1).isJson()) {
+            return;
+        }
+        if (message.get(0).text().equals("pm2:kill")) {
+            stopping(message.get(1).text());
+            return;
+        }
+        if (!message.get(0).text().equals("process:event")) {
             return;
         }
         ProcessEvent event;
@@ -110,6 +125,25 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
         }
         for (Listener listener : listeners) {
             listener.event(event);
+        }
+    }
+
+    /** {@code pm2:kill}: {@code {"status":"killed","msg":"pm2 has been killed via CLI"}} (or "by SIGNAL"). */
+    private void stopping(String payload) {
+        String why;
+        try {
+            why = JSON.readTree(payload).path("msg").asText("");
+        } catch (JsonProcessingException e) {
+            why = "";
+        }
+        synchronized (this) {
+            if (stoppingBecause != null) {
+                return;
+            }
+            stoppingBecause = why.isBlank() ? "it announced its shutdown" : why;
+        }
+        for (Listener listener : listeners) {
+            listener.stopping(stoppingBecause);
         }
     }
 

@@ -19,22 +19,53 @@ import java.util.Set;
  * process a deployment replaced (its deletion, say) never count against the new one, even when PM2
  * hands out the same pm_id again. Events are kept from the moment the watch opens, because a
  * process that dies at once may be reported before the start call has returned.
+ *
+ * <p>A daemon that is shutting down counts as gone. {@code pm2 kill} (and {@code pm2 update})
+ * first stops every app, each as a {@code pm2 stop} would, and only then tells the daemon to exit,
+ * which announces it ({@code pm2:kill}) and closes its sockets; a SIGTERM announces it first and
+ * then stops the apps one by one. So a watched app stopped from outside is not reported at once:
+ * until the daemon has either announced its shutdown or gone on without one for
+ * {@link #DEFAULT_SHUTDOWN_GRACE} after the last app it stopped, the stop might be the daemon's
+ * own, and the watch waits to say which.
  */
 public final class ProcessWatch implements AutoCloseable {
+
+    /** What a release says when its daemon shut down under it ({@code pm2 kill}, {@code pm2 update}, a SIGTERM). */
+    public static final String DAEMON_STOPPED = "the PM2 daemon was stopped during the deployment";
+
+    /**
+     * How long after the last app stopped from outside a daemon may still announce its shutdown:
+     * {@code pm2 kill} waits for each app to go (up to its kill_timeout, 1.6 s by default), then
+     * tells the daemon to exit about 0.1 s later.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Pm2App.DEFAULT_KILL_TIMEOUT.plusSeconds(1);
 
     private final Object lock = new Object();
     private final Map<String, List<ProcessEvent>> events = new HashMap<>();
     private final Map<String, Set<String>> watched = new HashMap<>();
+    private final Duration shutdownGrace;
     private final AutoCloseable subscription;
     private String daemonGone;
+    private String daemonStopping;
+    /** When an app of the daemon, any app, last stopped on request; 0 before the first. */
+    private long lastStop;
 
     /** Watches what {@code events} reports, from now on; close it when done. */
     public ProcessWatch(ProcessEvents source) {
+        this(source, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /** {@link #ProcessWatch(ProcessEvents)} with another grace, for tests of the verdict itself. */
+    ProcessWatch(ProcessEvents source, Duration shutdownGrace) {
+        this.shutdownGrace = shutdownGrace;
         this.subscription = source.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
                 synchronized (lock) {
                     events.computeIfAbsent(event.name(), n -> new ArrayList<>()).add(event);
+                    if (stoppedOnRequest(event)) {
+                        lastStop = System.nanoTime();
+                    }
                     lock.notifyAll();
                 }
             }
@@ -43,6 +74,14 @@ public final class ProcessWatch implements AutoCloseable {
             public void closed(String why) {
                 synchronized (lock) {
                     daemonGone = why;
+                    lock.notifyAll();
+                }
+            }
+
+            @Override
+            public void stopping(String why) {
+                synchronized (lock) {
+                    daemonStopping = why;
                     lock.notifyAll();
                 }
             }
@@ -66,7 +105,8 @@ public final class ProcessWatch implements AutoCloseable {
     /**
      * Why the watched start of {@code name} is no longer fit to run, or empty: it exited (PM2 may
      * be restarting it, which still means it crashed), PM2 gave up on it, someone stopped or
-     * deleted it, or the daemon went away.
+     * deleted it, or the daemon is shutting down or went away. Empty too while it is not yet known
+     * whether a stop from outside was the daemon shutting down (see the class comment).
      */
     public Optional<String> problem(String name) {
         synchronized (lock) {
@@ -75,13 +115,18 @@ public final class ProcessWatch implements AutoCloseable {
     }
 
     private Optional<String> problemLocked(String name) {
-        Set<String> ids = watched.get(name);
-        if (ids != null) {
-            for (ProcessEvent event : events.getOrDefault(name, List.of())) {
-                if (event.uniqueId() != null && ids.contains(event.uniqueId()) && event.ended()) {
-                    return Optional.of(describe(event));
-                }
-            }
+        ProcessEvent end = endLocked(name);
+        if (end != null && !stoppedOnRequest(end)) {
+            return Optional.of(describe(end));
+        }
+        if (daemonStopping != null) {
+            return Optional.of("stopped: " + DAEMON_STOPPED + " (" + daemonStopping + ")");
+        }
+        if (end != null && daemonGone != null) {
+            return Optional.of("stopped: " + DAEMON_STOPPED + " (it stopped its apps, then closed its sockets)");
+        }
+        if (end != null) {
+            return verdictDueLocked() > 0 ? Optional.empty() : Optional.of(describe(end));
         }
         if (daemonGone != null) {
             return Optional.of("lost its PM2 daemon: " + daemonGone);
@@ -89,8 +134,74 @@ public final class ProcessWatch implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The first event after which the watched start of {@code name} no longer runs, or null. */
+    private ProcessEvent endLocked(String name) {
+        Set<String> ids = watched.get(name);
+        if (ids != null) {
+            for (ProcessEvent event : events.getOrDefault(name, List.of())) {
+                if (event.uniqueId() != null && ids.contains(event.uniqueId()) && event.ended()) {
+                    return event;
+                }
+            }
+        }
+        return null;
+    }
+
     /**
-     * Waits until {@link #problem(String)} has something to say or {@code max} has passed.
+     * When it will be known whether the daemon is shutting down (System.nanoTime()), or 0 when
+     * that is known already: it announced it, it went, or it stopped nothing from outside lately.
+     */
+    private long verdictDueLocked() {
+        if (daemonStopping != null || daemonGone != null || lastStop == 0) {
+            return 0;
+        }
+        long due = lastStop + shutdownGrace.toNanos();
+        return due - System.nanoTime() > 0 ? due : 0;
+    }
+
+    /** Whether a watched start was stopped from outside and its daemon's fate is not known yet. */
+    private boolean awaitingVerdictLocked() {
+        if (verdictDueLocked() == 0) {
+            return false;
+        }
+        return watched.keySet().stream().map(this::endLocked).anyMatch(end -> end != null && stoppedOnRequest(end));
+    }
+
+    /**
+     * Why the daemon counts as gone: it announced its shutdown, or its socket closed; empty while
+     * it runs on.
+     */
+    public Optional<String> daemonLost() {
+        synchronized (lock) {
+            if (daemonStopping != null) {
+                return Optional.of(DAEMON_STOPPED + " (" + daemonStopping + ")");
+            }
+            return Optional.ofNullable(daemonGone).map(why -> "lost the PM2 daemon: " + why);
+        }
+    }
+
+    /**
+     * Waits while a watched start was stopped from outside and it is not yet known whether the
+     * daemon is shutting down (at most {@code max}): nothing should be started on a daemon that
+     * may be on its way out. Returns at once otherwise.
+     */
+    public void awaitVerdict(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (lock) {
+            while (awaitingVerdictLocked()) {
+                long now = System.nanoTime();
+                if (deadline - now <= 0) {
+                    return;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, Math.min(deadline, verdictDueLocked()) - now);
+            }
+        }
+    }
+
+    /**
+     * Waits until {@link #problem(String)} has something to say or {@code max} has passed. A stop
+     * from outside seen by then is always settled first, even past {@code max}: whether it was the
+     * daemon shutting down takes at most {@link #DEFAULT_SHUTDOWN_GRACE} more.
      *
      * @return the problem, or empty when {@code max} passed without one
      */
@@ -99,8 +210,13 @@ public final class ProcessWatch implements AutoCloseable {
         synchronized (lock) {
             while (true) {
                 Optional<String> problem = problemLocked(name);
-                long left = deadline - System.nanoTime();
-                if (problem.isPresent() || left <= 0) {
+                if (problem.isPresent()) {
+                    return problem;
+                }
+                long due = endLocked(name) != null ? verdictDueLocked() : 0;
+                long until = due != 0 ? Math.max(deadline, due) : deadline;
+                long left = until - System.nanoTime();
+                if (left <= 0) {
                     return problem;
                 }
                 java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
@@ -116,7 +232,7 @@ public final class ProcessWatch implements AutoCloseable {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (lock) {
             int seen = events.getOrDefault(name, List.of()).size();
-            while (daemonGone == null && events.getOrDefault(name, List.of()).size() == seen) {
+            while (daemonGone == null && daemonStopping == null && events.getOrDefault(name, List.of()).size() == seen) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -124,6 +240,15 @@ public final class ProcessWatch implements AutoCloseable {
                 java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
         }
+    }
+
+    /**
+     * A stop someone asked for: a pm2 stop, restart or delete, PM2's memory limit, or a
+     * {@code pm2 kill} stopping every app before the daemon exits.
+     */
+    private static boolean stoppedOnRequest(ProcessEvent event) {
+        return event.event().equals("exit") ? event.status() == Pm2Status.STOPPING
+                : event.event().equals("stop") || event.event().equals("delete");
     }
 
     private static String describe(ProcessEvent event) {
