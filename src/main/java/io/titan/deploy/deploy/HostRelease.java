@@ -15,10 +15,7 @@ import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2OnlineProbe;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
-import io.titan.deploy.pm2.ProcessWatch;
-import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseLease;
@@ -145,62 +142,9 @@ public final class HostRelease {
                     + target.host() + ": " + (step == null ? "`release service " + name + " --until healthy` did not run"
                     : "it is " + step.status()));
         }
-        ServiceSpec spec = target.topology().service(name);
-        Instant until = Instant.parse(step.readyAt()).plus(spec.soak());
-        Optional<String> problem;
-        try (ProcessWatch watch = target.pm2().watch()) {
-            List<Pm2Process> now = processesOf(name);
-            problem = changedSince(name, now, step.restarts());
-            if (problem.isEmpty()) {
-                watch.watch(name, now);
-                Duration left = Duration.between(target.now(), until);
-                if (!left.isNegative()) {
-                    problem = watch.awaitProblem(name, left).map(p -> name + " " + p);
-                }
-                // An exit between the look above and the start of the watch.
-                problem = problem.or(() -> changedSince(name, processesOf(name), step.restarts()));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = Optional.of(name + ": interrupted");
-        }
-        Instant readyAt = Instant.parse(step.readyAt());
-        Instant startedAt = step.startedAt() == null ? null : Instant.parse(step.startedAt());
-        int level = target.topology().graph().levelOf(name);
-        ServiceOutcome outcome;
-        if (problem.isPresent()) {
-            String why = problem.get() + " during the " + Durations.format(spec.soak()) + " soak after it became healthy";
-            target.events().emit(new DeploymentEvent.ServiceFailed(target.now(), record.id(), name, why));
-            outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host());
-        } else {
-            outcome = new ServiceOutcome(name, ServiceStatus.DEPLOYED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host());
-        }
+        ServiceOutcome outcome = SoakStep.finish(target, record.id(), name, step);
         record(release, record, outcome);
         return outcome;
-    }
-
-    /** PM2's processes of {@code name} now. */
-    private List<Pm2Process> processesOf(String name) {
-        return target.pm2().processes().stream().filter(p -> p.name().equals(name)).toList();
-    }
-
-    /** Why {@code processes} show that {@code name} is not as it was when it became healthy, or empty. */
-    private static Optional<String> changedSince(String name, List<Pm2Process> processes, int restartsWhenHealthy) {
-        if (processes.isEmpty()) {
-            return Optional.of(name + " is no longer in PM2");
-        }
-        for (Pm2Process p : processes) {
-            if (!p.isOnline()) {
-                return Optional.of(name + " is " + p.status().pm2Name());
-            }
-        }
-        int restarts = processes.stream().mapToInt(Pm2Process::restarts).sum();
-        if (restarts > restartsWhenHealthy) {
-            return Optional.of(name + " restarted " + (restarts - restartsWhenHealthy) + " time(s)");
-        }
-        return Optional.empty();
     }
 
     private void record(String release, ReleaseRecord record, ServiceOutcome outcome) {
