@@ -291,4 +291,30 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(currentBuild.get("description"))
                 .isEqualTo("titan: release " + RELEASE + ": ABORTED, nothing had been deployed yet");
     }
+
+    @Test
+    void itsOwnTimeoutCutsTheReleaseAndTheRollbackRunsOutsideIt() {
+        // titan-brain hangs in its start; the release may take 1 s; the abort restores what deployed.
+        cli.delays.put("release service titan-brain", 60_000L);
+
+        Throwable end = runAsBuild("titanDeploy", args("timeout", "1s"));
+
+        assertThat(end).hasMessage("titanDeploy: titan: release " + RELEASE + ": did not finish within 1s "
+                + "(titanDeploy's 'timeout') (rolled back to the previous release)");
+        assertThat(buildResult()).isEqualTo("FAILURE");
+        assertThat(calls("timeout")).containsExactly("{time=1, unit=SECONDS}, groovy.lang.Closure");
+        // The rollback ran after the timeout had ended: outside it, nothing could cut it short.
+        assertThat(callStack()).containsSubsequence("timeout({time=1, unit=SECONDS}", "stage(titan: rollback");
+        assertThat(run("release abort @local")).containsSubsequence("--reason",
+                "did not finish within 1s (titanDeploy's 'timeout')");
+        assertThat(stage(NAME + ": titan-brain")).isEqualTo("ABORTED");
+        assertThat(stage(NAME + ": rollback")).isEqualTo("UNSTABLE");
+    }
+
+    @Test
+    void aTimeoutIsADurationInSecondsMinutesOrHours() {
+        assertThatThrownBy(() -> callStep("titanDeploy", args("timeout", "30")))
+                .hasMessage("titanDeploy: 'timeout' must be a duration such as '90s', '30m' or '1h', got '30'");
+        assertThat(shScripts).isEmpty();
+    }
 }
