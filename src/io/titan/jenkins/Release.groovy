@@ -77,7 +77,7 @@ class Release implements Serializable {
                 services = new ServiceStages(steps, hostSteps, config, schedule, stages)
                 services.deployAll()
                 error = Outcomes.firstFailure(schedule, stages)
-                if (!error && config.validate) {
+                if (!error && config.validate && schedule.validation) {
                     error = validateAll()
                 }
                 if (!error) {
