@@ -159,9 +159,11 @@ class Cli implements Serializable {
         String rcFile = "${teeFile}.rc"
         List<String> stale = ((List<String>) call.outputs ?: []) + [teeFile, rcFile]
         List<String> dirs = [call.dir as String, parent(teeFile), parent(errFile)].findAll { String d -> d }.unique()
+        int delay = (call.delay ?: 0) as int
         return [SHEBANG,
                 "mkdir -p ${Shell.join(dirs)}",
                 "rm -f ${Shell.join(stale)}",
+                delay > 0 ? "sleep ${delay}" : ':',
                 "{ ${launcher} ${Shell.join((List) call.args)} 2>${Shell.quote(errFile)}; " +
                         "echo \$? >${Shell.quote(rcFile)}; } | tee ${Shell.quote(teeFile)}",
                 "rc=\$(cat ${Shell.quote(rcFile)} 2>/dev/null || echo 1)",

@@ -36,7 +36,7 @@ final class Outcomes implements Serializable {
         Map service
         if (answer.status) {
             service = [name   : name, host: host, status: answer.status as String,
-                       durationMs: answer.durationMs, message: answer.message]
+                       durationMs: answer.durationMs, message: answer.message, soakMs: answer.soakMs]
             service.result = rc == 0 && answer.stageResult == Schedule.SUCCESS ? Schedule.SUCCESS : Schedule.FAILURE
             service.line = Reports.serviceLine(service)
             return service
