@@ -1,14 +1,19 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.event.OutputLine;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Watches apps the engine has started through PM2's event bus: an app that exits, is given up on,
@@ -19,6 +24,9 @@ import java.util.Set;
  * process a deployment replaced (its deletion, say) never count against the new one, even when PM2
  * hands out the same pm_id again. Events are kept from the moment the watch opens, because a
  * process that dies at once may be reported before the start call has returned.
+ *
+ * <p>It also keeps the last lines of the apps it is asked to ({@link #keepOutput}), to show why one
+ * failed.
  */
 public final class ProcessWatch implements AutoCloseable {
 
@@ -26,16 +34,35 @@ public final class ProcessWatch implements AutoCloseable {
     private final Map<String, List<ProcessEvent>> events = new HashMap<>();
     private final Map<String, Set<String>> watched = new HashMap<>();
     private final AutoCloseable subscription;
+    private final Map<String, AppOutput> outputs = new ConcurrentHashMap<>();
+    private final Path pm2Home;
     private String daemonGone;
 
     /** Watches what {@code events} reports, from now on; close it when done. */
     public ProcessWatch(ProcessEvents source) {
+        this(source, null);
+    }
+
+    /**
+     * Watches what {@code events} reports; output the events miss is looked for in the apps' log
+     * files under {@code pm2Home} (null: none).
+     */
+    ProcessWatch(ProcessEvents source, Path pm2Home) {
+        this.pm2Home = pm2Home;
         this.subscription = source.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
                 synchronized (lock) {
                     events.computeIfAbsent(event.name(), n -> new ArrayList<>()).add(event);
                     lock.notifyAll();
+                }
+            }
+
+            @Override
+            public void output(String app, OutputLine.Stream stream, Instant at, String data) {
+                AppOutput output = outputs.get(app);
+                if (output != null) {
+                    output.received(stream, at, data);
                 }
             }
 
@@ -61,6 +88,28 @@ public final class ProcessWatch implements AutoCloseable {
             watched.put(name, ids);
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Keeps the last {@code lines} lines {@code name} prints from now on, {@code secrets} masked;
+     * call it just before starting the app (its predecessor's last words are not kept).
+     */
+    public void keepOutput(String name, int lines, Collection<String> secrets) {
+        Map<OutputLine.Stream, Path> logs = new EnumMap<>(OutputLine.Stream.class);
+        if (pm2Home != null) {
+            logs.put(OutputLine.Stream.OUT, AppConfig.logFile(pm2Home, name, OutputLine.Stream.OUT));
+            logs.put(OutputLine.Stream.ERR, AppConfig.logFile(pm2Home, name, OutputLine.Stream.ERR));
+        }
+        outputs.put(name, new AppOutput(lines, secrets, Instant.now(), logs));
+    }
+
+    /**
+     * The last lines {@code name} printed since {@link #keepOutput}, oldest first, secrets masked;
+     * lines the events missed come from its PM2 log files. Empty when its output is not kept.
+     */
+    public List<OutputLine> output(String name) {
+        AppOutput output = outputs.get(name);
+        return output == null ? List.of() : output.lines();
     }
 
     /**
