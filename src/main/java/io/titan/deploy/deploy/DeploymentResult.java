@@ -52,11 +52,13 @@ public record DeploymentResult(
     /**
      * The release failed and the previous one was restored, or restoring it failed. Each service
      * the rollback put back says so; a failed one keeps its failure, a skipped one why it was skipped.
+     * A service the rollback could not restore carries the restore's last output lines after its own.
      */
     static DeploymentResult rolledBack(String releaseId, String error, Instant startedAt, Instant rollbackStartedAt,
                                        Instant finishedAt, List<ServiceOutcome> services, Rollback.Result restore) {
         List<ServiceOutcome> outcomes = new ArrayList<>();
-        for (ServiceOutcome o : services) {
+        for (ServiceOutcome service : services) {
+            ServiceOutcome o = service.withMoreOutput(restore.output().getOrDefault(service.name(), List.of()));
             String action = restore.actions().get(o.name());
             if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
                 outcomes.add(o);

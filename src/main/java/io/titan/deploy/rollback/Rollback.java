@@ -6,6 +6,7 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyGraph;
 import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.event.EventBus;
@@ -68,8 +69,13 @@ public final class Rollback {
      * @param success every service was restored (and is healthy where it was running)
      * @param message the first problem, or null
      * @param actions what was done per service: restored, removed, restored stopped, unchanged, or the failure
+     * @param output  the last output lines of each service it started and could not restore, secrets masked
      */
-    public record Result(boolean success, String message, Map<String, String> actions) {
+    public record Result(boolean success, String message, Map<String, String> actions,
+                         Map<String, List<OutputLine>> output) {
+        public Result {
+            output = Map.copyOf(output);
+        }
     }
 
     /**
@@ -97,6 +103,7 @@ public final class Rollback {
         }
         Map<String, String> problems = new ConcurrentHashMap<>();
         Map<String, String> done = new ConcurrentHashMap<>();
+        Map<String, List<OutputLine>> output = new ConcurrentHashMap<>();
         DependencyGraph graph = topology == null ? null : topology.graph();
         DependencyWalk.inReverseDependencyOrder(toRestore, graph, name -> {
             try {
@@ -106,32 +113,39 @@ public final class Rollback {
                 done.put(name, "could not remove: " + e.getMessage());
             }
         });
-        DependencyWalk.inDependencyOrder(toRestore, graph, name -> {
-            PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
-            String action;
-            try {
-                action = restoreOne(name, before, clearPrevious.get(name), record.id());
-            } catch (TitanException | IllegalStateException e) {
-                action = "failed: " + e.getMessage();
-                problems.putIfAbsent(name, name + ": " + e.getMessage());
-            }
-            done.put(name, action);
-            events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
-        });
+        try (RestoreOutput lines = RestoreOutput.open(pm2, topology, environment)) {
+            DependencyWalk.inDependencyOrder(toRestore, graph, name -> {
+                PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
+                String action;
+                try {
+                    action = restoreOne(name, before, clearPrevious.get(name), record.id(), lines);
+                } catch (TitanException | IllegalStateException e) {
+                    action = "failed: " + e.getMessage();
+                    problems.putIfAbsent(name, name + ": " + e.getMessage());
+                    lines.of(name).ifPresent(shown -> output.put(name, shown));
+                }
+                done.put(name, action);
+                events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
+                if (output.containsKey(name)) {
+                    events.emit(new DeploymentEvent.ServiceOutput(clock.instant(), record.id(), name, output.get(name)));
+                }
+            });
+        }
         toRestore.forEach(name -> actions.put(name, done.get(name)));
         String firstProblem = toRestore.stream().map(problems::get).filter(java.util.Objects::nonNull)
                 .findFirst().orElse(null);
         boolean success = firstProblem == null;
         events.emit(new DeploymentEvent.RollbackCompleted(clock.instant(), record.id(), success,
                 success ? "previous release restored" : firstProblem));
-        return new Result(success, firstProblem, actions);
+        return new Result(success, firstProblem, actions, output);
     }
 
-    private String restoreOne(String name, PreviousApp before, Pm2App clear, String releaseId) {
+    private String restoreOne(String name, PreviousApp before, Pm2App clear, String releaseId, RestoreOutput lines) {
         if (!before.existed()) {
             return "removed (it did not exist before release " + releaseId + ")";
         }
         Pm2App app = clear != null ? clear : before.app().toPm2App(environment);
+        lines.keep(name, app, before.app().secretEnv());
         pm2.start(app);
         Instant launched = clock.instant();
         if (!before.running()) {
