@@ -9,6 +9,7 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
+import io.titan.deploy.event.EventJson;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2StatusAdapter;
@@ -139,7 +140,8 @@ final class ReleaseCommand implements Runnable {
         String name;
 
         @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
-                + "durationMs, message}.")
+                + "durationMs, message, output}; output: the last lines a failed service printed, "
+                + "[{stream: out|err, time, text}], secrets masked.")
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -164,6 +166,7 @@ final class ReleaseCommand implements Runnable {
                 node.put("stageResult", outcome.status().stageResult());
                 node.put("durationMs", outcome.duration().toMillis());
                 node.put("message", outcome.message());
+                node.set("output", EventJson.toJson(outcome.output()));
                 out.println(new ObjectMapper().writeValueAsString(node));
             } else {
                 out.println(line);
