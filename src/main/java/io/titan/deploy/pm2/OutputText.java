@@ -83,7 +83,8 @@ final class OutputText {
         if (!cut && escape(text, OutputLine.MAX_CHARS, escaped) == text.length()) {
             return escaped.toString();
         }
-        String marker = String.format(Locale.ROOT, "\u2026 [cut: %,d characters in all]", fullLength);
+        // Plain ASCII: a Jenkins agent's console may not be UTF-8.
+        String marker = String.format(Locale.ROOT, "... [cut: %,d characters in all]", fullLength);
         return escape(text, OutputLine.MAX_CHARS - marker.length()) + marker;
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AppOutputIntegrationTest {
 
     private static final String SECRET = "s3cr3t-tok-5b1f";
-    private static final String CUT = "\u2026 [cut: 3,000 characters in all]";
+    private static final String CUT = "... [cut: 3,000 characters in all]";
 
     @TempDir
     static Path home;

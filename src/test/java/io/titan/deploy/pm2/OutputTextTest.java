@@ -43,7 +43,7 @@ class OutputTextTest {
         String shown = OutputText.show(raw, raw.length(), OutputText.secrets(List.of(SECRET)));
 
         assertThat(shown).hasSizeLessThanOrEqualTo(OutputLine.MAX_CHARS).doesNotContain("tok")
-                .endsWith("\u2026 [cut: " + String.format("%,d", raw.length()) + " characters in all]");
+                .endsWith("... [cut: " + String.format(java.util.Locale.ROOT, "%,d", raw.length()) + " characters in all]");
     }
 
     @Test
@@ -53,7 +53,7 @@ class OutputTextTest {
         String shown = show(raw);
 
         assertThat(shown).hasSize(OutputLine.MAX_CHARS).startsWith("0123456789")
-                .endsWith("\u2026 [cut: 5,000 characters in all]");
+                .endsWith("... [cut: 5,000 characters in all]");
         assertThat(show("y".repeat(OutputLine.MAX_CHARS))).isEqualTo("y".repeat(OutputLine.MAX_CHARS));
     }
 
@@ -71,9 +71,9 @@ class OutputTextTest {
         String controls = "\u0001".repeat(800);
 
         assertThat(show(rockets)).hasSizeLessThanOrEqualTo(OutputLine.MAX_CHARS)
-                .matches("(\ud83d\ude80)+\u2026 \\[cut: 1,600 characters in all]");
+                .matches("(\ud83d\ude80)+\\.\\.\\. \\[cut: 1,600 characters in all]");
         assertThat(show(controls)).hasSizeLessThanOrEqualTo(OutputLine.MAX_CHARS)
-                .matches("(\\\\x01)+\u2026 \\[cut: 800 characters in all]");
+                .matches("(\\\\x01)+\\.\\.\\. \\[cut: 800 characters in all]");
     }
 
     @Test
