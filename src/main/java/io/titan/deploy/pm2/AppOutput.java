@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -20,6 +21,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last lines one app printed since the engine started it, at most {@code limit}: as the daemon
@@ -29,6 +31,13 @@ import java.util.Optional;
  */
 final class AppOutput {
 
+    /**
+     * How late after PM2 restarted the app a line may still be the ended process's: PM2 may start
+     * the new process before it has read the old one's pipes, and a new Node process needs longer
+     * than this to print anything (70 ms and more here).
+     */
+    private static final Duration RESTART_GRACE = Duration.ofMillis(50);
+
     /** How much of the end of a log file is read for lines the events missed. */
     private static final long MAX_FILE_READ = 1 << 20;
 
@@ -37,6 +46,8 @@ final class AppOutput {
     private final Instant since;
     private final Map<Stream, Tail> tails = new EnumMap<>(Stream.class);
     private long received;
+    private long lastReceived = System.nanoTime();
+    private Instant restartedAt;
 
     /**
      * @param limit   how many lines to keep; 0 keeps none
@@ -56,10 +67,12 @@ final class AppOutput {
 
     /** What the daemon published: {@code data} is one or more lines, the last possibly unfinished. */
     synchronized void received(Stream stream, Instant at, String data) {
-        if (limit == 0 || at.isBefore(since)) {
+        if (limit == 0 || at.isBefore(since) || restartedAt != null && at.isAfter(restartedAt.plus(RESTART_GRACE))) {
             return;
         }
         Tail tail = tails.get(stream);
+        lastReceived = System.nanoTime();
+        notifyAll();
         int start = 0;
         while (start <= data.length()) {
             int end = data.indexOf('\n', start);
@@ -70,6 +83,39 @@ final class AppOutput {
             tail.pending(data.substring(start, end), at);
             tail.finish(++received, at);
             start = end + 1;
+        }
+    }
+
+    /**
+     * PM2 started the app again at {@code at} after it ended: lines from shortly after that on are
+     * the new process's, which would not say why the ended one ended.
+     */
+    synchronized void restarted(Instant at) {
+        if (restartedAt == null) {
+            restartedAt = at;
+            tails.values().forEach(Tail::endHere);
+        }
+    }
+
+    /**
+     * Waits until nothing more arrived for {@code quiet}, at most {@code max}: PM2 may publish an
+     * app's last lines just after its exit (Node reports the exit before it has read all of the
+     * app's pipes), and then writes them to no log file.
+     */
+    synchronized void settle(Duration quiet, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long asked = System.nanoTime();
+        try {
+            while (true) {
+                long quietUntil = Math.max(lastReceived, asked) + quiet.toNanos();
+                long wait = Math.min(quietUntil, deadline) - System.nanoTime();
+                if (wait <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -104,24 +150,36 @@ final class AppOutput {
 
     /**
      * The lines at the end of {@code file} that the events did not bring: those after the place
-     * where the file's lines end as the events' lines end; all of them when no event came. Empty
-     * when the two cannot be lined up.
+     * where the file's lines end as the events' lines end; all of them when no event came; none
+     * when the file ends where the events went on (PM2 writes no log file after an app's exit, but
+     * still publishes what it reads then). Empty when the two cannot be lined up.
      */
     static Optional<List<OutputLine>> missed(List<Seen> events, List<OutputLine> file) {
         if (events.isEmpty()) {
             return Optional.of(file);
         }
         for (int end = file.size(); end > 0; end--) {
-            int overlap = Math.min(events.size(), end);
-            boolean same = true;
-            for (int i = 1; i <= overlap && same; i++) {
-                same = file.get(end - i).text().equals(events.get(events.size() - i).line.text());
-            }
-            if (same) {
+            if (endAlike(file, end, events, events.size())) {
                 return Optional.of(file.subList(end, file.size()));
             }
         }
+        for (int end = events.size() - 1; end > 0; end--) {
+            if (endAlike(file, file.size(), events, end)) {
+                return Optional.of(List.of());
+            }
+        }
         return Optional.empty();
+    }
+
+    /** Whether {@code file} up to {@code fileEnd} and {@code events} up to {@code eventsEnd} end with the same lines. */
+    private static boolean endAlike(List<OutputLine> file, int fileEnd, List<Seen> events, int eventsEnd) {
+        int overlap = Math.min(fileEnd, eventsEnd);
+        for (int i = 1; i <= overlap; i++) {
+            if (!file.get(fileEnd - i).text().equals(events.get(eventsEnd - i).line.text())) {
+                return false;
+            }
+        }
+        return overlap > 0;
     }
 
     /**
@@ -150,6 +208,7 @@ final class AppOutput {
         private final Stream stream;
         private final Path file;
         private final long offset;
+        private long end = -1;
         private final ArrayDeque<Seen> lines = new ArrayDeque<>();
         private final StringBuilder pending = new StringBuilder();
         private int pendingLength;
@@ -186,6 +245,11 @@ final class AppOutput {
             pendingAt = null;
         }
 
+        /** The log file holds this start's lines up to its present end; the rest is a later start's. */
+        void endHere() {
+            end = file == null ? -1 : size(file);
+        }
+
         /** The lines events brought, and the unfinished one if any. */
         List<Seen> seen() {
             List<Seen> seen = new ArrayList<>(lines);
@@ -201,7 +265,7 @@ final class AppOutput {
                 return List.of();
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                long size = channel.size();
+                long size = end >= 0 ? Math.min(end, channel.size()) : channel.size();
                 // A file smaller than when the app started was rotated (pm2-logrotate copies and truncates).
                 long start = size < offset ? 0 : offset;
                 long from = Math.max(start, size - MAX_FILE_READ);

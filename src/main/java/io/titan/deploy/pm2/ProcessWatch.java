@@ -30,6 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProcessWatch implements AutoCloseable {
 
+    /** How long nothing may arrive for an ended app's output to count as complete. */
+    private static final Duration SETTLE_QUIET = Duration.ofMillis(100);
+    /** The longest an ended app's output is waited for. */
+    static final long SETTLE_MAX_MS = 500;
+
     private final Object lock = new Object();
     private final Map<String, List<ProcessEvent>> events = new HashMap<>();
     private final Map<String, Set<String>> watched = new HashMap<>();
@@ -54,6 +59,10 @@ public final class ProcessWatch implements AutoCloseable {
             public void event(ProcessEvent event) {
                 synchronized (lock) {
                     events.computeIfAbsent(event.name(), n -> new ArrayList<>()).add(event);
+                    if (event.event().equals("online") && problemLocked(event.name()).isPresent()) {
+                        // PM2 restarted the app that ended: what the new process prints is not why it ended.
+                        Optional.ofNullable(outputs.get(event.name())).ifPresent(o -> o.restarted(event.at()));
+                    }
                     lock.notifyAll();
                 }
             }
@@ -105,11 +114,19 @@ public final class ProcessWatch implements AutoCloseable {
 
     /**
      * The last lines {@code name} printed since {@link #keepOutput}, oldest first, secrets masked;
-     * lines the events missed come from its PM2 log files. Empty when its output is not kept.
+     * lines the events missed come from its PM2 log files. Empty when its output is not kept. When
+     * the watched start has ended, first waits for its output to settle (at most
+     * {@value #SETTLE_MAX_MS} ms): PM2 may publish the last lines just after the exit.
      */
     public List<OutputLine> output(String name) {
         AppOutput output = outputs.get(name);
-        return output == null ? List.of() : output.lines();
+        if (output == null) {
+            return List.of();
+        }
+        if (problem(name).isPresent()) {
+            output.settle(SETTLE_QUIET, Duration.ofMillis(SETTLE_MAX_MS));
+        }
+        return output.lines();
     }
 
     /**

@@ -29,14 +29,14 @@ final class RestoreOutput implements AutoCloseable {
     private ProcessWatch watch;
     private boolean unavailable;
 
-    private RestoreOutput(ProcessControl pm2, Topology topology, Map<String, String> environment) {
+    /**
+     * @param topology    where each service's {@code logLines} is, or null (then the default)
+     * @param environment where the restored definitions' {@code ${VAR}} secrets come from
+     */
+    RestoreOutput(ProcessControl pm2, Topology topology, Map<String, String> environment) {
         this.pm2 = pm2;
         this.topology = topology;
         this.environment = environment;
-    }
-
-    static RestoreOutput open(ProcessControl pm2, Topology topology, Map<String, String> environment) {
-        return new RestoreOutput(pm2, topology, environment);
     }
 
     /**

@@ -113,24 +113,23 @@ public final class Rollback {
                 done.put(name, "could not remove: " + e.getMessage());
             }
         });
-        try (RestoreOutput lines = RestoreOutput.open(pm2, topology, environment)) {
-            DependencyWalk.inDependencyOrder(toRestore, graph, name -> {
-                PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
-                String action;
-                try {
-                    action = restoreOne(name, before, clearPrevious.get(name), record.id(), lines);
-                } catch (TitanException | IllegalStateException e) {
-                    action = "failed: " + e.getMessage();
-                    problems.putIfAbsent(name, name + ": " + e.getMessage());
-                    lines.of(name).ifPresent(shown -> output.put(name, shown));
-                }
-                done.put(name, action);
-                events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
-                if (output.containsKey(name)) {
-                    events.emit(new DeploymentEvent.ServiceOutput(clock.instant(), record.id(), name, output.get(name)));
-                }
-            });
-        }
+        RestoreOutput restored = new RestoreOutput(pm2, topology, environment);
+        DependencyWalk.inDependencyOrder(toRestore, graph, name -> {
+            PreviousApp before = record.previous().getOrDefault(name, PreviousApp.absent());
+            String action;
+            try {
+                action = restoreOne(name, before, clearPrevious.get(name), record.id(), restored);
+            } catch (TitanException | IllegalStateException e) {
+                action = "failed: " + e.getMessage();
+                problems.putIfAbsent(name, name + ": " + e.getMessage());
+                restored.of(name).ifPresent(lines -> output.put(name, lines));
+            }
+            done.put(name, action);
+            events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
+            Optional.ofNullable(output.get(name)).ifPresent(lines ->
+                    events.emit(new DeploymentEvent.ServiceOutput(clock.instant(), record.id(), name, lines)));
+        });
+        restored.close();
         toRestore.forEach(name -> actions.put(name, done.get(name)));
         String firstProblem = toRestore.stream().map(problems::get).filter(java.util.Objects::nonNull)
                 .findFirst().orElse(null);
@@ -140,12 +139,12 @@ public final class Rollback {
         return new Result(success, firstProblem, actions, output);
     }
 
-    private String restoreOne(String name, PreviousApp before, Pm2App clear, String releaseId, RestoreOutput lines) {
+    private String restoreOne(String name, PreviousApp before, Pm2App clear, String releaseId, RestoreOutput restored) {
         if (!before.existed()) {
             return "removed (it did not exist before release " + releaseId + ")";
         }
         Pm2App app = clear != null ? clear : before.app().toPm2App(environment);
-        lines.keep(name, app, before.app().secretEnv());
+        restored.keep(name, app, before.app().secretEnv());
         pm2.start(app);
         Instant launched = clock.instant();
         if (!before.running()) {

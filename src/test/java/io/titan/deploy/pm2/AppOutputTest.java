@@ -124,6 +124,32 @@ class AppOutputTest {
     }
 
     @Test
+    void keepsWhatTheEventsBroughtAfterTheExitThoughTheFileLacksIt() throws IOException {
+        Path err = dir.resolve("api-error.log");
+        AppOutput output = new AppOutput(10, List.of(), START, Map.of(Stream.ERR, err));
+        // PM2 read the last line after the exit: it published it, but wrote no log file any more.
+        append(err, stamped(at(100), "cannot connect"));
+        output.received(Stream.ERR, at(100), stamped(at(100), "cannot connect"));
+        output.received(Stream.ERR, at(140), stamped(at(140), "exiting"));
+
+        List<OutputLine> lines = output.lines();
+
+        assertThat(texts(lines)).containsExactly("err cannot connect", "err exiting");
+        assertThat(lines.get(1).time()).isEqualTo(at(140));
+    }
+
+    @Test
+    void takesNoLineOfTheLogFileThatTheRestartedProcessWrote() throws IOException {
+        Path out = dir.resolve("api-out.log");
+        AppOutput output = new AppOutput(10, List.of(), START, Map.of(Stream.OUT, out));
+        append(out, stamped(at(10), "first start: starting"));
+        output.restarted(at(50));
+        append(out, stamped(at(150), "second start: starting"));
+
+        assertThat(texts(output.lines())).containsExactly("out first start: starting");
+    }
+
+    @Test
     void readsARotatedFileFromItsStartAndEscapesBytesThatAreNotUtf8() throws IOException {
         Path out = dir.resolve("api-out.log");
         Files.writeString(out, "x".repeat(10_000));
@@ -149,6 +175,30 @@ class AppOutputTest {
         append(out, all.toString());
 
         assertThat(texts(output.lines())).containsExactly("out line 48", "out line 49", "out line 50");
+    }
+
+    @Test
+    void whenPm2RestartsTheAppThatEndedTheNewProcesssLinesAreNotKeptButTheEndedOnesLastLinesAre() {
+        List<ProcessEvents.Listener> listeners = new java.util.ArrayList<>();
+        ProcessWatch watch = new ProcessWatch(listener -> {
+            listeners.add(listener);
+            return () -> { };
+        });
+        ProcessEvents.Listener daemon = listeners.get(0);
+        watch.keepOutput("api", 10, List.of());
+        watch.watch("api", List.of(new Pm2Process("api", 0, 4321, Pm2Status.ONLINE, 0, 0, null, 0, 0, null,
+                dir.resolve("api.js"), dir, "u-1")));
+
+        Instant exit = Instant.now();
+        daemon.output("api", Stream.ERR, exit, "first start: dying\n");
+        daemon.event(new ProcessEvent("exit", "api", 0, "u-1", Pm2Status.ERRORED, 0, 1, false, exit));
+        daemon.event(new ProcessEvent("online", "api", 0, "u-1", Pm2Status.ONLINE, 1, null, false, exit.plusMillis(2)));
+        // PM2 read the ended process's pipe after it had started the new one.
+        daemon.output("api", Stream.OUT, exit.plusMillis(4), "first start: read after its restart\n");
+        daemon.output("api", Stream.OUT, exit.plusMillis(90), "second start: starting\n");
+
+        assertThat(texts(watch.output("api"))).containsExactly("err first start: dying",
+                "out first start: read after its restart");
     }
 
     private static void append(Path file, String text) throws IOException {
