@@ -154,7 +154,7 @@ final class AppOutput {
      * when the file ends where the events went on (PM2 writes no log file after an app's exit, but
      * still publishes what it reads then). Empty when the two cannot be lined up.
      */
-    static Optional<List<OutputLine>> missed(List<Seen> events, List<OutputLine> file) {
+    private static Optional<List<OutputLine>> missed(List<Seen> events, List<OutputLine> file) {
         if (events.isEmpty()) {
             return Optional.of(file);
         }
