@@ -40,7 +40,7 @@ List call(Object userConfig = [:]) {
     if (!fileExists(files.report)) {
         cli.failWithoutReport(rc, files.err)
     }
-    List processes = (List) Json.parse(readFile(files.report), files.report)
+    List processes = (List) Json.parse(cli.read(files.report), files.report)
     cli.publish([files.report, files.junit, files.html, files.css], files.junit, config.junit as boolean,
             [[file: files.html, title: "Titan PM2 status (${name})".toString()]])
 

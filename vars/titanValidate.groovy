@@ -52,7 +52,7 @@ Map call(Object userConfig = [:]) {
     if (!fileExists(files.report)) {
         cli.failWithoutReport(rc, files.err)
     }
-    Map report = (Map) Json.parse(readFile(files.report), files.report)
+    Map report = (Map) Json.parse(cli.read(files.report), files.report)
     String title = config.quick ? "Titan validation (${name}, quick)" : "Titan validation (${name})"
     cli.publish([files.report, files.junit, files.html, files.css, files.events], files.junit, config.junit as boolean,
             [[file: files.html, title: title]])

@@ -38,4 +38,20 @@ final class Args implements Serializable {
         List names = only instanceof Collection ? new ArrayList((Collection) only) : only.toString().split(',') as List
         return names.collect { Object n -> n.toString().trim() }.findAll { String n -> n }.join(',')
     }
+
+    /**
+     * {@code file} (relative to the workspace) as an Ant pattern that stash matches: stash's
+     * {@code includes} are Ant patterns, which are never normalized, so {@code ./deploy/titan.yaml}
+     * would take nothing. Separators are merged and {@code .} segments dropped; null for a path that
+     * leaves the workspace (absolute, or with {@code ..}) or has pattern characters in it.
+     */
+    @NonCPS
+    static String stashPattern(String file) {
+        List<String> segments = file.replace('\\', '/').split('/').findAll { String s -> s && s != '.' }
+        if (file.startsWith('/') || !segments || segments.contains('..')
+                || segments.any { String s -> s.contains('*') || s.contains('?') || s.contains(',') }) {
+            return null
+        }
+        return segments.join('/')
+    }
 }

@@ -21,20 +21,24 @@ class Cli implements Serializable {
             4: 'another deployment holds the target\'s lock',
     ]
 
+    /** The CLI's exit code for bad input (see {@code titan-deploy --help}). */
+    private static final int BAD_INPUT = 2
     /** The shell's exit codes for a command it cannot find (127) or cannot execute (126). */
     private static final List<Integer> CANNOT_RUN = [126, 127]
+    /**
+     * The first line of every script: with a {@code #!} line durable-task's BourneShellScript runs the
+     * script as it is; without one it runs {@code sh -xe}, which prints each command into the log and
+     * stops at the first that fails, where these scripts go on to report the exit code.
+     */
+    static final String SHEBANG = '#!/bin/sh'
     /** The CLI's name on the agent's PATH, the last place it is looked for. */
     private static final String ON_PATH = 'titan-deploy'
 
     private final Object steps
     private final String stepName
-    /** The 'cli' argument, when given: the same path on every agent. */
+    /** The 'cli' argument, when given: the same path on every agent. Set once, by {@link #settings}. */
     private String cliArgument
-    /** Where the CLI is, as the user gave it (or 'titan-deploy' from the PATH); found again by each {@link #run}. */
-    private String path
-    /** The shell words that start it. */
-    private String launcher
-    /** PM2_HOME for the CLI, when the step was given one. */
+    /** PM2_HOME for the CLI, when the step was given one. Set once, by {@link #settings}. */
     private String pm2Home
 
     /**
@@ -59,28 +63,31 @@ class Cli implements Serializable {
         }
         Map config = (Map) resolved.settings
         String file = config.config
+        // fileExists cannot tell a folder from a file (FilePath.child drops a trailing "/."); the CLI says so.
         if (!steps.fileExists(file)) {
             steps.error("${stepName}: 'config' names ${file}, which is not in the workspace")
         }
-        // fileExists is true for a directory too; "dir/." exists only when dir is one.
-        if (steps.fileExists("${file}/.")) {
-            steps.error("${stepName}: 'config' names ${file}, which is a directory: name the topology file in it")
-        }
         pm2Home = config.pm2Home
         cliArgument = config.cli
-        locate()
         return config
     }
 
     /**
-     * Finds the CLI on the agent the step runs on now: the 'cli' argument, else that agent's
-     * TITAN_DEPLOY_CLI, else titan-deploy on its PATH (agents of a multi-host release differ).
+     * Where the CLI is on the agent the calling step runs on: the 'cli' argument, else that agent's
+     * TITAN_DEPLOY_CLI, else titan-deploy on its PATH. Read afresh by each caller, never kept: the
+     * branches of a release run on different agents at the same time.
      */
     @NonCPS
-    private void locate() {
+    private String path() {
         String fromEnv = steps.env.TITAN_DEPLOY_CLI
-        path = cliArgument ?: fromEnv ?: ON_PATH
-        launcher = path == ON_PATH ? ON_PATH : launcherFor(path)
+        return cliArgument ?: fromEnv ?: ON_PATH
+    }
+
+    /** The shell words that start the CLI on the calling step's agent. */
+    @NonCPS
+    private String launcher() {
+        String path = path()
+        return path == ON_PATH ? ON_PATH : launcherFor(path)
     }
 
     @NonCPS
@@ -114,7 +121,7 @@ class Cli implements Serializable {
      * exit code. An aborted build interrupts the sh: that InterruptedException goes to the caller.
      */
     int run(Map call) {
-        locate()
+        String launcher = launcher()
         String script = call.tee ? teeScript(launcher, call)
                 : script(launcher, (List) call.args, call.dir as String, (List<String>) call.outputs ?: [],
                 call.err as String, call.stdout as String)
@@ -132,7 +139,7 @@ class Cli implements Serializable {
         String redirect = stdoutFile ? " >${Shell.quote(stdoutFile)}" : ''
         List<String> dirs = [dir, parent(errFile), stdoutFile ? parent(stdoutFile) : null]
                 .findAll { String d -> d }.unique()
-        return ['set +e',
+        return [SHEBANG,
                 "mkdir -p ${Shell.join(dirs)}",
                 outputs ? "rm -f ${Shell.join(outputs)}" : ':',
                 "${launcher} ${Shell.join(args)}${redirect} 2>${Shell.quote(errFile)}",
@@ -152,7 +159,7 @@ class Cli implements Serializable {
         String rcFile = "${teeFile}.rc"
         List<String> stale = ((List<String>) call.outputs ?: []) + [teeFile, rcFile]
         List<String> dirs = [call.dir as String, parent(teeFile), parent(errFile)].findAll { String d -> d }.unique()
-        return ['set +e',
+        return [SHEBANG,
                 "mkdir -p ${Shell.join(dirs)}",
                 "rm -f ${Shell.join(stale)}",
                 "{ ${launcher} ${Shell.join((List) call.args)} 2>${Shell.quote(errFile)}; " +
@@ -174,7 +181,15 @@ class Cli implements Serializable {
         if (!steps.fileExists(errFile)) {
             return ''
         }
-        return steps.readFile(errFile).trim()
+        return read(errFile).trim()
+    }
+
+    /**
+     * A file the CLI wrote (UTF-8): readFile without an encoding decodes in the controller JVM's
+     * default charset (ReadFileStep), which is ASCII on a controller started under the POSIX locale.
+     */
+    String read(String file) {
+        return steps.readFile(file: file, encoding: 'UTF-8')
     }
 
     /** Whether {@code rc} is the shell saying it could not run the CLI at all. */
@@ -185,6 +200,7 @@ class Cli implements Serializable {
 
     /** "cannot run the titan-deploy CLI at ..." with what the shell said, and the three ways to fix it. */
     String cannotRunMessage(String detail) {
+        String path = path()
         String where = path == ON_PATH ? "${ON_PATH} (looked up on the agent's PATH)" : path
         return "${stepName}: cannot run the titan-deploy CLI at ${where}" + (detail ? " (${lastLine(detail)})" : '') +
                 ": pass 'cli' (the launcher or the jar), set TITAN_DEPLOY_CLI on the agent, " +
@@ -196,6 +212,10 @@ class Cli implements Serializable {
         String detail = stderr(errFile)
         if (cannotRun(rc)) {
             steps.error(cannotRunMessage(detail))
+        }
+        if (rc == BAD_INPUT && detail) {
+            // The CLI names the field and what was wrong: that is the whole message.
+            steps.error("${stepName}: ${lastLine(detail).replaceFirst(/^titan-deploy: /, '')}")
         }
         String meaning = EXIT_CODES[rc] ?: 'unexpected exit code'
         steps.error("${stepName}: titan-deploy exited ${rc} (${meaning}) without a report"
@@ -214,7 +234,7 @@ class Cli implements Serializable {
     /** As {@link #byHand(String, String)} with {@code file} as it is, on {@code where} (an agent, by name or label). */
     String byHand(String command, String file, String where) {
         String home = pm2Home ? "PM2_HOME=${Shell.quote(pm2Home)} " : ''
-        return "`${home}${launcher} ${command} --config ${Shell.quote(file)}` on ${where}"
+        return "`${home}${launcher()} ${command} --config ${Shell.quote(file)}` on ${where}"
     }
 
     @NonCPS
@@ -227,8 +247,8 @@ class Cli implements Serializable {
      * Archives {@code files} (those present; an HTML page's stylesheet must be among them), publishes
      * {@code junitFile} with the junit step (when asked; the steps set stage and build results
      * themselves, so junit never marks the build), and each of {@code pages} ({@code [file:, title:]})
-     * with publishHTML where the HTML Publisher plugin is installed. publishHTML copies the page's whole
-     * folder, so the stylesheet beside it goes along.
+     * with publishHTML where the HTML Publisher plugin is installed: the page and its stylesheet only
+     * (publishHTML copies every file of reportDir unless told which, {@code includes} since 1.14).
      */
     void publish(List<String> files, String junitFile, boolean junit, List<Map> pages) {
         List<String> present = []
@@ -260,6 +280,7 @@ class Cli implements Serializable {
         String file = htmlFile.substring(slash + 1)
         try {
             steps.publishHTML(target: [reportDir            : dir, reportFiles: file, reportName: title,
+                                       includes             : "${file},${Args.STYLESHEET}".toString(),
                                        keepAll              : true, alwaysLinkToLastBuild: true,
                                        allowMissing         : true])
             return true

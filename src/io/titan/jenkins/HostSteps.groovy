@@ -4,7 +4,7 @@ import com.cloudbees.groovy.cps.NonCPS
 
 /**
  * The titan-deploy calls of one host's part of a release ({@code release begin}, {@code service},
- * {@code finish}, {@code abort}, and {@code validate} and {@code history} for that host), each run on
+ * {@code soak}, {@code finish}, {@code abort}, and {@code validate} for that host), each run on
  * the host's agent, with that host's report files and pages. A topology without {@code hosts:} keeps
  * the file names, stage names and titles of a one-host release ({@code titan-deploy.json}); with hosts,
  * each host's carry its name ({@code titan-host-a-deploy.json}, {@code titan: validation (host-a)}).
@@ -23,6 +23,13 @@ class HostSteps implements Serializable {
     private String id
     /** The stash holding the topology file for other agents; null when no host needs one. */
     private String stash
+    /**
+     * Host to the folder its {@code release begin} ran in on its agent. Later steps there run in it
+     * ({@code dir}, which takes no workspace lock): two node blocks of this build on one agent at a
+     * time get two workspaces ({@code ws} and {@code ws@2}, WorkspaceList.allocate), and only the first
+     * has the topology and the checkout its relative paths point into.
+     */
+    private final Map workspaces = [:]
 
     HostSteps(Object steps, Cli cli, Map config) {
         this.steps = steps
@@ -46,28 +53,40 @@ class HostSteps implements Serializable {
         for (int i = 0; i < hosts.size(); i++) {
             elsewhere = elsewhere || !here((Map) hosts[i])
         }
-        if (elsewhere && !file.startsWith('/') && !(file.split('/') as List).contains('..')) {
+        String pattern = Args.stashPattern(file)
+        if (elsewhere && pattern) {
             stash = "titan-deploy-${name}".toString()
-            steps.stash(name: stash, includes: file)
+            steps.stash(name: stash, includes: pattern)
         }
     }
 
     /**
-     * Runs {@code body} on the host's agent: on the node the build holds when the host has no agent or
-     * its label is one of that node's (a nested node() for it would wait for a second executor, for ever
-     * on an agent with one), else in node(label), with the topology unstashed there first.
+     * Runs {@code body} on the host's agent and returns what it returns: on the node the build holds
+     * when the host has no agent or its label is one of that node's (a nested node() for it would wait
+     * for a second executor, for ever on an agent with one), else in node(label): the first time with
+     * the topology unstashed into its workspace, later in that same folder. Node blocks wrap single
+     * steps only, so they never nest.
      */
-    void onHost(Map host, Closure body) {
+    Object onHost(Map host, Closure body) {
         if (here(host)) {
-            body()
-            return
+            return body()
         }
+        Object result = null
         steps.node(host.agent as String) {
-            if (stash) {
-                steps.unstash(stash)
+            String folder = workspaces[host.name]
+            if (folder == null) {
+                if (stash) {
+                    steps.unstash(stash)
+                }
+                workspaces[host.name] = steps.pwd()
+                result = body()
+            } else {
+                steps.dir(folder) {
+                    result = body()
+                }
             }
-            body()
         }
+        return result
     }
 
     boolean here(Map host) {
@@ -116,22 +135,36 @@ class HostSteps implements Serializable {
         if (rc != 0) {
             cli.failWithoutReport(rc, err)
         }
-        return (Map) Json.parseLastLine(steps.readFile(out), out)
+        return (Map) Json.parseLastLine(cli.read(out), out)
     }
 
-    /** {@code release service NAME}: its output goes to the stage's log as it comes; returns its outcome. */
-    Map service(Map host, String service) {
-        String out = scratch(host, "${service}.out")
-        String err = scratch(host, "${service}.stderr")
-        int rc = cli.run(label: "titan-deploy release service ${service} (${label(host)})",
-                args: ['release', 'service', service] + common(host) + ['--json'], dir: dir, outputs: [], err: err,
-                tee: out)
+    /**
+     * {@code release service NAME} (with {@code untilHealthy}, {@code --until healthy}: it returns once
+     * the service passed its health gate): its output goes to the stage's log as it comes; returns its
+     * outcome.
+     */
+    Map service(Map host, String service, boolean untilHealthy) {
+        List args = ['release', 'service', service] + common(host) + (untilHealthy ? ['--until', 'healthy'] : [])
+        return serviceStep(host, service, "release service ${service}", service, args)
+    }
+
+    /** {@code release soak NAME}: the rest of the soak of a service left healthy; returns its outcome. */
+    Map soak(Map host, String service) {
+        return serviceStep(host, service, "release soak ${service}", "${service}-soak",
+                ['release', 'soak', service] + common(host))
+    }
+
+    private Map serviceStep(Map host, String service, String what, String step, List args) {
+        String out = scratch(host, "${step}.out")
+        String err = scratch(host, "${step}.stderr")
+        int rc = cli.run(label: "titan-deploy ${what} (${label(host)})", args: args + ['--json'], dir: dir,
+                outputs: [], err: err, tee: out)
         String stderr = cli.stderr(err)
         if (Cli.cannotRun(rc)) {
             stderr = cli.cannotRunMessage(stderr)
         }
-        return Outcomes.service(service, host.name as String, rc, steps.fileExists(out) ? steps.readFile(out) : '',
-                stderr)
+        return Outcomes.service([name: service, host: host.name, release: id], rc,
+                steps.fileExists(out) ? cli.read(out) : '', stderr)
     }
 
     /** {@code validate} of the host's part: {@code [passed, line]}. */
@@ -146,7 +179,7 @@ class HostSteps implements Serializable {
             return [passed: false, line: ("validation failed${where}: titan-deploy validate exited ${rc} without a "
                     + "report${detail ? ': ' + detail : ''}").toString()]
         }
-        Map report = (Map) Json.parse(steps.readFile(f.report), f.report)
+        Map report = (Map) Json.parse(cli.read(f.report), f.report)
         if (rc == 0 && report.success) {
             return [passed: true, line: "${Reports.validateSummary(report)}${where}".toString()]
         }
@@ -156,10 +189,9 @@ class HostSteps implements Serializable {
     /** {@code release finish --no-validate}: accepts the release on the host; {@code [ok, report, line]}. */
     Map finish(Map host) {
         Map f = files(host)
-        int rc = cli.run(label: "titan-deploy release finish (${label(host)})", dir: dir, outputs: outputs(f),
+        int rc = cli.run(label: "titan-deploy release finish (${label(host)})", dir: dir, outputs: outputs(f, host),
                 err: f.err, args: ['release', 'finish'] + common(host) + ['--no-validate'] + reportArgs(host, f))
         Map report = report(f)
-        history(host)
         publish(host)
         String why = Cli.lastLine(cli.stderr(f.err)) ?: report?.error ?: "exit ${rc}"
         return [ok  : rc == 0, report: report,
@@ -179,11 +211,10 @@ class HostSteps implements Serializable {
         }
         // After a finish that was cut off, its reports stay until the abort writes its own: they may be the release's.
         int rc = cli.run(label: "titan-deploy release abort${keep ? ' --keep' : ''} (${label(host)})", args: args,
-                dir: dir, outputs: afterFinish ? [] : outputs(f), err: f.err)
+                dir: dir, outputs: afterFinish ? [] : outputs(f, host), err: f.err)
         Map report = rc in [0, 3] ? report(f) : [:]
         String where = Schedule.namesHosts(schedule) ? "${host.name}: " : ''
         Map restore = Outcomes.restore(where, rc, report, cli.stderr(f.err), keep)
-        history(host)
         publish(host)
         return [report: report, restore: restore]
     }
@@ -208,13 +239,6 @@ class HostSteps implements Serializable {
         return cli.byHand(what, config.config as String, "${host.agent} (in this job's workspace there)".toString())
     }
 
-    private void history(Map host) {
-        String html = historyPage(host)
-        cli.run(label: "titan-deploy history (${label(host)})", dir: dir, outputs: [html],
-                err: scratch(host, 'history.stderr'), stdout: scratch(host, 'history.out'),
-                args: ['history', '--config', config.config, '--host', host.name, '--html', html])
-    }
-
     private void publish(Map host) {
         Map f = files(host)
         Map validation = Args.files(dir, "${prefix(host)}-deploy-validate")
@@ -227,7 +251,7 @@ class HostSteps implements Serializable {
 
     /** The JSON report {@code f.report}; empty when the CLI wrote none. */
     private Map report(Map f) {
-        return steps.fileExists(f.report) ? (Map) Json.parse(steps.readFile(f.report), f.report) : [:]
+        return steps.fileExists(f.report) ? (Map) Json.parse(cli.read(f.report), f.report) : [:]
     }
 
     @NonCPS
@@ -260,15 +284,16 @@ class HostSteps implements Serializable {
                 .collect { Object n -> n as String }
     }
 
+    /** The reports of a step that ends the host's part, its history page among them (no history call of its own). */
     @NonCPS
     private List reportArgs(Map host, Map f) {
         return ['--name', label(host), '--report', f.report, '--junit', f.junit, '--html', f.html,
-                '--html-inline', f.email, '--events', f.events]
+                '--html-inline', f.email, '--events', f.events, '--history-html', historyPage(host)]
     }
 
     @NonCPS
-    private static List outputs(Map f) {
-        return [f.report, f.junit, f.html, f.email, f.events]
+    private List outputs(Map f, Map host) {
+        return [f.report, f.junit, f.html, f.email, f.events, historyPage(host)]
     }
 
     @NonCPS

@@ -20,25 +20,43 @@ final class Outcomes implements Serializable {
 
     /**
      * A service's outcome: its status, time and message from the last JSON line of {@code stdout}, the
-     * stage result it gives (SUCCESS for deployed or unchanged with exit 0, FAILURE otherwise) and the
-     * line that says so. Without an answer (a crash, bad input) the service failed, with {@code stderr}'s
-     * last line as the reason.
+     * stage result the CLI gives it ({@code stageResult}; FAILURE whatever it says when the CLI failed)
+     * and the line that says so. Without an answer (a crash, bad input) the service failed, with
+     * {@code stderr}'s last line as the reason. {@code step}: {@code [name, host, release]}; an answer of
+     * another release (a file left by an earlier build, when the script never ran) is no answer.
      */
     @NonCPS
-    static Map service(String name, String host, int rc, String stdout, String stderr) {
+    static Map service(Map step, int rc, String stdout, String stderr) {
+        String name = step.name
+        String host = step.host
         Map answer = lastJson(stdout)
+        if (answer.release && answer.release != step.release) {
+            answer = [:]
+        }
         Map service
         if (answer.status) {
             service = [name   : name, host: host, status: answer.status as String,
                        durationMs: answer.durationMs, message: answer.message]
+            service.result = rc == 0 && answer.stageResult == Schedule.SUCCESS ? Schedule.SUCCESS : Schedule.FAILURE
+            service.line = Reports.serviceLine(service)
+            return service
         } else {
             String why = Cli.lastLine(stderr ?: '')
             service = [name   : name, host: host, status: 'failed', durationMs: null,
                        message: ("titan-deploy exited ${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'}) without "
                                + "an answer${why ? ': ' + why : ''}").toString()]
         }
-        boolean ok = rc == 0 && service.status in Reports.OK_STATUSES
-        service.result = ok ? Schedule.SUCCESS : Schedule.FAILURE
+        service.result = Schedule.FAILURE
+        service.line = Reports.serviceLine(service)
+        return service
+    }
+
+    /** A service whose step ended because its host's agent went away ({@code why}: Jenkins' words for it). */
+    @NonCPS
+    static Map lost(String name, String host, String agent, String why) {
+        Map service = [name   : name, host: host, status: 'failed', durationMs: null,
+                       message: "its host's agent ${agent ?: 'of this build'} went away (${why})".toString(),
+                       result : Schedule.FAILURE, lost: true]
         service.line = Reports.serviceLine(service)
         return service
     }
@@ -139,6 +157,13 @@ final class Outcomes implements Serializable {
                 : rollback.success ? 'rolled-back' : 'rollback-failed'
         return [success : success, releaseId: releaseId, rolledBack: rollback != null && rollback.success as boolean,
                 outcome : outcome, error: error, rollback: rollback, services: services]
+    }
+
+    /** The hosts whose agent went away during a service's step. */
+    @NonCPS
+    static List<String> lostHosts(Map stages) {
+        return stages.values().findAll { Object s -> ((Map) s).lost }.collect { Object s -> ((Map) s).host as String }
+                .unique()
     }
 
     /** The first failure among the stages, as the release's error: {@code titan-brain did not become healthy ...}. */

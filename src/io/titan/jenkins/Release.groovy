@@ -33,6 +33,9 @@ class Release implements Serializable {
     private final Map reports = [:]
     private String error
     private Map rollback
+    /** The aborts (stop button, timeout) the validation branches met, first first. */
+    private final List aborts = []
+    private ServiceStages services
 
     /**
      * @param steps  the pipeline script ({@code this} in a var)
@@ -62,29 +65,64 @@ class Release implements Serializable {
         return conclude()
     }
 
-    /** Begins, deploys, validates and finishes; after a failure, ends the release where it is open. */
+    /**
+     * Begins, deploys, validates and finishes, within the 'timeout' when there is one; after a failure,
+     * or once the timeout ran out, ends the release where it is open (outside the timeout: a rollback
+     * must not be cut short by the bound it is undoing).
+     */
     private void deployAndEnd() {
         try {
-            beginAll()
-            ServiceStages services = new ServiceStages(steps, hostSteps, config, schedule, stages)
-            services.deployAll()
-            error = Outcomes.firstFailure(schedule, stages)
-            if (!error && config.validate) {
-                error = validateAll()
-            }
-            if (!error) {
-                finishAll()
+            bounded {
+                beginAll()
+                services = new ServiceStages(steps, hostSteps, config, schedule, stages)
+                services.deployAll()
+                error = Outcomes.firstFailure(schedule, stages)
+                if (!error && config.validate && schedule.validation) {
+                    error = validateAll()
+                }
+                if (!error) {
+                    finishAll()
+                }
             }
         } catch (InterruptedException interruption) {
-            throw interruption
+            timedOutOrThrow(interruption)
         } catch (Exception failure) { // groovylint-disable-line CatchException
-            // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
-            error = error ?: failure.message
-            endAll(failure.message)
-            throw failure
+            List met = (services?.aborts ?: []) + aborts
+            if (met) {
+                // parallel throws an ordinary failure of one branch ahead of another's interruption
+                // (ParallelStep's comparator): the build was interrupted all the same.
+                timedOutOrThrow((InterruptedException) met[0])
+            } else {
+                // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
+                error = error ?: failure.message
+                endAll(failure.message)
+                throw failure
+            }
         }
         if (error) {
             endAll(error)
+        }
+    }
+
+    /**
+     * Our own 'timeout' ran out: the release failed (once the timeout step has ended, its interruption is no
+     * actual one, JENKINS-51454). Anything else is an abort, thrown on.
+     */
+    private void timedOutOrThrow(InterruptedException interruption) {
+        if (!config.timeout || !Interruptions.timedOut(interruption)) {
+            throw interruption
+        }
+        error = "did not finish within ${config.timeout} (titanDeploy's 'timeout')".toString()
+    }
+
+    /** Runs {@code body} within the 'timeout' ({@code timeout} step, which interrupts it once it runs out). */
+    private void bounded(Closure body) {
+        if (!config.timeout) {
+            body()
+            return
+        }
+        steps.timeout(time: Settings.seconds(config.timeout as String), unit: 'SECONDS') {
+            body()
         }
     }
 
@@ -119,7 +157,7 @@ class Release implements Serializable {
         if (rc != 0) {
             cli.failWithoutReport(rc, err)
         }
-        Map planned = Schedule.of((Map) Json.parseLastLine(steps.readFile(out), out), Args.only(config.only))
+        Map planned = Schedule.of((Map) Json.parseLastLine(cli.read(out), out), Args.only(config.only))
         if (planned.problem) {
             steps.error("titanDeploy: ${planned.problem}")
         }
@@ -154,7 +192,14 @@ class Release implements Serializable {
             Map branches = [:]
             for (int i = 0; i < hosts.size(); i++) {
                 Map host = (Map) hosts[i]
-                branches[hostSteps.stageName('validation', host)] = { validate(host, failures) }
+                branches[hostSteps.stageName('validation', host)] = {
+                    try {
+                        validate(host, failures)
+                    } catch (InterruptedException interruption) {
+                        aborts << interruption
+                        throw interruption
+                    }
+                }
             }
             steps.parallel(branches)
         }
@@ -230,9 +275,18 @@ class Release implements Serializable {
         }
         List<String> failures = []
         boolean putBack = false
+        List lost = Outcomes.lostHosts(stages)
         steps.stage(Stages.name(name, 'rollback')) {
             for (int i = 0; i < open.size(); i++) {
                 Map host = (Map) open[i]
+                if (lost.contains(host.name)) {
+                    // node() would wait for that agent for as long as it is gone.
+                    String line = "${host.name}: rollback not possible: its agent ${host.agent} went away; the " +
+                            'release stays open there until its lease runs out (the next titan-deploy there restores it)'
+                    failures << line
+                    failStage("${line}, or run ${hostSteps.byHand('release abort', host)}")
+                    continue
+                }
                 hostSteps.onHost(host) {
                     Map restore = end(host, reason, false)
                     if (restore.restored) {
@@ -245,15 +299,20 @@ class Release implements Serializable {
                         }
                     } else {
                         failures << (restore.line as String)
-                        steps.catchError(buildResult: 'FAILURE', stageResult: 'FAILURE', catchInterruptions: false) {
-                            steps.error("${restore.line}; ${hostSteps.byHand('release abort', host)}".toString())
-                        }
+                        failStage("${restore.line}; ${hostSteps.byHand('release abort', host)}")
                     }
                 }
             }
         }
         rollback = [success: !failures, message: failures ? failures.join('; ') : 'previous release restored',
                     putBack: putBack]
+    }
+
+    /** Fails the build and the stage it runs in with {@code message}, and goes on. */
+    private void failStage(String message) {
+        steps.catchError(buildResult: 'FAILURE', stageResult: 'FAILURE', catchInterruptions: false) {
+            steps.error(message)
+        }
     }
 
     /** {@code release abort} on one host, read in the light of where the release was there; returns the restore. */

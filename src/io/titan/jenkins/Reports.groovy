@@ -37,6 +37,9 @@ final class Reports implements Serializable {
                 return "${name} deployed in ${seconds(service.durationMs)}${message}".toString()
             case 'unchanged':
                 return "${name} unchanged${message}".toString()
+            case 'healthy':
+                return ("${name} healthy in ${seconds(service.durationMs)}; its dependents start while it soaks")
+                        .toString()
             case 'failed':
                 return "${name} failed${message}".toString()
             case 'rolled-back':

@@ -58,7 +58,8 @@ final class Schedule implements Serializable {
                           address: h.address == null ? null : h.address as String]
             }
         }
-        return [order: order, services: services, hosts: hosts]
+        // A deploy validates when the topology has a validation section (a CLI before 'validation' said nothing).
+        return [order: order, services: services, hosts: hosts, validation: plan.validation != false]
     }
 
     /** The host named {@code name} of {@code schedule}. */
@@ -74,37 +75,47 @@ final class Schedule implements Serializable {
         return !(hosts.size() == 1 && ((Map) hosts[0]).agent == null)
     }
 
-    /** Whether two of the services could ever deploy at the same time: a dependency level with two or more. */
+    /** The services of the release that wait for none of the others: the release starts with them. */
     @NonCPS
-    static boolean hasParallelism(Map schedule) {
-        Map<Integer, Integer> perLevel = [:]
-        for (Object s : ((Map) schedule.services).values()) {
-            Integer level = ((Map) s).level as Integer
-            perLevel[level] = (perLevel[level] ?: 0) + 1
-        }
-        return perLevel.values().any { Integer n -> n > 1 }
+    static List<String> roots(Map schedule) {
+        Map services = (Map) schedule.services
+        return ((List) schedule.order).findAll { Object n ->
+            !((Map) services[n]).dependsOn.any { Object d -> services.containsKey(d) }
+        }.collect { Object n -> n as String }
+    }
+
+    /** The services of the release that depend on {@code service} directly, in plan order. */
+    @NonCPS
+    static List<String> dependents(Map schedule, String service) {
+        Map services = (Map) schedule.services
+        return ((List) schedule.order).findAll { Object n -> ((Map) services[n]).dependsOn.contains(service) }
+                .collect { Object n -> n as String }
     }
 
     /**
-     * Whether {@code service} may start, given the stage results so far ({@code results}, service to
-     * SUCCESS or FAILURE): {@code [go: true]} once every dependency in this release succeeded (one not
-     * deployed here must already be healthy, which the CLI checks); {@code [skip: reason]} once any
-     * service failed, since the release will be rolled back; {@code [:]} to wait.
+     * The dependents of {@code service} that may start now that it is {@code healthy}: not started yet,
+     * and every dependency they have in the release healthy (one outside the release must already be
+     * healthy, which the CLI checks). {@code service} was the last dependency each of them waited for.
      */
     @NonCPS
-    static Map turn(Map schedule, String service, Map results) {
-        List<String> failed = results.findAll { Object k, Object v -> v == FAILURE }
-                .collect { Object k, Object v -> k as String }
-        if (failed) {
-            String dependency = failedDependency(schedule, service, failed)
-            return [skip: dependency ? "not started: dependency ${dependency} failed".toString()
-                    : "not started: ${failed[0]} failed first".toString()]
-        }
+    static List<String> ready(Map schedule, String service, Map healthy, Map started) {
         Map services = (Map) schedule.services
-        List<String> waiting = ((Map) services[service]).dependsOn.findAll { String d ->
-            services.containsKey(d) && results[d] != SUCCESS
+        return dependents(schedule, service).findAll { String d ->
+            !started[d] && ((Map) services[d]).dependsOn.every { Object dep ->
+                !services.containsKey(dep) || healthy[dep]
+            }
         }
-        return waiting ? [:] : [go: true]
+    }
+
+    /** Why {@code service} never started once {@code failed} (in the order they failed) did. */
+    @NonCPS
+    static String skipReason(Map schedule, String service, List failed) {
+        if (!failed) {
+            return 'not started: the release stopped'
+        }
+        String dependency = failedDependency(schedule, service, failed.collect { Object f -> f as String })
+        return dependency ? "not started: dependency ${dependency} failed".toString()
+                : "not started: ${failed[0]} failed first".toString()
     }
 
     /** The failed service that {@code service} depends on, directly or not; null when none. */

@@ -1,14 +1,19 @@
 package io.titan.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
+
 /**
  * The services' stages of a release: each service in a stage of its own, run on its host's agent
- * ({@code release service}, its log the CLI's output, its time the service's, its result the
- * service's) and started as soon as its dependencies' stages succeeded; once one failed, those not
- * started yet are marked skipped (NOT_BUILT). With the sequential strategy, or when no two services
- * can run at once, one after another; else as the branches of one parallel, each holding one stage
- * (Pipeline Graph View draws that shape right) and waiting for its turn outside it, so that the stage
- * lasts the service's work only. The branches share {@link #results}, a plain Map of Strings, which
- * CPS serializes; there is one CPS thread, so they never touch it at once.
+ * ({@code release service}, its log the CLI's output, its result the service's). With the parallel
+ * strategy a service starts the moment its last dependency in the release passed its health gate:
+ * that dependency's branch starts it, beside its own soak ({@code release soak}, in a stage of its
+ * own that turns red if the service exits or restarts during it). No branch waits by polling: the
+ * release runs as many steps however long its services take to start, and it pays no soak between
+ * levels, as {@code titan-deploy deploy} pays none. "Am I the last dependency?" cannot race: a
+ * build's Groovy runs on one thread at a time. Once a service failed no other starts; those never
+ * started are marked skipped (NOT_BUILT) at the end. With the sequential strategy, one service after
+ * another, each with its soak in its own stage. What the branches share (which services started and
+ * passed their gate) lives in plain Maps on this object, which CPS serializes.
  */
 class ServiceStages implements Serializable {
 
@@ -22,8 +27,14 @@ class ServiceStages implements Serializable {
     private final String failResult
     /** Service to its stage's outcome, as stages end (the caller's Map). */
     private final Map stages
-    /** Service to SUCCESS or FAILURE: what the branches waiting for their turn read. */
-    private final Map results = [:]
+    /** Services whose stage began (or was marked skipped). */
+    private final Map started = [:]
+    /** Services that passed their health gate (or were left unchanged): their dependents may start. */
+    private final Map healthy = [:]
+    /** The services that failed, in the order they did. */
+    private final List failed = []
+    /** The aborts its branches met, first first: parallel may throw another branch's ordinary failure first. */
+    final List aborts = []
 
     ServiceStages(Object steps, HostSteps hostSteps, Map config, Map schedule, Map stages) {
         this.steps = steps
@@ -38,80 +49,153 @@ class ServiceStages implements Serializable {
     /** Deploys every service in its own stage (see the class). */
     void deployAll() {
         List order = (List) schedule.order
-        if (config.strategy == 'sequential' || !Schedule.hasParallelism(schedule)) {
+        if (config.strategy == 'sequential') {
             for (int i = 0; i < order.size(); i++) {
-                deployInTurn(order[i] as String)
+                String service = order[i]
+                started[service] = true
+                if (failed) {
+                    skip(service)
+                } else {
+                    deploy(service, false)
+                }
             }
             return
         }
-        Map branches = [:]
+        startTogether(Schedule.roots(schedule))
         for (int i = 0; i < order.size(); i++) {
-            String service = order[i]
-            branches[Stages.name(name, service)] = { deployInTurn(service) }
+            if (!started[order[i]]) {
+                skip(order[i] as String)
+            }
+        }
+    }
+
+    /** Starts {@code services} at once: a branch each in one parallel (one needs no parallel). */
+    private void startTogether(List services) {
+        for (int i = 0; i < services.size(); i++) {
+            started[services[i]] = true
+        }
+        if (services.size() == 1) {
+            deploy(services[0] as String, true)
+            return
+        }
+        Map branches = [:]
+        for (int i = 0; i < services.size(); i++) {
+            String service = services[i]
+            branches[Stages.name(name, service)] = { deploy(service, true) }
         }
         steps.parallel(branches)
     }
 
-    void deployInTurn(String service) {
-        Map turn = awaitTurn(service)
-        Map host = Schedule.host(schedule, ((Map) ((Map) schedule.services)[service]).host as String)
+    /**
+     * One service's stage; with {@code handOn}, a service that others in the release wait for returns
+     * from its stage once healthy, and the dependents it was the last dependency of start beside its
+     * soak.
+     */
+    void deploy(String service, boolean handOn) {
+        if (failed) {
+            // A failure elsewhere came first: the release will be rolled back.
+            skip(service)
+            return
+        }
+        Map host = hostOf(service)
         String stageName = Stages.name(name, service)
-        if (turn.skip) {
-            Map skipped = Outcomes.skipped(service, host.name as String, turn.skip as String)
-            stages[service] = skipped
+        boolean untilHealthy = handOn && Schedule.dependents(schedule, service)
+        Map outcome = null
+        try {
             steps.stage(stageName) {
-                showSkipped(stageName, skipped.line as String)
+                outcome = run(service, host) { hostSteps.service(host, service, untilHealthy) }
+                show(service, outcome)
+            }
+        } finally {
+            if (outcome == null) {
+                // Its step failed without an outcome (a bug, an abort): nothing else may start.
+                failed << service
+            }
+        }
+        if (!handOn || outcome.result != Schedule.SUCCESS) {
+            return
+        }
+        healthy[service] = true
+        List next = Schedule.ready(schedule, service, healthy, started)
+        for (int i = 0; i < next.size(); i++) {
+            started[next[i]] = true
+        }
+        boolean soakLeft = outcome.status == 'healthy'
+        if (!soakLeft) {
+            if (next) {
+                startTogether(next)
             }
             return
         }
-        try {
-            hostSteps.onHost(host) {
-                steps.stage(stageName) {
-                    Map outcome = hostSteps.service(host, service)
-                    stages[service] = outcome
-                    results[service] = outcome.result
-                    if (outcome.result == Schedule.SUCCESS) {
-                        steps.echo(outcome.line as String)
-                    } else {
-                        steps.catchError(buildResult: failResult, stageResult: 'FAILURE', catchInterruptions: false) {
-                            steps.error(outcome.line as String)
-                        }
-                    }
-                }
-            }
-        } finally {
-            // A step that failed without an outcome (its agent went away) fails the service: the branches
-            // waiting for it must not wait for ever.
-            if (!results.containsKey(service)) {
-                results[service] = Schedule.FAILURE
-            }
+        if (!next) {
+            soak(service, host)
+            return
+        }
+        Map branches = [(Stages.name(name, "${service} soak")): { soak(service, host) }]
+        for (int i = 0; i < next.size(); i++) {
+            String dependent = next[i]
+            branches[Stages.name(name, dependent)] = { deploy(dependent, true) }
+        }
+        steps.parallel(branches)
+    }
+
+    /** The rest of a healthy service's soak, in a stage of its own. */
+    void soak(String service, Map host) {
+        steps.stage(Stages.name(name, "${service} soak")) {
+            Map outcome = run(service, host) { hostSteps.soak(host, service) }
+            show(service, outcome)
         }
     }
 
     /**
-     * Waits until the service may start or is to be skipped. waitUntil retries after 250 ms, growing
-     * by 1.2 each time up to 15 s; a few tries at a time keep a service from starting late.
+     * Runs one service step on its host; an agent that went away ({@code FlowInterruptedException}
+     * that is no actual interruption, e.g. {@code ExecutorStepExecution.RemovedNodeCause}) fails the
+     * service, while a real abort goes on up.
      */
-    private Map awaitTurn(String service) {
-        Map turn = Schedule.turn(schedule, service, results)
-        while (!turn.go && !turn.skip) {
-            int tries = 0
-            steps.waitUntil(initialRecurrencePeriod: 250, quiet: true) {
-                tries++
-                turn = Schedule.turn(schedule, service, results)
-                return turn.go || turn.skip || tries >= 5
+    private Map run(String service, Map host, Closure step) {
+        try {
+            return (Map) hostSteps.onHost(host, step)
+        } catch (InterruptedException interruption) {
+            if (Interruptions.isAbort(interruption)) {
+                aborts << interruption
+                throw interruption
             }
+            return Outcomes.lost(service, host.name as String, host.agent as String, interruption.message)
         }
-        return turn
     }
 
-    /** A stage marked skipped, as a false {@code when} does; without Pipeline: Declarative, NOT_BUILT with an ERROR. */
-    void showSkipped(String stageName, String line) {
-        steps.echo(line)
-        if (!Stages.markSkipped(stageName)) {
-            steps.catchError(buildResult: 'SUCCESS', stageResult: 'NOT_BUILT', catchInterruptions: false) {
-                steps.error(line)
+    /** The outcome as the stage shows it: a line, and on a failure a red stage and the release stopping. */
+    private void show(String service, Map outcome) {
+        stages[service] = outcome
+        if (outcome.result == Schedule.SUCCESS) {
+            steps.echo(outcome.line as String)
+            return
+        }
+        failed << service
+        steps.catchError(buildResult: failResult, stageResult: 'FAILURE', catchInterruptions: false) {
+            steps.error(outcome.line as String)
+        }
+    }
+
+    /** A service that never started, in a stage marked skipped, as a false {@code when} does. */
+    void skip(String service) {
+        Map skipped = Outcomes.skipped(service, hostOf(service).name as String,
+                Schedule.skipReason(schedule, service, failed))
+        stages[service] = skipped
+        String stageName = Stages.name(name, service)
+        steps.stage(stageName) {
+            steps.echo(skipped.line as String)
+            if (!Stages.markSkipped(stageName)) {
+                // Without Pipeline: Declarative, NOT_BUILT with an ERROR line.
+                steps.catchError(buildResult: 'SUCCESS', stageResult: 'NOT_BUILT', catchInterruptions: false) {
+                    steps.error(skipped.line as String)
+                }
             }
         }
+    }
+
+    @NonCPS
+    private Map hostOf(String service) {
+        return Schedule.host(schedule, ((Map) ((Map) schedule.services)[service]).host as String)
     }
 }

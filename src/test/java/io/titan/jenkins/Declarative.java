@@ -173,7 +173,6 @@ final class Declarative {
         test.register("script", List.of(Closure.class), a -> script((Closure<?>) a[0]));
         test.register("disableConcurrentBuilds", List.of(), a -> null);
         test.register("timeout", List.of(Map.class), a -> null);
-        test.register("timeout", List.of(Map.class, Closure.class), a -> script((Closure<?>) a[1]));
         test.register("string", List.of(Map.class), a -> new LinkedHashMap<>(castMap(a[0])));
     }
 
@@ -228,15 +227,12 @@ final class Declarative {
         if (model.agent == null) {
             throw new IllegalStateException("pipeline without agent");
         }
-        Map<String, Object> saved = new LinkedHashMap<>(test.env);
-        try {
-            if (!model.agent.equals(NONE)) {
-                // The node the build got: any agent, or one with the label; NODE_LABELS holds its name and labels.
-                String node = model.agent.equals(ANY) ? "agent-1" : model.agent + "-1";
-                test.env.put("NODE_NAME", node);
-                test.env.put("NODE_LABELS", model.agent.equals(ANY) ? node : node + " " + model.agent);
-            }
-            applyEnvironment(model.environment);
+        if (!model.agent.equals(NONE) && !model.agent.equals(ANY) && !test.buildAgent.has(model.agent)) {
+            // The node the build got for the label: the test's workspace is its workspace.
+            test.holdNode(model.agent + "-1", 1, model.agent);
+        }
+        Flow body = withEnvironment(test.flow().child(), model.environment);
+        runIn(body, () -> {
             boolean failed = false;
             for (StageModel stage : model.stages) {
                 if (failed) {
@@ -251,9 +247,17 @@ final class Declarative {
                 failed = !runStage(stage);
             }
             runPost(model.post);
-        } finally {
-            test.env.clear();
-            test.env.putAll(saved);
+        });
+    }
+
+    private void runIn(Flow flow, Runnable body) {
+        try {
+            test.within(flow, () -> {
+                body.run();
+                return null;
+            });
+        } catch (Exception e) {
+            throw Steps.<RuntimeException>sneaky(e);
         }
     }
 
@@ -261,43 +265,39 @@ final class Declarative {
     private boolean runStage(StageModel stage) {
         PipelineTestBase.StageRun run = new PipelineTestBase.StageRun(stage.name);
         test.stageRuns.add(run);
-        test.stageStack.push(run);
-        Map<String, Object> saved = new LinkedHashMap<>(test.env);
+        boolean[] passed = {true};
         try {
-            applyEnvironment(stage.environment);
-            if (stage.when != null) {
-                WhenCollector when = new WhenCollector();
-                collect(when, stage.when);
-                if (!when.pass) {
-                    test.log.add("Stage \"" + stage.name + "\" skipped due to when conditional");
-                    run.result = "NOT_BUILT";
-                    return true;
+            runIn(withEnvironment(test.flow().inStage(run), stage.environment), () -> {
+                if (stage.when != null) {
+                    WhenCollector when = new WhenCollector();
+                    collect(when, stage.when);
+                    if (!when.pass) {
+                        test.log.add("Stage \"" + stage.name + "\" skipped due to when conditional");
+                        run.result = "NOT_BUILT";
+                        return;
+                    }
                 }
-            }
-            try {
-                if (stage.steps != null) {
-                    script(stage.steps);
+                try {
+                    if (stage.steps != null) {
+                        script(stage.steps);
+                    }
+                } catch (Exception thrown) {
+                    Throwable e = PipelineTestBase.unwrap(thrown);
+                    // An abort ends the stage and the build with the interruption's result (ABORTED).
+                    String result = e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE";
+                    test.log.add(result.equals("FAILURE") ? "ERROR: " + e.getMessage() : "Aborted: " + e.getMessage());
+                    run.result = result;
+                    test.worsenBuild(result);
+                    test.lastError = e;
+                    passed[0] = false;
                 }
-            } catch (Exception thrown) {
-                Throwable e = PipelineTestBase.unwrap(thrown);
-                // An abort ends the stage and the build with the interruption's result (ABORTED).
-                String result = e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE";
-                test.log.add(result.equals("FAILURE") ? "ERROR: " + e.getMessage() : "Aborted: " + e.getMessage());
-                run.result = result;
-                test.worsenBuild(result);
-                test.lastError = e;
                 runPost(stage.post);
-                return false;
-            }
-            runPost(stage.post);
-            return true;
+            });
         } finally {
             run.endedAt = System.nanoTime();
             run.ended = java.time.Instant.now();
-            test.stageStack.pop();
-            test.env.clear();
-            test.env.putAll(saved);
         }
+        return passed[0];
     }
 
     private void runPost(Map<String, Closure<?>> conditions) {
@@ -324,23 +324,29 @@ final class Declarative {
         }
     }
 
-    /** {@code environment { NAME = 'value' }}: assignments go to env; reads see env, then the script. */
-    private void applyEnvironment(Closure<?> body) {
+    /**
+     * {@code environment { NAME = 'value' }}: the block's assignments as variables of the stages it
+     * covers (declarative wraps them in {@code withEnv}); reads see env, then the script.
+     */
+    private Flow withEnvironment(Flow flow, Closure<?> body) {
         if (body == null) {
-            return;
+            return flow;
         }
+        Map<String, String> assigned = new LinkedHashMap<>();
         body.setResolveStrategy(Closure.DELEGATE_FIRST);
         body.setDelegate(new GroovyObjectSupport() {
             @Override
             public Object getProperty(String name) {
-                return test.env.containsKey(name) ? test.env.get(name) : test.getBinding().getVariable(name);
+                return assigned.containsKey(name) ? assigned.get(name)
+                        : test.env.containsKey(name) ? test.env.get(name) : test.getBinding().getVariable(name);
             }
 
             @Override
             public void setProperty(String name, Object value) {
-                test.env.put(name, String.valueOf(value));
+                assigned.put(name, String.valueOf(value));
             }
         });
         script(body);
+        return flow.withEnv(assigned);
     }
 }

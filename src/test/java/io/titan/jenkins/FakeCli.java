@@ -24,7 +24,9 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'\"'\"')*)'");
     private static final List<String> COMMANDS = List.of("validate", "plan", "status", "release", "history");
 
-    private Path cwd;
+    private volatile Path cwd;
+    /** The build whose {@code sh} this is: its log, its stop button. */
+    private final PipelineTestBase test;
     /** The build log the CLI's stdout goes to, as the sh step would show it. */
     private final List<String> log;
     /** Whether titan-deploy is on the agent's PATH: when not, running it by that name exits 127. */
@@ -35,8 +37,14 @@ final class FakeCli implements PipelineTestBase.ShHandler {
      * {@code release abort}): what the fake engine did stands, and the step throws Jenkins' interruption.
      */
     final Set<String> interrupted = new HashSet<>();
-    /** Release commands whose step fails as when the agent's channel closes while it runs, once each. */
+    /** Release commands during which the agent goes away (ExecutorStepExecution.RemovedNodeCause), once each. */
     final Set<String> lost = new HashSet<>();
+    /** Release commands whose step fails with an ordinary error (the agent's channel broke), once each. */
+    final Set<String> broken = new HashSet<>();
+    /** How long commands take ({@link #key}), in milliseconds; others answer at once. */
+    final Map<String, Long> delays = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Launchers (as the script quotes them) that are not on their agent: the shell answers 127. */
+    final Set<String> missing = new HashSet<>();
     /** JSON written to --report (validate, status) or to the stdout redirect (plan --diff). */
     final Map<String, String> output = new HashMap<>();
     final Map<String, String> stderr = new HashMap<>();
@@ -44,6 +52,8 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     final List<List<String>> runs = new ArrayList<>();
     /** Each CLI run's launcher words, as the script has them. */
     final List<String> launchers = new ArrayList<>();
+    /** Each CLI run's folder (the step's directory). */
+    final List<Path> cwds = new ArrayList<>();
     /** Each CLI run's environment. */
     final List<Map<String, Object>> environments = new ArrayList<>();
     /**
@@ -52,16 +62,35 @@ final class FakeCli implements PipelineTestBase.ShHandler {
      */
     FakeRelease release;
 
-    FakeCli() {
-        this(new ArrayList<>());
-    }
-
-    FakeCli(List<String> log) {
-        this.log = log;
+    FakeCli(PipelineTestBase test) {
+        this.test = test;
+        this.log = test.log;
     }
 
     @Override
-    public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception {
+    public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd, Running step) throws Exception {
+        Object result;
+        Long delay;
+        synchronized (this) {
+            result = runLocked(args, env, cwd);
+            delay = runs.isEmpty() ? null : delays.get(key(runs.get(runs.size() - 1)));
+        }
+        if (delay != null) {
+            // The command takes a while: other steps run meanwhile (the fake engine is not held up).
+            step.pause(delay);
+        }
+        return result;
+    }
+
+    /** {@code release service titan-brain}, {@code release soak titan-brain}, {@code release finish}, {@code plan}. */
+    static String key(List<String> cli) {
+        if (!cli.get(0).equals("release")) {
+            return cli.get(0);
+        }
+        return String.join(" ", cli.subList(0, List.of("service", "soak").contains(cli.get(1)) ? 3 : 2));
+    }
+
+    private Object runLocked(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception {
         this.cwd = cwd;
         String script = String.valueOf(args.get("script"));
         String line = script.lines().filter(l -> l.contains(" 2>'")).findFirst()
@@ -94,6 +123,10 @@ final class FakeCli implements PipelineTestBase.ShHandler {
             throw new AssertionError("no titan-deploy command in " + line);
         }
         String launcher = line.substring(tee ? 2 : 0, line.indexOf("'" + words.get(command) + "'")).trim();
+        if (missing.contains(launcher)) {
+            write(err, "sh: 1: " + launcher.replace("'", "") + ": not found\n");
+            return 127;
+        }
         if (!onPath && launcher.equals("titan-deploy")) {
             // What sh does when the command is nowhere on the PATH.
             write(err, "sh: 1: titan-deploy: not found\n");
@@ -107,6 +140,20 @@ final class FakeCli implements PipelineTestBase.ShHandler {
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i + 1 < cli.size(); i++) {
             options.put(cli.get(i), cli.get(i + 1));
+        }
+        String config = options.get("--config");
+        cwds.add(cwd);
+        if (config != null && !Files.exists(cwd.resolve(config))) {
+            // What TopologyLoader answers for a file that is not there: a step run in another folder than the
+            // checkout (a second workspace of the agent) meets it.
+            write(err, "titan-deploy: " + config + ": no such config file\n");
+            return 2;
+        }
+        if (config != null && Files.isDirectory(cwd.resolve(config))) {
+            // What TopologyLoader answers for a folder (TopologyLoaderTest holds the real CLI to it).
+            write(err, "titan-deploy: " + config + ": is a directory, not a topology file: name the topology file "
+                    + "in it\n");
+            return 2;
         }
         // A canned exit code for a command wins over the fake release: how a test makes plan or validate fail.
         FakeRelease.Answer answer = release == null || exitCodes.containsKey(name) ? null : release.answer(cli, options);
@@ -140,16 +187,21 @@ final class FakeCli implements PipelineTestBase.ShHandler {
      */
     private Object answer(List<String> cli, FakeRelease.Answer answer, String err, String stdout, boolean tee)
             throws Exception {
-        String key = String.join(" ", cli.subList(0, Math.min(cli.size(), cli.get(0).equals("release") ? 3 : 1)));
-        String run = cli.get(0).equals("release") && !cli.get(1).equals("service") ? String.join(" ", cli.subList(0, 2))
-                : key;
+        String run = key(cli);
         write(err, answer.stderr());
-        if (interrupted.contains(run)) {
-            interrupted.remove(run);
-            throw new FlowInterruptedException("ABORTED", "aborted by the test during " + run);
+        if (interrupted.remove(run)) {
+            // The stop button while this command runs: what it did stands; every running step is interrupted.
+            test.abortBuild("the test during " + run);
+            return 143;
+        }
+        if (broken.remove(run)) {
+            throw new java.io.IOException("Cannot contact titan-b-1: java.io.EOFException (during " + run + ")");
         }
         if (lost.remove(run)) {
-            throw new java.io.IOException("Cannot contact titan-gw-1: java.lang.InterruptedException (during " + run + ")");
+            // The agent goes away while this command runs: ExecutorStepExecution's RemovedNodeListener ends the
+            // node block's steps with an interruption that is no user's abort.
+            throw new FlowInterruptedException("ABORTED", false,
+                    new org.jenkinsci.plugins.workflow.support.steps.ExecutorStepExecution.RemovedNodeCause());
         }
         if (stdout != null) {
             write(stdout, answer.stdout());

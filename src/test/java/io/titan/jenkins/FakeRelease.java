@@ -57,11 +57,20 @@ final class FakeRelease {
     final Map<String, Integer> abortExits = new HashMap<>();
     /** Host to the message of a required check that fails there. */
     final Map<String, String> validationFailures = new HashMap<>();
+    /** Service to the message of a soak that fails ({@code release soak}). */
+    final Map<String, String> soakFailures = new HashMap<>();
+    /**
+     * Each {@code release service} call as the engine saw it, in order: the service's name, or
+     * {@code "x before y"} when x was asked to start before its dependency y had passed its gate.
+     */
+    final List<String> starts = java.util.Collections.synchronizedList(new ArrayList<>());
     /**
      * Whether {@code plan --json} lists the services dependents first: a release must not depend on the
      * order its branches start in, which in Jenkins is all at once.
      */
     boolean dependentsFirst;
+    /** Whether the topology has a validation section ({@code plan --json}'s {@code validation}). */
+    boolean validation = true;
     /** Host to its open release's id and each service's recorded outcome. */
     private final Map<String, String> open = new HashMap<>();
     private final Map<String, Map<String, Canned>> recorded = new HashMap<>();
@@ -131,7 +140,8 @@ final class FakeRelease {
         }
         return switch (cli.get(1)) {
             case "begin" -> begin(host, release, options);
-            case "service" -> service(host, release, cli.get(2));
+            case "service" -> service(host, release, cli.get(2), "healthy".equals(options.get("--until")));
+            case "soak" -> soak(host, release, cli.get(2));
             case "finish" -> finish(host, release, options);
             case "abort" -> abort(host, release, options, cli.contains("--keep"));
             default -> throw new AssertionError("unknown release step " + cli);
@@ -158,7 +168,7 @@ final class FakeRelease {
         return new Answer(0, out.toString(), "", Map.of());
     }
 
-    private Answer service(String host, String release, String name) {
+    private Answer service(String host, String release, String name, boolean untilHealthy) {
         Answer refused = notOpen(host, release);
         if (refused != null) {
             return refused;
@@ -169,9 +179,54 @@ final class FakeRelease {
             return new Answer(2, "", "titan-deploy: " + name + " is not a service of release " + release + " on host "
                     + host + "\n", Map.of());
         }
+        // As the engine does: a dependency must answer before the service starts (one of this release must have
+        // passed its health gate, or its host's part still runs the old version).
+        for (String dependency : service.dependsOn()) {
+            Service d = services.stream().filter(s -> s.name().equals(dependency)).findFirst().orElseThrow();
+            Canned c = recorded.getOrDefault(d.host(), Map.of()).get(dependency);
+            boolean inRelease = open.containsKey(d.host()) && servicesOf(d.host()).contains(d);
+            if (inRelease && (c == null || !c.status().stageResult().equals("SUCCESS"))) {
+                starts.add(name + " before " + dependency);
+                Canned failed = new Canned(ServiceStatus.FAILED, 1, 0, "dependency " + dependency + " on host " + d.host()
+                        + " is not healthy");
+                recorded.get(host).put(name, failed);
+                return answer(service, failed);
+            }
+        }
         Canned outcome = canned.getOrDefault(name, new Canned(ServiceStatus.DEPLOYED, 0, 1_000, "healthy"));
+        if (untilHealthy && outcome.status() == ServiceStatus.DEPLOYED) {
+            outcome = new Canned(ServiceStatus.HEALTHY, 0, outcome.durationMs(), null);
+        }
         recorded.get(host).put(name, outcome);
+        starts.add(name);
+        return answer(service, outcome);
+    }
+
+    /** {@code release soak NAME}: a service left healthy ends deployed, or as {@link #soakFailures} says. */
+    private Answer soak(String host, String release, String name) {
+        Answer refused = notOpen(host, release);
+        if (refused != null) {
+            return refused;
+        }
+        Service service = services.stream().filter(s -> s.name().equals(name) && s.host().equals(host)).findFirst()
+                .orElseThrow();
+        Canned healthy = recorded.get(host).get(name);
+        if (healthy == null || healthy.status() != ServiceStatus.HEALTHY) {
+            return new Answer(2, "", "titan-deploy: " + name + " has no soak to finish in release " + release + "\n",
+                    Map.of());
+        }
+        String failure = soakFailures.get(name);
+        Canned outcome = failure == null ? new Canned(ServiceStatus.DEPLOYED, 0, healthy.durationMs(), "healthy")
+                : new Canned(ServiceStatus.FAILED, 1, healthy.durationMs(), failure);
+        recorded.get(host).put(name, outcome);
+        return answer(service, outcome);
+    }
+
+    private Answer answer(Service service, Canned outcome) {
+        String name = service.name();
+        String host = service.host();
         Map<String, Object> line = new LinkedHashMap<>();
+        line.put("release", open.get(host));
         line.put("name", name);
         line.put("host", host);
         line.put("status", outcome.status().value());
@@ -219,7 +274,7 @@ final class FakeRelease {
             Canned c = recorded.get(host).get(s.name());
             if (c == null) {
                 reports.add(report(s, ServiceStatus.SKIPPED, "not deployed: release " + release + " ended before its turn"));
-            } else if (!keep && c.status() == ServiceStatus.DEPLOYED) {
+            } else if (!keep && (c.status() == ServiceStatus.DEPLOYED || c.status() == ServiceStatus.HEALTHY)) {
                 reports.add(report(s, ServiceStatus.ROLLED_BACK, "rolled back: restored"));
             } else {
                 reports.add(report(s, c.status(), c.message()));
@@ -291,6 +346,7 @@ final class FakeRelease {
         }
         files.put(options.get("--html-inline"), "<html><style>main{}</style></html>");
         files.put(options.get("--events"), Fixtures.event(0, "deployment:started", null, "\"services\":[]") + "\n");
+        files.put(options.get("--history-html"), page());
         files.remove(null);
         return files;
     }
@@ -328,6 +384,7 @@ final class FakeRelease {
         plan.put("order", order);
         plan.put("services", list);
         plan.put("hosts", hostMap);
+        plan.put("validation", validation);
         return json(plan);
     }
 

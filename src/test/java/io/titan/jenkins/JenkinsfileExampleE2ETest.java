@@ -45,7 +45,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         agent = new RealAgent();
         env.put("PATH", agent.path());
         env.put("JOB_NAME", "titan-services");
-        realSh = new RealSh(log);
+        realSh = new RealSh(this);
         sh = realSh;
         // checkout scm: the services repository at the commit of this build's release.
         register("checkout", List.of(Map.class), a -> {
@@ -84,7 +84,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         assertThat(buildResult()).as(logText()).isEqualTo("FAILURE");
         // titan-shared had deployed: its stage stays green, and the rollback stage, yellow, names it.
         assertStages("Checkout", "SUCCESS", "Build", "SUCCESS", "Deploy", "FAILURE",
-                "titan: titan-shared", "SUCCESS", "titan: titan-brain", "FAILURE",
+                "titan: titan-shared", "SUCCESS", "titan: titan-shared soak", "SUCCESS", "titan: titan-brain", "FAILURE",
                 "titan: titan-execution", "NOT_BUILT", "titan: titan-console", "NOT_BUILT",
                 "titan: rollback", "UNSTABLE", "Release", "NOT_BUILT");
         assertThat(log).contains("WARNING: titan-shared rolled back: it deployed, but its release failed");
@@ -123,11 +123,11 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         assertThat(abort.fired()).as(logText()).isTrue();
         assertThat(buildResult()).as(logText()).isEqualTo("ABORTED");
         assertThat(lastError).isInstanceOf(FlowInterruptedException.class);
-        // The last level's branches run here one after the other: the abort reaches titan-console's stage
-        // before titan-execution's started.
-        assertThat(stages()).as(logText()).containsExactly("Checkout=SUCCESS", "Build=SUCCESS", "Deploy=ABORTED",
+        // The last level's services start together: the stop button interrupts both while they start.
+        assertThat(stages()).as(logText()).contains("Checkout=SUCCESS", "Build=SUCCESS", "Deploy=ABORTED",
                 "titan: titan-shared=SUCCESS", "titan: titan-brain=SUCCESS", "titan: titan-console=ABORTED",
-                "titan: rollback=UNSTABLE", "Release=NOT_BUILT");
+                "titan: titan-execution=ABORTED", "titan: rollback=UNSTABLE", "Release=NOT_BUILT");
+        assertThat(stage("titan: titan-brain soak")).isIn("SUCCESS", "ABORTED");
         // Nothing ran after the step but titanPm2Status, which only looks: release 1 answers already.
         assertThat(agent.versions()).isEqualTo(agent.all("1"));
         assertThat(logText()).contains("rollback: the previous release runs again (put back: titan-shared, titan-brain",
@@ -152,10 +152,19 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         runBuild();
         assertThat(buildResult()).as(logText()).isEqualTo("SUCCESS");
         assertStages("Checkout", "SUCCESS", "Build", "SUCCESS", "Deploy", "SUCCESS",
-                "titan: titan-shared", "SUCCESS", "titan: titan-brain", "SUCCESS",
-                "titan: titan-execution", "SUCCESS", "titan: titan-console", "SUCCESS",
+                "titan: titan-shared", "SUCCESS", "titan: titan-shared soak", "SUCCESS", "titan: titan-brain", "SUCCESS",
+                "titan: titan-brain soak", "SUCCESS", "titan: titan-execution", "SUCCESS", "titan: titan-console", "SUCCESS",
                 "titan: validation", "SUCCESS", "Release", "SUCCESS");
-        assertThat(calls("parallel")).singleElement().asString()
+        // Each dependent started once its dependency's stage (its deploy up to its health gate) ended, while that
+        // one soaked in a stage of its own.
+        startsAfter("titan: titan-brain", "titan: titan-shared");
+        startsAfter("titan: titan-shared soak", "titan: titan-shared");
+        startsAfter("titan: titan-execution", "titan: titan-brain");
+        startsAfter("titan: titan-console", "titan: titan-brain");
+        assertThat(stageRun("titan: titan-brain").startedAt).as("titan-brain starts during titan-shared's soak")
+                .isLessThan(stageRun("titan: titan-shared soak").endedAt);
+        startsAfter("titan: validation", "titan: titan-brain soak");
+        assertThat(calls("parallel")).hasSize(2).last().asString()
                 .contains("titan: titan-execution=groovy.lang.Closure", "titan: titan-console=groovy.lang.Closure");
         assertThat(agent.versions()).isEqualTo(agent.all("1"));
         assertThat(String.valueOf(currentBuild.get("description")))
@@ -189,10 +198,7 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         }
     }
 
-    /**
-     * The stages and their results, in this order, except that the two level-2 services (parallel
-     * branches, in the engine's order) may come either way round. Each stage runs once.
-     */
+    /** The stages and their results, each run once; the order is the dependencies' ({@link #startsAfter}). */
     private void assertStages(String... nameResult) {
         Map<String, String> expected = new LinkedHashMap<>();
         for (int i = 0; i < nameResult.length; i += 2) {
@@ -203,13 +209,14 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         Map<String, String> actual = new LinkedHashMap<>();
         stageRuns.forEach(s -> actual.put(s.name, s.result));
         assertThat(actual).as(logText()).containsExactlyInAnyOrderEntriesOf(expected);
-        List<String> order = List.copyOf(expected.keySet());
-        for (int i = 0; i < order.size(); i++) {
-            int at = started.indexOf(order.get(i));
-            boolean levelTwo = order.get(i).endsWith("titan-execution") || order.get(i).endsWith("titan-console");
-            assertThat(levelTwo ? Math.abs(at - i) <= 1 : at == i).as("stage %s at %s in %s", order.get(i), at,
-                    started).isTrue();
-        }
+        startsAfter("Build", "Checkout");
+        startsAfter("titan: titan-shared", "Checkout");
+    }
+
+    /** Stage {@code later} started once stage {@code earlier} had ended. */
+    private void startsAfter(String later, String earlier) {
+        assertThat(stageRun(later).startedAt).as("%s starts after %s ended", later, earlier)
+                .isGreaterThanOrEqualTo(stageRun(earlier).endedAt);
     }
 
     private void runBuild() {

@@ -42,7 +42,7 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         hosts = new RealHosts();
         env.put("PATH", hosts.path());
         env.put("JOB_NAME", "titan-services/main");
-        realSh = new RealSh(log);
+        realSh = new RealSh(this);
         sh = realSh;
         // checkout scm: the services repository at the commit of this build's release, on whichever agent.
         register("checkout", List.of(Map.class), a -> {
@@ -74,9 +74,12 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         runBuild();
 
         assertThat(buildResult()).as(logText()).isEqualTo("FAILURE");
-        assertThat(stages()).as(logText()).containsExactly("Checkout=SUCCESS", "Deploy=FAILURE",
-                "multi-host: titan-shared=SUCCESS", "multi-host: titan-brain=SUCCESS", "multi-host: titan-console=SUCCESS",
-                "multi-host: titan-execution=FAILURE", "multi-host: titan-phase1-scavenger=NOT_BUILT", "multi-host: rollback=UNSTABLE");
+        assertThat(stages()).as(logText()).containsExactlyInAnyOrder("Checkout=SUCCESS", "Deploy=FAILURE",
+                "multi-host: titan-shared=SUCCESS", "multi-host: titan-shared soak=SUCCESS",
+                "multi-host: titan-brain=SUCCESS", "multi-host: titan-brain soak=SUCCESS",
+                "multi-host: titan-console=SUCCESS", "multi-host: titan-execution=FAILURE",
+                "multi-host: titan-phase1-scavenger=NOT_BUILT", "multi-host: rollback=UNSTABLE");
+        assertThat(stages()).last().isEqualTo("multi-host: rollback=UNSTABLE");
         assertThat(lastError).hasMessageStartingWith("titanDeploy: multi-host: release titan-services-main-2-multi-host: "
                 + "titan-execution failed: ").hasMessageEndingWith("(rolled back to the previous release)");
         // Both hosts rolled back, the gateway (the failed service's dependents' host) first, each on its agent.
@@ -91,7 +94,7 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         assertThat(String.valueOf(currentBuild.get("description"))).isEqualTo("multi-host: release "
                 + "titan-services-main-2-multi-host: FAILED at titan-execution, 3 rolled-back, 1 skipped, previous release "
                 + "restored");
-        assertThat(workspace.resolve("titan-reports/multi-host-exchange-gw-deploy.json")).content()
+        assertThat(gatewayWorkspace().resolve("titan-reports/multi-host-exchange-gw-deploy.json")).content()
                 .contains("\"outcome\" : \"rolled-back\"");
     }
 
@@ -108,9 +111,12 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         assertThat(abort.fired()).as(logText()).isTrue();
         assertThat(buildResult()).as(logText()).isEqualTo("ABORTED");
         assertThat(lastError).isInstanceOf(FlowInterruptedException.class);
-        assertThat(stages()).as(logText()).containsExactly("Checkout=SUCCESS", "Deploy=ABORTED",
-                "multi-host: titan-shared=SUCCESS", "multi-host: titan-brain=SUCCESS", "multi-host: titan-console=SUCCESS",
-                "multi-host: titan-execution=ABORTED", "multi-host: rollback=UNSTABLE");
+        assertThat(stages()).as(logText()).contains("Checkout=SUCCESS", "Deploy=ABORTED",
+                "multi-host: titan-shared=SUCCESS", "multi-host: titan-brain=SUCCESS",
+                "multi-host: titan-execution=ABORTED").last().isEqualTo("multi-host: rollback=UNSTABLE");
+        // Started with titan-execution, beside titan-brain's soak: done, or stopped by the abort.
+        assertThat(stage("multi-host: titan-console")).isIn("SUCCESS", "ABORTED");
+        assertThat(stage("multi-host: titan-brain soak")).isIn("SUCCESS", "ABORTED");
         assertThat(hosts.versions()).as(logText()).isEqualTo(RealHosts.all("1"));
         assertThat(String.valueOf(currentBuild.get("description")))
                 .isEqualTo("multi-host: release titan-services-main-2-multi-host: ABORTED, previous release restored");
@@ -123,12 +129,15 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         release = new RealAgent.Release(1);
         runBuild();
         assertThat(buildResult()).as(logText()).isEqualTo("SUCCESS");
-        // titan-console (office) and titan-execution (exchange-gw) are one parallel's branches: here they
-        // run one after the other, in plan order.
-        assertThat(stages()).as(logText()).containsExactly("Checkout=SUCCESS", "Deploy=SUCCESS",
-                "multi-host: titan-shared=SUCCESS", "multi-host: titan-brain=SUCCESS", "multi-host: titan-console=SUCCESS",
-                "multi-host: titan-execution=SUCCESS", "multi-host: titan-phase1-scavenger=SUCCESS",
-                "multi-host: validation (office)=SUCCESS", "multi-host: validation (exchange-gw)=SUCCESS");
+        // titan-console (office) and titan-execution (exchange-gw) start together, beside titan-brain's soak.
+        assertThat(stages()).as(logText()).containsExactlyInAnyOrder("Checkout=SUCCESS", "Deploy=SUCCESS",
+                "multi-host: titan-shared=SUCCESS", "multi-host: titan-shared soak=SUCCESS",
+                "multi-host: titan-brain=SUCCESS", "multi-host: titan-brain soak=SUCCESS",
+                "multi-host: titan-console=SUCCESS", "multi-host: titan-execution=SUCCESS",
+                "multi-host: titan-execution soak=SUCCESS", "multi-host: titan-phase1-scavenger=SUCCESS");
+        assertThat(stageRun("multi-host: titan-execution").startedAt)
+                .isGreaterThanOrEqualTo(stageRun("multi-host: titan-brain").endedAt)
+                .isLessThan(stageRun("multi-host: titan-console").endedAt);
         assertThat(hosts.versions()).isEqualTo(RealHosts.all("1"));
         // The build holds titan-office: only the gateway's agent is asked for, once for the checkout and
         // then for each of its steps.
@@ -136,8 +145,15 @@ class MultiHostJenkinsfileE2ETest extends PipelineTestBase {
         assertThat(String.valueOf(currentBuild.get("description")))
                 .isEqualTo("multi-host: release titan-services-main-1-multi-host: 5 deployed");
         assertThat(workspace.resolve("titan-reports/multi-host-office-deploy.json")).exists();
-        assertThat(workspace.resolve("titan-reports/multi-host-exchange-gw-deploy.json")).exists();
+        // Each host's reports are on its agent, where its steps ran (and archived from there).
+        assertThat(gatewayWorkspace().resolve("titan-reports/multi-host-exchange-gw-deploy.json")).exists();
+        assertThat(workspace.resolve("titan-reports/multi-host-exchange-gw-deploy.json")).doesNotExist();
         assertThat(calls("junit")).hasSize(2);
+    }
+
+    /** The job's workspace on the gateway's agent, where its part of the release runs. */
+    private java.nio.file.Path gatewayWorkspace() {
+        return Agents.jobWorkspace(agents.forLabel("titan-gw"), String.valueOf(env.get("JOB_NAME")));
     }
 
     private void runBuild() {

@@ -7,19 +7,22 @@ import com.lesfurets.jenkins.unit.global.lib.LocalSource;
 import groovy.lang.Closure;
 import groovy.lang.Script;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import jenkins.model.CauseOfInterruption;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.jenkinsci.plugins.pipeline.modeldefinition.Utils;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
@@ -27,14 +30,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * Registers, once, the Jenkins steps the library's vars and {@code Jenkinsfile.example} use, on
- * JenkinsPipelineUnit 1.1: {@code error} throws as in Jenkins; {@code stage}, {@code catchError} and
- * {@code unstable} record each stage run's result (what the Jenkins UI colours a node by), one entry
- * per run even when names repeat; file steps work on a real temporary workspace, relative to the
- * directory {@code dir} sets; {@code sh} is whatever the test sets ({@link #sh}) and may throw
- * Jenkins' {@link FlowInterruptedException}, which aborts stages as in Jenkins. With {@code cps = true}
- * every var runs through groovy-cps, the transformation Jenkins applies, and its state is serialized
- * at every step. {@link Declarative} adds the declarative syntax.
+ * A Jenkins for the library's tests, on JenkinsPipelineUnit 1.1: every step the library, its
+ * Jenkinsfiles and the tests call is registered once ({@link CoreSteps}), each following the class of
+ * Jenkins core or of the plugin that defines it. What Jenkins runs at once runs at once here:
+ * {@code parallel} branches are threads, of which one at a time runs Groovy ({@link CpsVm}, Jenkins'
+ * CPS VM thread), and a step that waits lets the others run. Each step runs in the context its blocks
+ * give it ({@link Flow}: node and workspace, {@code dir}, {@code withEnv}, stages); file steps work on
+ * real folders, one per agent and workspace ({@link Agents}); {@code sh} is whatever the test sets
+ * ({@link #sh}). An interruption (the stop button, {@code timeout}, {@code failFast}) stops the steps
+ * that run when it comes ({@link Running}). With {@code cps = true} every var runs through groovy-cps,
+ * the transformation Jenkins applies, and what it holds across a step is serialized.
+ * {@link Declarative} adds the declarative syntax.
  */
 abstract class PipelineTestBase extends BasePipelineTest {
 
@@ -46,9 +52,10 @@ abstract class PipelineTestBase extends BasePipelineTest {
     @FunctionalInterface
     interface ShHandler {
         /**
-         * @param cwd the directory the step runs in: the workspace, or where {@code dir} moved to
+         * @param cwd  the directory the step runs in: the node's workspace, or where {@code dir} moved to
+         * @param step the running step: how an interruption reaches it
          */
-        Object run(Map<String, Object> args, Map<String, Object> env, Path cwd) throws Exception;
+        Object run(Map<String, Object> args, Map<String, Object> env, Path cwd, Running step) throws Exception;
     }
 
     /**
@@ -83,27 +90,52 @@ abstract class PipelineTestBase extends BasePipelineTest {
     static final List<String> RESULTS = List.of("SUCCESS", "UNSTABLE", "FAILURE", "NOT_BUILT", "ABORTED");
 
     protected Path workspace;
-    protected final Map<String, Object> env = new LinkedHashMap<>();
-    protected final Map<String, Object> currentBuild = new LinkedHashMap<>();
+    /** The build's {@code env}: what a step reads is this, under what its blocks added ({@link PipelineEnv}). */
+    protected final PipelineEnv env = new PipelineEnv(this::flow);
+    protected final Map<String, Object> currentBuild = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Every echo, error and sh output line, in order. */
     protected final List<String> log = Collections.synchronizedList(new ArrayList<>());
     /** Every stage run, in the order they started. */
     protected final List<StageRun> stageRuns = Collections.synchronizedList(new ArrayList<>());
     /** Every {@code sh} script, in order. */
-    protected final List<String> shScripts = new ArrayList<>();
-    /** Every {@code node} step's label, in order, and every {@code stash} and {@code unstash}. */
-    protected final List<String> nodes = new ArrayList<>();
-    protected final Map<String, Map<String, String>> stashes = new LinkedHashMap<>();
-    /** How many times waitUntil's body was false with nothing left to run: a bound on a wait that never ends. */
-    private int waitUntilPolls;
-    protected final Deque<StageRun> stageStack = new ArrayDeque<>();
-    /** The working directory of file steps and {@code sh}: the workspace, changed by {@code dir}. */
-    protected final Deque<Path> dirStack = new ArrayDeque<>();
+    protected final List<String> shScripts = Collections.synchronizedList(new ArrayList<>());
+    /** One {@code sh} step: its label, when it started and when it returned ({@link System#nanoTime()}). */
+    record ShRun(String label, long startedAt, long endedAt) {
+    }
+
+    /** Every {@code sh} step's run, in the order they ended. */
+    protected final List<ShRun> shRuns = Collections.synchronizedList(new ArrayList<>());
+    /** Every {@code node} step's label, in order. */
+    protected final List<String> nodes = Collections.synchronizedList(new ArrayList<>());
+    /** Every stash: its files by path relative to where it was taken. */
+    protected final Map<String, Map<String, byte[]>> stashes = new ConcurrentHashMap<>();
+    /** What each {@code publishHTML} copied: report name to the files, relative to its reportDir. */
+    protected final Map<String, List<String>> published = new ConcurrentHashMap<>();
     /** The error that failed (or the interruption that aborted) a declarative stage, if one did. */
-    protected Throwable lastError;
-    protected ShHandler sh = (args, environment, cwd) -> {
+    protected volatile Throwable lastError;
+    protected ShHandler sh = (args, environment, cwd, step) -> {
         throw new AssertionError("unexpected sh: " + args.get("script"));
     };
+    /**
+     * The controller JVM's default charset, in which {@code readFile} without {@code encoding} decodes
+     * ({@code ReadFileStep}): a Java 17 controller started under the POSIX locale has ASCII.
+     */
+    protected Charset controllerCharset = StandardCharsets.US_ASCII;
+    /** How long {@code timeout} lets its body finish after it interrupted it ({@code TimeoutStepExecution.GRACE_PERIOD}). */
+    protected Duration timeoutGrace = Duration.ofSeconds(60);
+    /** A {@code node} that waits this long for an executor fails: in Jenkins it would wait for ever. */
+    protected Duration executorWait = Duration.ofSeconds(120);
+
+    final CpsVm vm = new CpsVm();
+    Agents agents;
+    /** The agent the build holds from its start (a declarative {@code agent}, or the node a step test runs on). */
+    Agents.Agent buildAgent;
+    /** The steps that run now. */
+    final Set<Running> running = ConcurrentHashMap.newKeySet();
+    private Flow root;
+    private final ThreadLocal<Flow> flows = new ThreadLocal<>();
+    /** How many times a {@code waitUntil} body ran, each a block of its own in Jenkins. */
+    final java.util.concurrent.atomic.AtomicInteger waitUntilTries = new java.util.concurrent.atomic.AtomicInteger();
 
     private final boolean cps;
 
@@ -122,6 +154,8 @@ abstract class PipelineTestBase extends BasePipelineTest {
     @Override
     public void setUp() throws Exception {
         workspace = Files.createTempDirectory("titan-jpu-ws-");
+        agents = new Agents(Files.createTempDirectory("titan-jpu-agents-"));
+        holdNode("agent-1", 1);
         setBaseScriptRoot(PROJECT.toString());
         // src/ holds the library's classes (io.titan.jenkins.*); vars are loaded by path from the root.
         setScriptRoots(new String[] {PROJECT.resolve("src").toString(), PROJECT.toString()});
@@ -131,14 +165,33 @@ abstract class PipelineTestBase extends BasePipelineTest {
             useClassLoader(new HidingClassLoader(getClass().getClassLoader(), hidden));
         }
         super.setUp();
-        env.put("WORKSPACE", workspace.toString());
         currentBuild.put("result", "SUCCESS");
         getBinding().setVariable("env", env);
         getBinding().setVariable("currentBuild", currentBuild);
         getBinding().setVariable("params", new LinkedHashMap<String, Object>());
         getBinding().setVariable("scm", new LinkedHashMap<String, Object>());
         Utils.onMarkSkipped(name -> markStageNamed(name, "NOT_BUILT"));
-        registerSteps();
+        CoreSteps.register(this);
+    }
+
+    /**
+     * The build runs on agent {@code name} (with {@code labels}, {@code executors} of them), in the
+     * test's workspace, holding one of its executors: as the node block a declarative {@code agent} or
+     * a scripted {@code node} opens around the whole build.
+     */
+    void holdNode(String name, int executors, String... labels) {
+        buildAgent = agents.add(name, executors, workspace, labels);
+        try {
+            if (!buildAgent.takeExecutor(0)) {
+                throw new IllegalStateException(name + " has no executor");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        buildAgent.hold(workspace);
+        root = Flow.root(buildAgent, workspace);
+        flows.remove();
     }
 
     /**
@@ -175,8 +228,12 @@ abstract class PipelineTestBase extends BasePipelineTest {
 
     @AfterEach
     void deleteWorkspace() throws IOException {
+        vm.leave();
         delete(workspace);
         delete(libraries);
+        if (agents != null) {
+            delete(agents.root());
+        }
     }
 
     static void delete(Path dir) throws IOException {
@@ -201,231 +258,18 @@ abstract class PipelineTestBase extends BasePipelineTest {
                 .retriever(LocalSource.localSource(libraries.toString())).build());
     }
 
+    /**
+     * Registers a step. Its body runs on the thread that runs Groovy, holding the baton (which the
+     * thread takes here if it had not: a test's own thread at the start of a build).
+     */
     void register(String name, List<Class<?>> args, Steps.Body body) {
         getHelper().registerAllowedMethod(name, new ArrayList<>(args), Steps.of(this, a -> {
+            vm.enter();
             if (getHelper() instanceof StepBoundaryCps runner) {
                 runner.stepCalled();
             }
             return body.run(a);
         }));
-    }
-
-    @SuppressWarnings("unchecked")
-    private void registerSteps() {
-        // As in Jenkins, error only throws: whoever catches it (catchError, the stage, the end of the build)
-        // prints the one "ERROR: ..." line.
-        register("error", List.of(String.class), a -> {
-            throw new PipelineAbort(String.valueOf(a[0]));
-        });
-        register("echo", List.of(String.class), a -> log.add(String.valueOf(a[0])));
-        register("unstable", List.of(String.class), a -> {
-            log.add("WARNING: " + a[0]);
-            worsenBuild("UNSTABLE");
-            markStage("UNSTABLE");
-            return null;
-        });
-        register("catchError", List.of(Map.class, Closure.class), a -> {
-            Map<String, Object> options = (Map<String, Object>) a[0];
-            try {
-                return call((Closure<?>) a[1]);
-            } catch (Exception thrown) {
-                Throwable e = unwrap(thrown);
-                if (e instanceof FlowInterruptedException interruption) {
-                    // Jenkins' catchError catches an abort too, unless told not to.
-                    if (Boolean.FALSE.equals(options.get("catchInterruptions"))) {
-                        throw Steps.<RuntimeException>sneaky(e);
-                    }
-                    log.add("Aborted: " + e.getMessage());
-                    worsenBuild(interruption.getResult());
-                    markStage(interruption.getResult());
-                    return null;
-                }
-                log.add("ERROR: " + e.getMessage());
-                worsenBuild(String.valueOf(options.getOrDefault("buildResult", "FAILURE")));
-                markStage(String.valueOf(options.getOrDefault("stageResult", "FAILURE")));
-                return null;
-            }
-        });
-        register("stage", List.of(String.class, Closure.class), a -> scriptedStage((String) a[0], (Closure<?>) a[1]));
-        register("sh", List.of(Map.class), a -> runSh(new LinkedHashMap<>((Map<String, Object>) a[0])));
-        register("sh", List.of(String.class), a -> runSh(new LinkedHashMap<>(Map.of("script", a[0]))));
-        register("fileExists", List.of(String.class), a -> Files.exists(file(a[0])));
-        register("readFile", List.of(String.class), a -> Files.readString(file(a[0])));
-        register("readFile", List.of(Map.class), a -> Files.readString(file(((Map<String, Object>) a[0]).get("file"))));
-        register("writeFile", List.of(Map.class), a -> {
-            Map<String, Object> m = (Map<String, Object>) a[0];
-            Path f = file(m.get("file"));
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, String.valueOf(m.get("text")));
-            return null;
-        });
-        register("dir", List.of(String.class, Closure.class), a -> {
-            Path to = file(a[0]);
-            log.add("Running in " + to);
-            dirStack.push(to);
-            try {
-                return call((Closure<?>) a[1]);
-            } finally {
-                dirStack.pop();
-            }
-        });
-        register("pwd", List.of(), a -> cwd().toString());
-        register("withEnv", List.of(List.class, Closure.class), a -> {
-            Map<String, String> overrides = new LinkedHashMap<>();
-            for (Object entry : (List<Object>) a[0]) {
-                String[] kv = String.valueOf(entry).split("=", 2);
-                overrides.put(kv[0], kv.length > 1 ? kv[1] : "");
-            }
-            return withEnv(overrides, (Closure<?>) a[1]);
-        });
-        register("node", List.of(String.class, Closure.class), a -> node((String) a[0], (Closure<?>) a[1]));
-        register("node", List.of(Closure.class), a -> node(null, (Closure<?>) a[0]));
-        register("parallel", List.of(Map.class), a -> parallel((Map<String, Object>) a[0]));
-        register("waitUntil", List.of(Closure.class), a -> waitUntil((Closure<?>) a[0]));
-        register("waitUntil", List.of(Map.class, Closure.class), a -> waitUntil((Closure<?>) a[1]));
-        register("stash", List.of(Map.class), a -> {
-            Map<String, Object> m = (Map<String, Object>) a[0];
-            String includes = String.valueOf(m.get("includes"));
-            Map<String, String> files = new LinkedHashMap<>();
-            for (String include : includes.split(",")) {
-                Path f = file(include.trim());
-                if (!Files.isRegularFile(f)) {
-                    throw new PipelineAbort("No files included in stash '" + m.get("name") + "'");
-                }
-                files.put(include.trim(), Files.readString(f));
-            }
-            stashes.put(String.valueOf(m.get("name")), files);
-            return null;
-        });
-        register("unstash", List.of(String.class), a -> {
-            Map<String, String> files = stashes.get(String.valueOf(a[0]));
-            if (files == null) {
-                throw new PipelineAbort("No such saved stash '" + a[0] + "'");
-            }
-            for (Map.Entry<String, String> f : files.entrySet()) {
-                write(f.getKey(), f.getValue());
-            }
-            return null;
-        });
-        register("archiveArtifacts", List.of(Map.class), a -> null);
-        register("junit", List.of(Map.class), a -> null);
-        register("publishHTML", List.of(Map.class), a -> null);
-        register("checkout", List.of(Map.class), a -> null);
-        register("string", List.of(Map.class), a -> new LinkedHashMap<>((Map<String, Object>) a[0]));
-        register("withCredentials", List.of(List.class, Closure.class), a -> {
-            Map<String, String> overrides = new LinkedHashMap<>();
-            for (Object binding : (List<Object>) a[0]) {
-                Map<String, Object> b = (Map<String, Object>) binding;
-                overrides.put(String.valueOf(b.get("variable")), credential(String.valueOf(b.get("credentialsId"))));
-            }
-            return withEnv(overrides, (Closure<?>) a[1]);
-        });
-    }
-
-    /**
-     * {@code node(label)}: here every agent is this machine and its workspace, so the body just runs,
-     * with the env of a node of that label ({@code NODE_NAME} {@code <label>-1}, {@code NODE_LABELS}
-     * its name and label), as Jenkins gives it. The label is recorded in {@link #nodes}.
-     */
-    private Object node(String label, Closure<?> body) {
-        nodes.add(String.valueOf(label));
-        String name = (label == null ? "agent" : label) + "-1";
-        Map<String, String> agent = new LinkedHashMap<>();
-        agent.put("NODE_NAME", name);
-        agent.put("NODE_LABELS", label == null ? name : name + " " + label);
-        return withEnv(agent, body);
-    }
-
-    /** A running {@code parallel}: the branches not started yet, and the first failure of one that ended. */
-    private static final class Parallel {
-        final Deque<Map.Entry<String, Object>> pending = new ArrayDeque<>();
-        Throwable failure;
-    }
-
-    /** The running {@code parallel} steps, innermost first. */
-    private final Deque<Parallel> parallels = new ArrayDeque<>();
-
-    /**
-     * {@code parallel}: the branches in the Map's order, on the one test thread. A branch that waits
-     * ({@code waitUntil} false) lets the branches not started yet run meanwhile, so a branch may wait
-     * for one after it, as Jenkins' branches, which start together, may. As in Jenkins, a branch that
-     * fails lets the others run and the step then throws the first failure; an abort (Jenkins'
-     * interruption) reaches every branch, so those not started never start, and the step throws it.
-     */
-    private Object parallel(Map<String, Object> branches) {
-        Parallel run = new Parallel();
-        branches.entrySet().stream().filter(b -> !b.getKey().equals("failFast")).forEach(run.pending::add);
-        parallels.push(run);
-        try {
-            while (!run.pending.isEmpty()) {
-                runBranch(run, run.pending.poll());
-            }
-        } finally {
-            parallels.remove(run);
-        }
-        if (run.failure != null) {
-            throw Steps.<RuntimeException>sneaky(run.failure);
-        }
-        return null;
-    }
-
-    private void runBranch(Parallel run, Map.Entry<String, Object> branch) {
-        try {
-            call((Closure<?>) branch.getValue());
-        } catch (Exception thrown) {
-            Throwable e = unwrap(thrown);
-            if (e instanceof FlowInterruptedException) {
-                run.pending.clear();
-                throw Steps.<RuntimeException>sneaky(e);
-            }
-            run.failure = run.failure == null ? e : run.failure;
-        }
-    }
-
-    /**
-     * {@code waitUntil}: runs the body until it returns true; while it is false, a branch of a running
-     * {@code parallel} that has not started runs (see {@link #parallel}). A wait nothing can end fails.
-     */
-    private Object waitUntil(Closure<?> body) {
-        while (true) {
-            if (org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation.castToBoolean(call(body))) {
-                return null;
-            }
-            Parallel run = parallels.stream().filter(p -> !p.pending.isEmpty()).findFirst().orElse(null);
-            if (run != null) {
-                runBranch(run, run.pending.poll());
-            } else if (++waitUntilPolls > 10_000) {
-                throw new AssertionError("waitUntil polled 10000 times with no branch left to run: it waits for ever");
-            }
-        }
-    }
-
-    /**
-     * Runs {@code body} with {@code overrides} in env, then puts back only those variables: like
-     * Jenkins, an {@code env.X = ...} made inside the block stays for the rest of the build.
-     */
-    private Object withEnv(Map<String, String> overrides, Closure<?> body) {
-        Map<String, Object> saved = new LinkedHashMap<>();
-        for (String key : overrides.keySet()) {
-            saved.put(key, env.get(key));
-        }
-        env.putAll(overrides);
-        try {
-            return call(body);
-        } finally {
-            saved.forEach((key, value) -> {
-                if (value == null) {
-                    env.remove(key);
-                } else {
-                    env.put(key, value);
-                }
-            });
-        }
-    }
-
-    /** The secret a credentials id stands for in this test; tests with secrets override it. */
-    protected String credential(String id) {
-        throw new AssertionError("no credential " + id);
     }
 
     /** Removes a step, as on a Jenkins without its plugin. */
@@ -441,6 +285,126 @@ abstract class PipelineTestBase extends BasePipelineTest {
         }
     }
 
+    // ---- contexts ----
+
+    /** The context of the step that runs on this thread. */
+    Flow flow() {
+        Flow f = flows.get();
+        return f == null ? root : f;
+    }
+
+    /** Runs {@code body} in context {@code f}, as a block step runs its body. */
+    <T> T within(Flow f, Callable<T> body) throws Exception {
+        Flow saved = flows.get();
+        flows.set(f);
+        try {
+            return body.call();
+        } finally {
+            if (saved == null) {
+                flows.remove();
+            } else {
+                flows.set(saved);
+            }
+        }
+    }
+
+    /** Runs a closure in context {@code f}. */
+    Object inFlow(Flow f, Closure<?> body) {
+        try {
+            return within(f, () -> call(body));
+        } catch (Exception e) {
+            throw Steps.<RuntimeException>sneaky(e);
+        }
+    }
+
+    /** Sets this thread's context for the rest of its life (a new branch's thread). */
+    void enterFlow(Flow f) {
+        flows.set(f);
+    }
+
+    /**
+     * A step that waits: {@code wait} runs without the baton (other branches run meanwhile) as a
+     * {@link Running} step that an interruption can stop; a step stopped meanwhile throws the
+     * interruption once its wait is over (with {@code throwWhenStopped}), and a forced one at once.
+     */
+    <T> T blocking(String what, boolean throwWhenStopped, WaitBody<T> wait) throws Exception {
+        Running step = new Running(flow(), what);
+        running.add(step);
+        try {
+            T value = vm.waiting(() -> {
+                try {
+                    return wait.run(step);
+                } finally {
+                    step.finish();
+                }
+            });
+            if (step.forced() != null) {
+                throw step.forced();
+            }
+            if (throwWhenStopped && step.stopped() != null) {
+                throw step.stopped();
+            }
+            return value;
+        } finally {
+            running.remove(step);
+        }
+    }
+
+    /** What a waiting step does while it waits. */
+    @FunctionalInterface
+    interface WaitBody<T> {
+        T run(Running step) throws Exception;
+    }
+
+    /**
+     * Interrupts every step running inside {@code scope} with {@code cause}, as
+     * {@code CpsBodyExecution.cancel} does: on the CPS VM thread, so at a moment when no Groovy runs.
+     */
+    void interrupt(Flow scope, FlowInterruptedException cause) {
+        boolean held = vm.holds();
+        vm.enter();
+        try {
+            for (Running step : List.copyOf(running)) {
+                if (step.flow.within(scope)) {
+                    step.stop(cause);
+                }
+            }
+        } finally {
+            if (!held) {
+                vm.leave();
+            }
+        }
+    }
+
+    /** Ends every step running inside {@code scope} at once with {@code cause} ({@code timeout}'s last resort). */
+    void force(Flow scope, FlowInterruptedException cause) {
+        boolean held = vm.holds();
+        vm.enter();
+        try {
+            for (Running step : List.copyOf(running)) {
+                if (step.flow.within(scope)) {
+                    step.force(cause);
+                }
+            }
+        } finally {
+            if (!held) {
+                vm.leave();
+            }
+        }
+    }
+
+    /**
+     * The stop button: every running step of the build is interrupted ({@code ABORTED}, a
+     * {@code UserInterruption}), as {@code CpsFlowExecution.interrupt} does. Callable from any thread.
+     */
+    FlowInterruptedException abortBuild(String user) {
+        FlowInterruptedException cause = new FlowInterruptedException("ABORTED", true,
+                new CauseOfInterruption.UserInterruption(user));
+        log.add("Aborted by " + user);
+        interrupt(root, cause);
+        return cause;
+    }
+
     /**
      * A new build of the job: its own number, result, log, stages, {@code sh} scripts, nodes and
      * build-wide env variables (the step's call names), as Jenkins starts each build afresh.
@@ -452,7 +416,9 @@ abstract class PipelineTestBase extends BasePipelineTest {
         stageRuns.clear();
         log.clear();
         shScripts.clear();
+        shRuns.clear();
         nodes.clear();
+        published.clear();
         env.remove("TITAN_DEPLOY_CALLS");
         env.put("BUILD_NUMBER", Integer.toString(number));
         lastError = null;
@@ -463,23 +429,21 @@ abstract class PipelineTestBase extends BasePipelineTest {
     }
 
     /**
-     * A stage run: an error in it marks it FAILURE, an interruption ABORTED (then either goes on up,
-     * as in Jenkins).
+     * A stage run ({@code StageStep}): its body in the stage; an error in it marks it FAILURE, an
+     * interruption with the interruption's result (then either goes on up, as in Jenkins).
      */
     Object scriptedStage(String name, Closure<?> body) {
         StageRun run = new StageRun(name);
         stageRuns.add(run);
-        stageStack.push(run);
         try {
-            return call(body);
+            return inFlow(flow().inStage(run), body);
         } catch (Exception thrown) {
             Throwable e = unwrap(thrown);
-            markStage(e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE");
+            markStage(run, e instanceof FlowInterruptedException i ? i.getResult() : "FAILURE");
             throw Steps.<RuntimeException>sneaky(e);
         } finally {
             run.endedAt = System.nanoTime();
             run.ended = java.time.Instant.now();
-            stageStack.pop();
         }
     }
 
@@ -496,28 +460,14 @@ abstract class PipelineTestBase extends BasePipelineTest {
         return t;
     }
 
-    private Object runSh(Map<String, Object> args) throws Exception {
-        shScripts.add(String.valueOf(args.get("script")));
-        // Jenkins' sh creates its directory when dir() named one that does not exist yet.
-        Files.createDirectories(cwd());
-        Object result = sh.run(args, new LinkedHashMap<>(env), cwd());
-        boolean returns = Boolean.TRUE.equals(args.get("returnStatus")) || Boolean.TRUE.equals(args.get("returnStdout"));
-        if (!returns && result instanceof Integer rc && rc != 0) {
-            throw new PipelineAbort("script returned exit code " + rc);
-        }
-        return returns ? result : null;
-    }
-
     /** Where file steps and {@code sh} run now. */
     Path cwd() {
-        Path top = dirStack.peek();
-        return top == null ? workspace : top;
+        return flow().cwd();
     }
 
+    /** A file step's path, as {@code FilePath.child} resolves it against {@link #cwd()}. */
     Path file(Object name) {
-        Path p = Path.of(String.valueOf(name));
-        // Not normalized: "file/." must not exist (it is how a step tells a directory from a file, as in Jenkins).
-        return p.isAbsolute() ? p : cwd().resolve(p);
+        return FilePaths.child(cwd(), String.valueOf(name));
     }
 
     void write(String name, String text) throws IOException {
@@ -528,23 +478,33 @@ abstract class PipelineTestBase extends BasePipelineTest {
 
     /** Sets the build result unless it is already worse, as Jenkins does. */
     void worsenBuild(String result) {
-        String current = String.valueOf(currentBuild.get("result"));
-        if (RESULTS.indexOf(result) > RESULTS.indexOf(current)) {
-            currentBuild.put("result", result);
+        synchronized (currentBuild) {
+            String current = String.valueOf(currentBuild.get("result"));
+            if (RESULTS.indexOf(result) > RESULTS.indexOf(current)) {
+                currentBuild.put("result", result);
+            }
         }
     }
 
-    /** Sets the running stage's result unless it is already worse. */
+    /** Sets the result of the stage the current step is in, unless it is already worse. */
     void markStage(String result) {
-        StageRun stage = stageStack.peek();
-        if (stage != null && RESULTS.indexOf(result) > RESULTS.indexOf(stage.result)) {
-            stage.result = result;
+        StageRun stage = flow().stage();
+        if (stage != null) {
+            markStage(stage, result);
         }
     }
 
-    /** What the declarative plugin's Utils.markStageSkippedForConditional does: the running stage of that name. */
+    static void markStage(StageRun stage, String result) {
+        synchronized (stage) {
+            if (RESULTS.indexOf(result) > RESULTS.indexOf(stage.result)) {
+                stage.result = result;
+            }
+        }
+    }
+
+    /** What the declarative plugin's Utils.markStageSkippedForConditional does: the enclosing stage of that name. */
     private void markStageNamed(String name, String result) {
-        for (StageRun stage : stageStack) {
+        for (StageRun stage : flow().stages()) {
             if (stage.name.equals(name)) {
                 stage.result = result;
                 return;
@@ -564,8 +524,8 @@ abstract class PipelineTestBase extends BasePipelineTest {
         }
     }
 
-    /** The result of the only run of stage {@code name}. */
-    String stage(String name) {
+    /** The only run of stage {@code name}. */
+    StageRun stageRun(String name) {
         List<StageRun> runs;
         synchronized (stageRuns) {
             runs = stageRuns.stream().filter(s -> s.name.equals(name)).toList();
@@ -573,7 +533,12 @@ abstract class PipelineTestBase extends BasePipelineTest {
         if (runs.size() != 1) {
             throw new AssertionError("stage " + name + " ran " + runs.size() + " times: " + stages());
         }
-        return runs.get(0).result;
+        return runs.get(0);
+    }
+
+    /** The result of the only run of stage {@code name}. */
+    String stage(String name) {
+        return stageRun(name).result;
     }
 
     /**
@@ -586,6 +551,8 @@ abstract class PipelineTestBase extends BasePipelineTest {
             return InvokerHelper.invokeMethod(script, "call", new Object[] {args});
         } catch (RuntimeException e) {
             throw Steps.<RuntimeException>sneaky(unwrap(e));
+        } finally {
+            vm.leave();
         }
     }
 
@@ -610,19 +577,81 @@ abstract class PipelineTestBase extends BasePipelineTest {
         }
     }
 
+    @Override
+    public Object runScript(String script) {
+        try {
+            return super.runScript(script);
+        } finally {
+            vm.leave();
+        }
+    }
+
     /** The calls to {@code method}, as the call stack prints them. */
     List<String> calls(String method) {
-        return getHelper().getCallStack().stream().filter(c -> c.getMethodName().equals(method))
-                .map(MethodCall::argsToString).collect(Collectors.toList());
+        synchronized (getHelper().getCallStack()) {
+            return List.copyOf(getHelper().getCallStack()).stream().filter(c -> c.getMethodName().equals(method))
+                    .map(MethodCall::argsToString).collect(Collectors.toList());
+        }
     }
 
     String callStack() {
-        return getHelper().getCallStack().stream().map(MethodCall::toString).collect(Collectors.joining("\n"));
+        return List.copyOf(getHelper().getCallStack()).stream().map(MethodCall::toString)
+                .collect(Collectors.joining("\n"));
     }
 
     String logText() {
         synchronized (log) {
             return String.join("\n", log);
+        }
+    }
+
+    /** The secret a credentials id stands for in this test; tests with secrets override it. */
+    protected String credential(String id) {
+        throw new AssertionError("no credential " + id);
+    }
+
+    /**
+     * The build's {@code env} ({@code EnvActionImpl}): a variable set with {@code env.X = ...} holds for
+     * the whole build; reading one sees first what the step's blocks set ({@code withEnv},
+     * {@code withCredentials}, {@code node}: its {@code EnvironmentExpander}), as
+     * {@code EnvActionImpl.getProperty} does.
+     */
+    static final class PipelineEnv extends LinkedHashMap<String, Object> {
+        private static final long serialVersionUID = 1L;
+        private final transient java.util.function.Supplier<Flow> flow;
+
+        PipelineEnv(java.util.function.Supplier<Flow> flow) {
+            this.flow = flow;
+        }
+
+        @Override
+        public synchronized Object get(Object key) {
+            Flow f = flow.get();
+            if (f != null && f.env().containsKey(key)) {
+                return f.env().get(key);
+            }
+            return super.get(key);
+        }
+
+        @Override
+        public synchronized boolean containsKey(Object key) {
+            Flow f = flow.get();
+            return (f != null && f.env().containsKey(key)) || super.containsKey(key);
+        }
+
+        @Override
+        public synchronized Object put(String key, Object value) {
+            return super.put(key, value);
+        }
+
+        /** What a step's process gets: the build's variables under its blocks'. */
+        synchronized Map<String, Object> effective() {
+            Map<String, Object> all = new LinkedHashMap<>(this);
+            Flow f = flow.get();
+            if (f != null) {
+                all.putAll(f.env());
+            }
+            return all;
         }
     }
 }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scheduling rules of io.titan.jenkins.Schedule (pure functions, no steps), called directly: when
- * a service's stage may start, when it is skipped, which host runs on the node the build holds, and
- * how a release is named.
+ * The scheduling rules of io.titan.jenkins.Schedule (pure functions, no steps), called directly: where
+ * a release starts, which dependents a healthy service starts, why a service never started, which
+ * host runs on the node the build holds, and how a release is named.
  * <pre>
  *   titan-shared (host-a) <- titan-brain (host-b) <- titan-console (host-a)
  *                                                 <- titan-execution (host-b)
@@ -42,19 +42,47 @@ class ScheduleTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> turn(Map<String, Object> schedule, String service, Map<String, String> results) {
-        return (Map<String, Object>) call("turn", schedule, service, results);
+    private static List<String> ready(Map<String, Object> schedule, String service, Map<String, Boolean> healthy,
+                                      Map<String, Boolean> started) {
+        return (List<String>) call("ready", schedule, service, healthy, started);
     }
 
     @Test
-    void aServiceStartsOnceEveryDependencyInTheReleaseSucceededWhicheverHostItIsOn() {
+    void theReleaseStartsWithTheServicesThatWaitForNoneOfItsOthers() {
+        assertThat(call("roots", of(""))).isEqualTo(List.of("titan-shared"));
+        // Outside the release a dependency is left to the CLI, which checks it answers.
+        assertThat(call("roots", of("titan-console,titan-execution"))).isEqualTo(List.of("titan-console",
+                "titan-execution"));
+    }
+
+    @Test
+    void aHealthyServiceStartsTheDependentsItWasTheLastDependencyOfWhicheverHostTheyAreOn() {
         Map<String, Object> all = of("");
 
-        assertThat(turn(all, "titan-shared", Map.of())).containsEntry("go", true);
-        assertThat(turn(all, "titan-brain", Map.of())).isEmpty();
-        assertThat(turn(all, "titan-console", Map.of("titan-shared", "SUCCESS"))).isEmpty();
-        assertThat(turn(all, "titan-console", Map.of("titan-shared", "SUCCESS", "titan-brain", "SUCCESS")))
-                .containsEntry("go", true);
+        assertThat(call("dependents", all, "titan-brain")).isEqualTo(List.of("titan-console", "titan-execution"));
+        assertThat(ready(all, "titan-shared", Map.of("titan-shared", true), Map.of("titan-shared", true)))
+                .containsExactly("titan-brain");
+        assertThat(ready(all, "titan-shared", Map.of(), Map.of("titan-shared", true))).as("not healthy yet").isEmpty();
+        Map<String, Boolean> healthy = Map.of("titan-shared", true, "titan-brain", true);
+        assertThat(ready(all, "titan-brain", healthy, Map.of("titan-shared", true, "titan-brain", true)))
+                .containsExactly("titan-console", "titan-execution");
+        // Started already (by another dependency's branch): not again.
+        assertThat(ready(all, "titan-brain", healthy, Map.of("titan-shared", true, "titan-brain", true,
+                "titan-console", true))).containsExactly("titan-execution");
+    }
+
+    @Test
+    void aServiceThatNeverStartedSaysWhichFailureStoppedIt() {
+        Map<String, Object> all = of("");
+
+        assertThat(call("skipReason", all, "titan-console", List.of("titan-brain")))
+                .isEqualTo("not started: dependency titan-brain failed");
+        // titan-console depends on titan-shared through titan-brain.
+        assertThat(call("skipReason", all, "titan-console", List.of("titan-shared")))
+                .isEqualTo("not started: dependency titan-shared failed");
+        Map<String, Object> two = of("titan-console,titan-execution");
+        assertThat(call("skipReason", two, "titan-execution", List.of("titan-console")))
+                .isEqualTo("not started: titan-console failed first");
     }
 
     @Test
@@ -63,22 +91,6 @@ class ScheduleTest {
 
         assertThat(only.get("order")).isEqualTo(List.of("titan-console", "titan-execution"));
         assertThat(only.get("hosts")).asString().contains("host-a").contains("host-b");
-        assertThat(turn(only, "titan-console", Map.of())).containsEntry("go", true);
-    }
-
-    @Test
-    void afterAFailureNothingElseStartsAndDependentsSayWhich() {
-        Map<String, Object> all = of("");
-        Map<String, String> failed = Map.of("titan-shared", "SUCCESS", "titan-brain", "FAILURE");
-
-        assertThat(turn(all, "titan-console", failed)).containsEntry("skip", "not started: dependency titan-brain failed");
-        Map<String, String> sharedFailed = Map.of("titan-shared", "FAILURE");
-        // titan-console depends on titan-shared through titan-brain.
-        assertThat(turn(all, "titan-console", sharedFailed)).containsEntry("skip",
-                "not started: dependency titan-shared failed");
-        Map<String, Object> two = of("titan-console,titan-execution");
-        assertThat(turn(two, "titan-execution", Map.of("titan-console", "FAILURE")))
-                .containsEntry("skip", "not started: titan-console failed first");
     }
 
     @Test

@@ -17,11 +17,12 @@ import groovy.lang.Closure;
  */
 final class StepBoundaryCps extends PipelineTestHelperCPS {
 
-    private long stepCalls;
+    /** Steps called per thread: each parallel branch runs its own interpreter loop on its own thread. */
+    private final ThreadLocal<long[]> stepCalls = ThreadLocal.withInitial(() -> new long[1]);
 
     /** Called by every registered step as it starts. */
     void stepCalled() {
-        stepCalls++;
+        stepCalls.get()[0]++;
     }
 
     @Override
@@ -33,9 +34,9 @@ final class StepBoundaryCps extends PipelineTestHelperCPS {
         } catch (CpsCallableInvocation invocation) {
             Next next = invocation.invoke(Envs.empty(), null, Continuation.HALT);
             while (next.yield == null) {
-                long before = stepCalls;
+                long before = stepCalls.get()[0];
                 next = next.step();
-                if (stepCalls != before && next.yield == null) {
+                if (stepCalls.get()[0] != before && next.yield == null) {
                     try {
                         roundtripSerialization(next.e);
                     } catch (Exception e) {

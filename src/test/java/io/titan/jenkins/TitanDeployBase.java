@@ -26,7 +26,7 @@ abstract class TitanDeployBase extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli(log);
+        cli = new FakeCli(this);
         release = FakeRelease.oneHost();
         cli.release = release;
         sh = cli;
@@ -51,7 +51,7 @@ abstract class TitanDeployBase extends PipelineTestBase {
     List<String> commands() {
         return cli.runs.stream().map(run -> {
             if (run.get(0).equals("release")) {
-                return String.join(" ", run.subList(0, run.get(1).equals("service") ? 3 : 2))
+                return String.join(" ", run.subList(0, List.of("service", "soak").contains(run.get(1)) ? 3 : 2))
                         + (run.contains("--host") ? " @" + run.get(run.indexOf("--host") + 1) : "");
             }
             return run.get(0) + (run.contains("--diff") ? " --diff" : "")

@@ -36,27 +36,41 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) callStep("titanDeploy", Map.of());
 
-        assertThat(commands()).containsExactly("plan", "release begin @local", "release service titan-shared @local",
-                "release service titan-security @local", "release service titan-brain @local",
-                "release service titan-execution @local", "release service titan-console @local", "validate @local",
-                "release finish @local", "history @local");
+        List<String> commands = commands();
+        assertThat(commands.subList(0, 2)).containsExactly("plan", "release begin @local");
+        // A service waited for hands on once healthy; its soak runs beside its dependents (in any order).
+        assertThat(commands.subList(2, commands.size() - 2)).containsExactlyInAnyOrder(
+                "release service titan-shared @local", "release soak titan-shared @local",
+                "release service titan-security @local", "release soak titan-security @local",
+                "release service titan-brain @local", "release soak titan-brain @local",
+                "release service titan-execution @local", "release service titan-console @local");
+        assertThat(commands.subList(commands.size() - 2, commands.size()))
+                .containsExactly("validate @local", "release finish @local");
+        assertThat(release.starts).as("each service started after its dependencies passed their gates")
+                .noneMatch(s -> s.contains(" before "));
         assertThat(cli.runs.get(0)).containsExactly("plan", "--json", "--config", "titan.yaml");
         assertThat(run("release begin @local")).containsExactly("release", "begin", "--config", "titan.yaml",
                 "--host", "local", "--release", RELEASE);
         assertThat(run("release service titan-brain @local")).containsExactly("release", "service", "titan-brain",
+                "--config", "titan.yaml", "--host", "local", "--release", RELEASE, "--until", "healthy", "--json");
+        assertThat(run("release soak titan-brain @local")).containsExactly("release", "soak", "titan-brain",
                 "--config", "titan.yaml", "--host", "local", "--release", RELEASE, "--json");
+        // Nothing waits for a leaf: it soaks in its own stage.
+        assertThat(run("release service titan-execution @local")).containsExactly("release", "service",
+                "titan-execution", "--config", "titan.yaml", "--host", "local", "--release", RELEASE, "--json");
         assertThat(run("release finish @local")).containsExactly("release", "finish", "--config", "titan.yaml",
                 "--host", "local", "--release", RELEASE, "--no-validate", "--name", NAME,
                 "--report", "titan-reports/titan-deploy.json", "--junit", "titan-reports/titan-deploy-junit.xml",
                 "--html", "titan-reports/titan-deploy.html", "--html-inline", "titan-reports/titan-deploy-email.html",
-                "--events", "titan-reports/titan-deploy-events.ndjson");
+                "--events", "titan-reports/titan-deploy-events.ndjson", "--history-html", "titan-reports/titan-history.html");
         assertThat(cli.launchers).containsOnly("titan-deploy");
         // A topology without hosts runs on the node the build holds: no node() of its own.
         assertThat(nodes).isEmpty();
-        assertThat(stages()).containsExactly(stage(NAME, "titan-shared", "SUCCESS"),
-                stage(NAME, "titan-security", "SUCCESS"), stage(NAME, "titan-brain", "SUCCESS"),
-                stage(NAME, "titan-execution", "SUCCESS"), stage(NAME, "titan-console", "SUCCESS"),
-                stage(NAME, "validation", "SUCCESS"));
+        assertThat(stages()).containsExactlyInAnyOrder(stage(NAME, "titan-shared", "SUCCESS"),
+                stage(NAME, "titan-shared soak", "SUCCESS"), stage(NAME, "titan-security", "SUCCESS"),
+                stage(NAME, "titan-security soak", "SUCCESS"), stage(NAME, "titan-brain", "SUCCESS"),
+                stage(NAME, "titan-brain soak", "SUCCESS"), stage(NAME, "titan-execution", "SUCCESS"),
+                stage(NAME, "titan-console", "SUCCESS"), stage(NAME, "validation", "SUCCESS"));
         assertThat(buildResult()).isEqualTo("SUCCESS");
         assertThat(result).containsEntry("success", true).containsEntry("releaseId", RELEASE)
                 .containsEntry("rolledBack", false).containsEntry("error", null).containsEntry("name", NAME)
@@ -79,8 +93,23 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                         "reportName=Titan deploy (titan)", "keepAll=true"),
                 history -> assertThat(history).contains("reportDir=titan-reports", "reportFiles=titan-history.html",
                         "reportName=Titan releases (titan)", "alwaysLinkToLastBuild=true"));
+        // publishHTML copies only the page and its stylesheet: not the e-mail copy, the steps' output, the plan.
+        assertThat(published).containsOnly(
+                Map.entry("Titan deploy (titan)", List.of("titan-deploy.html", "titan-report.css")),
+                Map.entry("Titan releases (titan)", List.of("titan-history.html", "titan-report.css")));
         assertThat(workspace.resolve("titan-reports/titan-deploy-email.html")).exists();
         assertThat(logText()).doesNotContain("ERROR").doesNotContain("WARNING");
+        // Every script names its shell: without "#!", Jenkins runs "sh -xe" and traces each command into the log.
+        assertThat(shScripts).allMatch(script -> script.startsWith("#!/bin/sh\n"));
+    }
+
+    @Test
+    void whatTheCliWritesInUtf8ReachesTheLogIntactWhateverTheControllersCharset() {
+        release.outcome("titan-brain", ServiceStatus.FAILED, 1, "titan-brain: caf\u00e9 \u2713 never answered");
+
+        runAsBuild("titanDeploy", Map.of());
+
+        assertThat(log).contains("ERROR: titan-brain failed: titan-brain: caf\u00e9 \u2713 never answered");
     }
 
     @Test
@@ -91,26 +120,56 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         // The service's own CLI call runs inside its stage: its output is the stage's log, its time the stage's.
         assertThat(callStack()).containsSubsequence("titanDeploy.stage(titan: titan-brain, groovy.lang.Closure)",
-                "titanDeploy.sh({script=", "release' 'service' 'titan-brain'", "| tee 'titan-reports/titan-steps/titan-brain.out'",
-                "titanDeploy.echo(titan-brain deployed in 1.0 s: healthy)",
-                "titanDeploy.stage(titan: titan-execution, groovy.lang.Closure)");
+                "titanDeploy.sh({script=", "release' 'service' 'titan-brain'",
+                "| tee 'titan-reports/titan-steps/titan-brain.out'",
+                "titanDeploy.echo(titan-brain healthy in 1.0 s; its dependents start while it soaks)",
+                "titanDeploy.stage(titan: titan-brain soak, groovy.lang.Closure)",
+                "release' 'soak' 'titan-brain'", "| tee 'titan-reports/titan-steps/titan-brain-soak.out'",
+                "titanDeploy.echo(titan-brain deployed in 1.0 s: healthy)");
         assertThat(logText()).containsSubsequence(String.format("%-24s starting (level 2)", "titan-brain"),
-                "\"name\":\"titan-brain\"", "titan-brain deployed in 1.0 s: healthy",
-                "titan-console unchanged: same definition", "validation passed: 6 checks");
+                "\"name\":\"titan-brain\"", "titan-brain healthy in 1.0 s; its dependents start while it soaks");
+        assertThat(logText()).contains("titan-brain deployed in 1.0 s: healthy", "titan-console unchanged: same definition",
+                "validation passed: 6 checks");
     }
 
     @Test
-    void startsEveryServiceFromOneParallelWhoseBranchesWaitForTheirDependencies() {
+    void startsEachServiceFromTheBranchOfItsLastDependencyBesideThatOnesSoak() {
         callStep("titanDeploy", Map.of());
 
-        // One parallel, a branch per service in plan order, each holding that service's stage only.
-        assertThat(calls("parallel")).containsExactly("{titan: titan-shared=groovy.lang.Closure, "
-                + "titan: titan-security=groovy.lang.Closure, titan: titan-brain=groovy.lang.Closure, "
-                + "titan: titan-execution=groovy.lang.Closure, titan: titan-console=groovy.lang.Closure}");
-        assertThat(calls("stage")).containsExactly("titan: titan-shared, groovy.lang.Closure",
-                "titan: titan-security, groovy.lang.Closure", "titan: titan-brain, groovy.lang.Closure",
-                "titan: titan-execution, groovy.lang.Closure", "titan: titan-console, groovy.lang.Closure",
-                "titan: validation, groovy.lang.Closure");
+        // No branch waits by polling: a service's branch starts the dependents it was the last dependency of.
+        assertThat(calls("waitUntil")).isEmpty();
+        assertThat(calls("parallel")).containsExactly(
+                "{titan: titan-shared soak=groovy.lang.Closure, titan: titan-security=groovy.lang.Closure}",
+                "{titan: titan-security soak=groovy.lang.Closure, titan: titan-brain=groovy.lang.Closure}",
+                "{titan: titan-brain soak=groovy.lang.Closure, titan: titan-execution=groovy.lang.Closure, "
+                        + "titan: titan-console=groovy.lang.Closure}");
+    }
+
+    @Test
+    void aServiceWithTwoDependenciesStartsOnceTheLastOfThemIsHealthyFromThatOnesBranch() {
+        release.services.clear();
+        release.service("feed-a", "local", 0).service("feed-b", "local", 0)
+                .service("merger", "local", 1, "feed-a", "feed-b");
+
+        callStep("titanDeploy", Map.of());
+
+        assertThat(release.starts).containsExactlyInAnyOrder("feed-a", "feed-b", "merger");
+        assertThat(calls("parallel").get(0)).isEqualTo("{titan: feed-a=groovy.lang.Closure, "
+                + "titan: feed-b=groovy.lang.Closure}");
+        // Started once, by whichever feed became healthy last.
+        assertThat(calls("parallel")).filteredOn(p -> p.contains("titan: merger=")).hasSize(1);
+        assertThat(stages()).filteredOn(s -> s.startsWith("titan: merger")).containsExactly("titan: merger=SUCCESS");
+    }
+
+    @Test
+    void aTopologyWithoutAValidationSectionIsNotValidatedAsADeployWouldNot() {
+        release.validation = false;
+
+        callStep("titanDeploy", Map.of());
+
+        assertThat(commands()).doesNotContain("validate @local");
+        assertThat(stages()).noneMatch(s -> s.contains("validation"));
+        assertThat(buildResult()).isEqualTo("SUCCESS");
     }
 
     @Test
@@ -119,6 +178,11 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         assertThat(calls("parallel")).isEmpty();
         assertThat(calls("waitUntil")).isEmpty();
+        // Each service soaks in its own stage before the next starts, as the seed's deploy did.
+        assertThat(commands()).filteredOn(c -> c.startsWith("release")).containsExactly("release begin @local",
+                "release service titan-shared @local", "release service titan-security @local",
+                "release service titan-brain @local", "release service titan-execution @local",
+                "release service titan-console @local", "release finish @local");
         assertThat(stages()).hasSize(6).allMatch(s -> s.endsWith("=SUCCESS"));
     }
 
@@ -160,14 +224,14 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         String id = "titan-services-main-42-prod-a";
         assertThat(commands()).containsExactly("plan", "release begin @local", "release service titan-brain @local",
-                "release service titan-console @local", "release finish @local", "history @local");
+                "release service titan-console @local", "release finish @local");
         assertThat(run("release begin @local")).containsExactly("release", "begin", "--config", "deploy/prod.yaml",
                 "--host", "local", "--release", id, "--only", "titan-brain,titan-console", "--wait-lock", "5m");
         assertThat(run("release finish @local")).containsExactly("release", "finish", "--config", "deploy/prod.yaml",
                 "--host", "local", "--release", id, "--no-validate", "--name", "prod-a",
                 "--report", "out/reports/prod-a-deploy.json", "--junit", "out/reports/prod-a-deploy-junit.xml",
                 "--html", "out/reports/prod-a-deploy.html", "--html-inline", "out/reports/prod-a-deploy-email.html",
-                "--events", "out/reports/prod-a-deploy-events.ndjson");
+                "--events", "out/reports/prod-a-deploy-events.ndjson", "--history-html", "out/reports/prod-a-history.html");
         assertThat(cli.launchers).containsOnly("java -jar '/opt/titan/titan-deploy.jar'");
         assertThat(cli.environments).allSatisfy(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
         assertThat(env).doesNotContainKey("PM2_HOME");
@@ -207,7 +271,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         callStep("titanDeploy", Map.of());
 
-        assertThat(cli.launchers).hasSize(10).containsOnly("'/opt/titan/bin/titan-deploy'");
+        assertThat(cli.launchers).hasSize(12).containsOnly("'/opt/titan/bin/titan-deploy'");
         assertThat(calls("sh")).noneMatch(c -> c.contains("command -v"));
     }
 
@@ -235,8 +299,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
         cli.stderr.put("plan", "titan-deploy: titan.yaml: services.titan-brain.port: must be 1-65535, got 0\n");
 
         assertThatThrownBy(() -> callStep("titanDeploy", Map.of()))
-                .hasMessage("titanDeploy: titan-deploy exited 2 (bad input, nothing was changed) without a report: "
-                        + "titan-deploy: titan.yaml: services.titan-brain.port: must be 1-65535, got 0");
+                .hasMessage("titanDeploy: titan.yaml: services.titan-brain.port: must be 1-65535, got 0");
         assertThat(commands()).containsExactly("plan");
         assertThat(stageRuns).isEmpty();
         assertThat(calls("junit")).isEmpty();
@@ -251,8 +314,6 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                 .hasMessage("titanDeploy: 'strategy' must be 'parallel' or 'sequential', got 'random'");
         assertThatThrownBy(() -> callStep("titanDeploy", args("config", "missing.yaml")))
                 .hasMessage("titanDeploy: 'config' names missing.yaml, which is not in the workspace");
-        assertThatThrownBy(() -> callStep("titanDeploy", args("config", "deploy")))
-                .hasMessage("titanDeploy: 'config' names deploy, which is a directory: name the topology file in it");
         assertThatThrownBy(() -> callStep("titanDeploy", args("config", "")))
                 .hasMessage("titanDeploy: 'config' must name the topology file");
         assertThatThrownBy(() -> callStep("titanDeploy", args("force", "yes")))
@@ -270,6 +331,9 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                 .hasMessage("titanDeploy: expected named arguments (config: 'titan.yaml', ...) or the topology file "
                         + "as one String, got 42 (Integer)");
         assertThat(shScripts).isEmpty();
+        // fileExists cannot tell a folder from a file in Jenkins (FilePath.child drops "/."): the CLI says it.
+        assertThatThrownBy(() -> callStep("titanDeploy", args("config", "deploy")))
+                .hasMessage("titanDeploy: deploy: is a directory, not a topology file: name the topology file in it");
     }
 
     @Test
@@ -295,7 +359,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         assertThat(cli.runs.get(0)).containsExactly("plan", "--json", "--config", "titan.yaml");
         assertThat(run("release finish @local")).containsSubsequence("--name", NAME);
-        assertThat(calls("parallel")).hasSize(1);
+        assertThat(calls("parallel")).hasSize(3);
     }
 
     @Test
@@ -357,9 +421,9 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
         assertThat(workspace.resolve("titan-reports")).doesNotExist();
         assertThat(cli.runs).filteredOn(run -> run.contains("begin")).extracting(run -> run.contains("--force"))
                 .containsExactly(false, true, false);
-        // The pipeline's Deploy stage, then each call's five services and its validation.
+        // The pipeline's Deploy stage, then each call's five services, three soaks and its validation.
         assertThat(stages()).first().isEqualTo("Deploy=SUCCESS");
-        assertThat(stages()).hasSize(19);
+        assertThat(stages()).hasSize(28);
         assertThat(String.valueOf(currentBuild.get("description")).lines())
                 .containsExactly("nightly, started by ops", "titan: release titan-services-main-42-titan: 5 deployed",
                         "titan-2: release titan-services-main-42-titan-2: 5 deployed",

@@ -33,7 +33,7 @@ abstract class TitanDeployWithoutDeclarativeScenarios extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli(log);
+        cli = new FakeCli(this);
         cli.release = FakeRelease.oneHost().outcome("titan-brain", ServiceStatus.FAILED, 1, Fixtures.BRAIN_FAILURE);
         sh = cli;
         write("titan.yaml", "services: {}\n");

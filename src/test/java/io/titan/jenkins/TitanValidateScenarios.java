@@ -19,7 +19,7 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
 
     @BeforeEach
     void fakeCli() throws Exception {
-        cli = new FakeCli();
+        cli = new FakeCli(this);
         sh = cli;
         write("titan.yaml", "services: {}\n");
     }
@@ -137,9 +137,10 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         assertThatThrownBy(() -> callStep("titanValidate", TitanDeployScenarios.args("quick", "sometimes")))
                 .hasMessage("titanValidate: 'quick' must be true or false (or the String 'true' or 'false'), "
                         + "got 'sometimes' (String)");
-        assertThatThrownBy(() -> callStep("titanValidate", "deploy"))
-                .hasMessage("titanValidate: 'config' names deploy, which is a directory: name the topology file in it");
         assertThat(shScripts).isEmpty();
+        // fileExists cannot tell a folder from a file in Jenkins (FilePath.child drops "/."): the CLI says it.
+        assertThatThrownBy(() -> callStep("titanValidate", "deploy"))
+                .hasMessage("titanValidate: deploy: is a directory, not a topology file: name the topology file in it");
     }
 
     @Test
@@ -171,7 +172,6 @@ abstract class TitanValidateScenarios extends PipelineTestBase {
         cli.stderr.put("validate", "titan-deploy: titan.yaml: validation.redis.url: not a redis:// URL\n");
 
         assertThatThrownBy(() -> callStep("titanValidate", TitanDeployScenarios.args("failOn", "NONE")))
-                .hasMessage("titanValidate: titan-deploy exited 2 (bad input, nothing was changed) without a report: "
-                        + "titan-deploy: titan.yaml: validation.redis.url: not a redis:// URL");
+                .hasMessage("titanValidate: titan.yaml: validation.redis.url: not a redis:// URL");
     }
 }

@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "release", mixinStandardHelpOptions = true,
         description = "Carry one release out in steps, as Jenkins schedules it: begin, then service per service, "
                 + "then finish (or abort), on each host.",
-        subcommands = {ReleaseCommand.Begin.class, ReleaseCommand.Service.class, ReleaseCommand.Finish.class,
-            ReleaseCommand.Abort.class})
+        subcommands = {ReleaseCommand.Begin.class, ReleaseCommand.Service.class, ReleaseCommand.Soak.class,
+            ReleaseCommand.Finish.class, ReleaseCommand.Abort.class})
 final class ReleaseCommand implements Runnable {
 
     @Spec
@@ -48,7 +48,7 @@ final class ReleaseCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "a step is required: begin, service, finish or abort");
+                "a step is required: begin, service, soak, finish or abort");
     }
 
     /** What every step takes: the topology, its host, the release's name and the lease. */
@@ -139,9 +139,43 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
-                + "durationMs, message, output}; output: the last lines a failed service printed, "
-                + "[{stream: out|err, time, text}], secrets masked.")
+        @Option(names = "--until", paramLabel = "healthy", description = "healthy: return as soon as the service "
+                + "passed its health gate (status healthy), so that its dependents can start; `release soak NAME` "
+                + "then watches it for the rest of its soak.")
+        String until;
+
+        @Option(names = "--json", description = JSON_ANSWER)
+        boolean json;
+
+        @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
+        java.nio.file.Path events;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (until != null && !until.equals("healthy")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--until: expected 'healthy', got '" + until + "'");
+            }
+            Session session = Session.open(step.topology, spec);
+            ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
+            return answer(session, step.release, outcome, json);
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "The rest of the soak of a service that `release service NAME --until healthy` left healthy: "
+                    + "no exit or restart until its soak time after it became healthy; exit 1 when it failed.")
+    static final class Soak implements Callable<Integer> {
+        @Mixin
+        Step step;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
+        String name;
+
+        @Option(names = "--json", description = JSON_ANSWER)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -153,27 +187,59 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease);
-            PrintWriter out = session.out();
-            String line = outcome.name() + " " + outcome.status().value()
-                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
-                    + (outcome.message() == null ? "" : ": " + outcome.message());
-            if (json) {
-                ObjectNode node = new ObjectMapper().createObjectNode();
-                node.put("name", outcome.name());
-                node.put("host", session.target().host());
-                node.put("status", outcome.status().value());
-                node.put("stageResult", outcome.status().stageResult());
-                node.put("durationMs", outcome.duration().toMillis());
-                node.put("message", outcome.message());
-                node.set("output", EventJson.toJson(outcome.output()));
-                out.println(new ObjectMapper().writeValueAsString(node));
-            } else {
-                out.println(line);
-            }
-            out.flush();
-            return outcome.status().ok() ? ExitCodes.OK : ExitCodes.FAILED;
+            return answer(session, step.release, step.open(session, events).soak(step.release, name, step.lease), json);
         }
+    }
+
+    /**
+     * How a step that ends the host's part leaves it for {@code history}: its report kept beside the
+     * release records (as {@code deploy} keeps its own), and with {@code --history-html} the page of the
+     * host's last releases, so that no {@code history} call of its own is needed.
+     */
+    static final class HistoryPage {
+        @Option(names = "--history-html", paramLabel = "FILE", description = "Also write the host's release "
+                + "history page (services x releases, with titan-report.css beside it).")
+        java.nio.file.Path html;
+
+        void keep(Session session, io.titan.deploy.report.DeployReport report) {
+            ReleaseHistory.keep(session.target(), report, session.out());
+            if (html != null) {
+                io.titan.deploy.report.HtmlReport.write(html, ReleaseHistory.read(session.topology(), session.target(),
+                        session.clock().instant()), io.titan.deploy.report.PageStyle.LINKED);
+                session.out().println("history page: " + html.toAbsolutePath() + " (with "
+                        + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
+            }
+        }
+    }
+
+    /** What {@code release service --json} and {@code release soak --json} end with ({@link #answer}). */
+    static final String JSON_ANSWER = "End with one JSON line: {release, name, host, status, stageResult, durationMs, "
+            + "message, output}; output: the last lines a failed service printed, [{stream: out|err, time, text}], "
+            + "secrets masked.";
+
+    /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
+    static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
+            throws java.io.IOException {
+        PrintWriter out = session.out();
+        if (json) {
+            ObjectNode node = new ObjectMapper().createObjectNode();
+            node.put("release", release);
+            node.put("name", outcome.name());
+            node.put("host", session.target().host());
+            node.put("status", outcome.status().value());
+            node.put("stageResult", outcome.status().stageResult());
+            node.put("durationMs", outcome.duration().toMillis());
+            node.put("message", outcome.message());
+            node.set("output", EventJson.toJson(outcome.output()));
+            out.println(new ObjectMapper().writeValueAsString(node));
+        } else {
+            out.println(outcome.name() + " " + outcome.status().value()
+                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
+                    + (outcome.message() == null ? "" : ": " + outcome.message()));
+        }
+        out.flush();
+        boolean ok = outcome.status().ok() || outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY;
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,
@@ -188,6 +254,9 @@ final class ReleaseCommand implements Runnable {
 
         @Mixin
         OutputOptions output;
+
+        @Mixin
+        HistoryPage history;
 
         @Spec
         CommandSpec spec;
@@ -212,7 +281,7 @@ final class ReleaseCommand implements Runnable {
                                 .map(c -> c.name() + " (" + c.message() + ")").collect(Collectors.joining("; ")));
                     }
                 });
-                sinks.writeDeploy(result, session.out());
+                history.keep(session, sinks.writeDeploy(result, session.out()));
             }
             PrintWriter out = session.out();
             out.println(result.success() ? "release " + step.release + " finished on host " + target.host()
@@ -239,6 +308,9 @@ final class ReleaseCommand implements Runnable {
         @Mixin
         OutputOptions output;
 
+        @Mixin
+        HistoryPage history;
+
         @Spec
         CommandSpec spec;
 
@@ -249,7 +321,7 @@ final class ReleaseCommand implements Runnable {
             try (OutputOptions.Sinks sinks = output.open(session.events(), session.topology())) {
                 HostRelease release = step.open(session, null);
                 result = keep ? release.keep(step.release, reason) : release.abort(step.release, reason);
-                sinks.writeDeploy(result, session.out());
+                history.keep(session, sinks.writeDeploy(result, session.out()));
             }
             PrintWriter out = session.out();
             result.services().forEach(s -> out.printf("%-24s %s%n", s.name(), s.status().value()

@@ -41,6 +41,9 @@ public final class TopologyLoader {
     /** Loads a topology file; relative paths in it resolve against its folder. */
     public Topology load(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new ConfigException(file + ": is a directory, not a topology file: name the topology file in it");
+        }
         if (!Files.isRegularFile(absolute)) {
             throw new ConfigException(file + ": no such config file");
         }

@@ -51,7 +51,8 @@ public record DeploymentResult(
 
     /**
      * The release failed and the previous one was restored, or restoring it failed. Each service
-     * the rollback put back says so; a failed one keeps its failure, a skipped one why it was skipped.
+     * the rollback put back says so; a failed one keeps its failure, a skipped one why it was skipped,
+     * and one the rollback could not bring back (or that did not answer at its end) is failed, saying why.
      * A service the rollback could not restore carries the restore's last output lines after its own.
      */
     static DeploymentResult rolledBack(String releaseId, String error, Instant startedAt, Instant rollbackStartedAt,
@@ -60,7 +61,11 @@ public record DeploymentResult(
         for (ServiceOutcome service : services) {
             ServiceOutcome o = service.withMoreOutput(restore.output().getOrDefault(service.name(), List.of()));
             String action = restore.actions().get(o.name());
-            if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
+            if (action != null && action.startsWith("failed")) {
+                String why = "rollback failed: " + action.substring("failed".length()).replaceFirst("^: ", "");
+                outcomes.add(o.withStatus(ServiceStatus.FAILED, o.status() == ServiceStatus.FAILED
+                        ? o.message() + "; " + why : why));
+            } else if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
                 outcomes.add(o);
             } else {
                 outcomes.add(o.withStatus(ServiceStatus.ROLLED_BACK,

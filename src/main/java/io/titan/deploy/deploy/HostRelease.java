@@ -99,6 +99,15 @@ public final class HostRelease {
      * @throws TitanException exit 2 when the service is not this host's part of the release
      */
     public ServiceOutcome service(String release, String name, Duration lease) {
+        return service(release, name, lease, false);
+    }
+
+    /**
+     * As {@link #service(String, String, Duration)}; with {@code untilHealthy} it returns as soon as
+     * the service passed its health gate ({@link ServiceStatus#HEALTHY}), so that its dependents can
+     * start while {@link #soak} watches it for the rest of its soak.
+     */
+    public ServiceOutcome service(String release, String name, Duration lease, boolean untilHealthy) {
         ReleaseRecord record = renew(release, lease);
         if (!record.services().contains(name) || REMOVE.equals(record.actions().get(name))) {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
@@ -112,13 +121,38 @@ public final class HostRelease {
                 List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
                 record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy, target.environment());
-        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of()).outcomes().get(0);
+        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of(), !untilHealthy).outcomes().get(0);
+        record(release, record, outcome);
+        return outcome;
+    }
+
+    /**
+     * The rest of the soak of a service that {@code service(..., untilHealthy)} left healthy: until its
+     * soak time after it became healthy has passed, PM2 must report no exit or restart of it, and
+     * none may have happened since it became healthy.
+     *
+     * @return {@link ServiceStatus#DEPLOYED}, or {@link ServiceStatus#FAILED} saying what happened
+     * @throws TitanException exit 2 when the service has no soak to finish in this release here
+     */
+    public ServiceOutcome soak(String release, String name, Duration lease) {
+        ReleaseRecord record = renew(release, lease);
+        ServiceStep step = record.steps().get(name);
+        if (step == null || !ServiceStatus.HEALTHY.value().equals(step.status())) {
+            throw new ConfigException(name + " has no soak to finish in release " + release + " on host "
+                    + target.host() + ": " + (step == null ? "`release service " + name + " --until healthy` did not run"
+                    : "it is " + step.status()));
+        }
+        ServiceOutcome outcome = SoakStep.finish(target, record.id(), name, step);
+        record(release, record, outcome);
+        return outcome;
+    }
+
+    private void record(String release, ReleaseRecord record, ServiceOutcome outcome) {
         try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
-            target.journal().step(record.id(), name, new ServiceStep(outcome.status().value(),
+            target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
                     outcome.restarts(), outcome.message(), ServiceStep.lines(outcome.output())));
         }
-        return outcome;
     }
 
     /**
@@ -132,7 +166,9 @@ public final class HostRelease {
         Instant startedAt = Instant.parse(record.startedAt());
         List<ServiceOutcome> outcomes = outcomes(record);
         Optional<String> problem = outcomes.stream().filter(o -> !o.status().ok()).findFirst()
-                .map(o -> o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
+                .map(o -> o.status() == ServiceStatus.HEALTHY
+                        ? o.name() + " passed its health gate, but its soak never ran (`release soak " + o.name() + "`)"
+                        : o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
                 .or(() -> removeOrphans(record))
                 .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes)));
         if (problem.isPresent()) {

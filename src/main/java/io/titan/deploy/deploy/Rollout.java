@@ -104,19 +104,34 @@ final class Rollout {
 
     /** Starts the services; returns when every started service has passed or failed its soak. */
     Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove) {
+        return run(strategy, orphansToRemove, true);
+    }
+
+    /**
+     * Starts the services; without {@code soak} a service that passes its health gate ends
+     * {@link ServiceStatus#HEALTHY}, its soak left to the caller (a release in steps).
+     */
+    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove, boolean soak) {
         List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
                 .map(t -> t.name).toList();
         try (ProcessWatch watch = pm2.watch()) {
             this.watch = watch;
             HealthGate gate = new HealthGate(pm2, watch);
             int parallelism = strategy == DeployOptions.Strategy.SEQUENTIAL ? 1 : Integer.MAX_VALUE;
+            // Nothing more is started once the daemon counts as gone: the plan was made against it.
             DependencyWalk.walk(toStart, DependencyWalk.dependencies(topology.graph()), parallelism,
-                    () -> stopped().isPresent(), (name, release) -> {
+                    () -> stopped().isPresent() || watch.daemonLost().isPresent(), (name, release) -> {
                         if (start(name, gate, watch)) {
                             release.run();
-                            soak(name, watch);
+                            if (soak) {
+                                soak(name, watch);
+                            } else {
+                                tracks.get(name).status = ServiceStatus.HEALTHY;
+                            }
                         }
                     });
+            // What was started went with the daemon, even when no service was waiting at the time.
+            watch.daemonLost().ifPresent(lost -> fail(null, lost));
         }
         if (failure == null && stopRequest.get().isPresent()) {
             failure = stopRequest.get().get();
@@ -180,8 +195,8 @@ final class Rollout {
                 Optional<String> problem = watch.awaitProblem(name, left.isNegative() ? Duration.ZERO
                         : left.compareTo(STOP_CHECK) > 0 ? STOP_CHECK : left);
                 if (problem.isPresent()) {
-                    fail(name, name + " " + problem.get() + " during the " + Durations.format(spec.soak())
-                            + " soak after it became healthy");
+                    fail(name, name + " " + problem.get() + (watch.daemonLost().isPresent() ? ""
+                            : " during the " + Durations.format(spec.soak()) + " soak after it became healthy"));
                     return;
                 }
                 if (!clock.instant().isBefore(until) || stopped().isPresent()) {

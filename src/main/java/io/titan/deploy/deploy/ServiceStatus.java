@@ -23,7 +23,12 @@ public enum ServiceStatus {
     /** Not started yet; never left in a finished deployment's report except by an interrupted run. */
     PENDING("pending"),
     /** Being started or health-checked; a finished deployment turns it into another status. */
-    DEPLOYING("deploying");
+    DEPLOYING("deploying"),
+    /**
+     * Started and healthy, its soak still to come: a release in steps between {@code release service
+     * --until healthy} and {@code release soak}; a release that ends there left it unproven.
+     */
+    HEALTHY("healthy");
 
     private final String value;
 
@@ -37,7 +42,7 @@ public enum ServiceStatus {
      */
     public String stageResult() {
         return switch (this) {
-            case DEPLOYED, UNCHANGED -> "SUCCESS";
+            case DEPLOYED, UNCHANGED, HEALTHY -> "SUCCESS";
             case FAILED, DEPLOYING -> "FAILURE";
             case ROLLED_BACK -> "UNSTABLE";
             case SKIPPED, PENDING -> "NOT_BUILT";

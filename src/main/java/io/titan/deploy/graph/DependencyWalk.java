@@ -51,13 +51,17 @@ public final class DependencyWalk {
     /** Runs {@code action} on each service once all its dependents in the set have finished. */
     public static void inReverseDependencyOrder(Collection<String> services, DependencyGraph graph,
                                                 Consumer<String> action) {
-        walk(services, name -> known(graph, name) ? graph.dependentsOf(name) : Set.of(), Integer.MAX_VALUE,
-                () -> false, finishing(action));
+        walk(services, dependents(graph), Integer.MAX_VALUE, () -> false, finishing(action));
     }
 
     /** What {@code name} waits for when starting: its dependencies in {@code graph}, none when it is not there. */
     public static Function<String, Collection<String>> dependencies(DependencyGraph graph) {
         return name -> known(graph, name) ? graph.dependenciesOf(name) : Set.of();
+    }
+
+    /** What {@code name} waits for when stopping: its dependents in {@code graph}, none when it is not there. */
+    public static Function<String, Collection<String>> dependents(DependencyGraph graph) {
+        return name -> known(graph, name) ? graph.dependentsOf(name) : Set.of();
     }
 
     private static Step finishing(Consumer<String> action) {

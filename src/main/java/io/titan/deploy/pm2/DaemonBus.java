@@ -23,7 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * reader thread, in the daemon's order.
  *
  * <p>The socket closing means the daemon is gone: listeners hear it at once through
- * {@link ProcessEvents.Listener#closed(String)}.
+ * {@link ProcessEvents.Listener#closed(String)}. Before a daemon shuts down of its own accord
+ * ({@code pm2 kill}, a SIGTERM) it publishes {@code pm2:kill}, which listeners hear through
+ * {@link ProcessEvents.Listener#stopping(String)}: on a SIGTERM it then stops its apps one by one for
+ * seconds, its sockets still open.
  */
 final class DaemonBus implements ProcessEvents, AutoCloseable {
 
@@ -34,6 +37,7 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private volatile String closedBecause;
+    private volatile String stoppingBecause;
 
     private DaemonBus(SocketChannel channel) {
         this.channel = channel;
@@ -55,13 +59,18 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
     }
 
     /**
-     * Adds a listener. When the bus is already closed the listener hears that at once.
+     * Adds a listener. When the daemon already said it is shutting down, or the bus is already
+     * closed, the listener hears that at once.
      *
      * @return a handle that removes the listener again
      */
     @Override
     public AutoCloseable listen(Listener listener) {
         listeners.add(listener);
+        String stopping = stoppingBecause;
+        if (stopping != null) {
+            listener.stopping(stopping);
+        }
         String closed = closedBecause;
         if (closed != null) {
             listener.closed(closed);
@@ -110,6 +119,10 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
             output(topic.equals("log:out") ? OutputLine.Stream.OUT : OutputLine.Stream.ERR, message.get(1).text());
             return;
         }
+        if (topic.equals("pm2:kill")) {
+            stopping(message.get(1).text());
+            return;
+        }
         if (!topic.equals("process:event")) {
             return;
         }
@@ -144,6 +157,25 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
         Instant when = at > 0 ? Instant.ofEpochMilli(at) : Instant.now();
         for (Listener listener : listeners) {
             listener.output(app, stream, when, data.textValue());
+        }
+    }
+
+    /** {@code pm2:kill}: {@code {"status":"killed","msg":"pm2 has been killed via CLI"}} (or "by SIGNAL"). */
+    private void stopping(String payload) {
+        String why;
+        try {
+            why = JSON.readTree(payload).path("msg").asText("");
+        } catch (JsonProcessingException e) {
+            why = "";
+        }
+        synchronized (this) {
+            if (stoppingBecause != null) {
+                return;
+            }
+            stoppingBecause = why.isBlank() ? "it announced its shutdown" : why;
+        }
+        for (Listener listener : listeners) {
+            listener.stopping(stoppingBecause);
         }
     }
 

@@ -26,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A daemon is started, where none answers, by {@link DaemonLauncher}: detached, with the
  * minimal environment, out of reach of Ctrl-C and of Jenkins' process-tree killer.
+ *
+ * <p>A daemon that announced its shutdown on its event bus ({@code pm2 kill}, a SIGTERM) counts as
+ * gone: nothing is asked of it any more. The next call waits for it to exit (it may take seconds
+ * to stop its apps one by one) and then connects to a new one, or starts one.
  */
 final class Pm2Daemon {
 
@@ -37,6 +41,11 @@ final class Pm2Daemon {
     static final Duration QUICK_CALL = Duration.ofSeconds(10);
     /** How long a daemon that is exiting may take to go. */
     private static final Duration EXIT_GRACE = Duration.ofSeconds(3);
+    /**
+     * How long a daemon that announced its shutdown may take to exit: on a SIGTERM it stops its
+     * apps one at a time, each within its kill_timeout (1.6 s by default).
+     */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
     private static final Map<Path, Pm2Daemon> DAEMONS = new ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +55,10 @@ final class Pm2Daemon {
     private final Map<String, String> parentEnv;
     private DaemonRpc rpc;
     private DaemonBus bus;
+    /** The pid of the daemon {@code rpc} talks to, from its pid file when it was connected; 0 unknown. */
+    private long connectedPid;
+    /** Why the connected daemon is shutting down, from its {@code pm2:kill}; null while it runs on. */
+    private volatile String stopping;
 
     private Pm2Daemon(Path pm2Home, Path binary, Map<String, String> parentEnv) {
         this.pm2Home = pm2Home;
@@ -76,14 +89,21 @@ final class Pm2Daemon {
             bus.close();
             bus = null;
         }
+        stopping = null;
     }
 
     /**
      * The connection to a running daemon, or empty when none runs; never starts one. A daemon that
      * accepts the connection but drops it at once is on its way out (after {@code pm2 kill}): it
-     * counts as not running once it has gone, which takes milliseconds.
+     * counts as not running once it has gone, which takes milliseconds. A daemon that announced its
+     * shutdown is waited for until it has gone (at most {@link #SHUTDOWN_WAIT}).
+     *
+     * @throws Pm2Exception when a daemon that announced its shutdown is still there after {@link #SHUTDOWN_WAIT}
      */
     synchronized Optional<DaemonRpc> ifRunning() {
+        if (stopping != null) {
+            awaitGone();
+        }
         if (rpc != null && rpc.isOpen()) {
             return Optional.of(rpc);
         }
@@ -120,19 +140,65 @@ final class Pm2Daemon {
         return ifRunning().orElseGet(this::start);
     }
 
-    /** The daemon's event bus, connected on first use; the daemon must run. */
+    /**
+     * The daemon's event bus, connected on first use; the daemon is started when none runs, and a
+     * new one once one that announced its shutdown has gone.
+     */
     synchronized DaemonBus bus() {
+        running();
         if (bus != null && bus.isOpen()) {
             return bus;
         }
-        running();
         try {
             bus = DaemonBus.connect(Pm2Sockets.pub(pm2Home));
-        } catch (IOException e) {
-            throw new Pm2Exception("cannot subscribe to the PM2 daemon's events at " + Pm2Sockets.pub(pm2Home)
-                    + ": " + e.getMessage(), e);
+        } catch (IOException refused) {
+            // The daemon died a moment ago and the connection's reader has not seen it yet: forget
+            // it, and connect to (or start) the next one.
+            disconnect();
+            running();
+            try {
+                bus = DaemonBus.connect(Pm2Sockets.pub(pm2Home));
+            } catch (IOException e) {
+                throw new Pm2Exception("cannot subscribe to the PM2 daemon's events at " + Pm2Sockets.pub(pm2Home)
+                        + ": " + e.getMessage(), e);
+            }
         }
+        bus.listen(new ProcessEvents.Listener() {
+            @Override
+            public void event(ProcessEvent event) {
+                // Process events are the watches' business.
+            }
+
+            @Override
+            public void closed(String why) {
+                // The connection's reader sees the same close; the next call connects again.
+            }
+
+            @Override
+            public void stopping(String why) {
+                stopping = why;
+            }
+        });
         return bus;
+    }
+
+    /**
+     * Waits for the connected daemon, which announced its shutdown, to close its socket and exit,
+     * then forgets it.
+     */
+    private void awaitGone() {
+        String why = stopping;
+        long pid = connectedPid;
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        while ((rpc != null && rpc.isOpen()) || ProcessLiveness.isAlive(pid)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new Pm2Exception("the PM2 daemon of " + pm2Home + (pid > 0 ? " (pid " + pid + ")" : "")
+                        + " is shutting down (" + why + ") but still runs after " + SHUTDOWN_WAIT.toSeconds()
+                        + " s; stop it (`pm2 kill` with PM2_HOME=" + pm2Home + ") and run `titan-deploy recover`");
+            }
+            DaemonLauncher.pause(20);
+        }
+        disconnect();
     }
 
     /** Whether a daemon answers on this PM2_HOME's socket right now. */
@@ -159,6 +225,7 @@ final class Pm2Daemon {
                     + " is tested with pm2 " + SUPPORTED_VERSIONS + "x only (package.json pins 7.0.4); stop that"
                     + " daemon (`pm2 kill` with its own pm2) or use another PM2_HOME", ExitCodes.BAD_INPUT);
         }
+        connectedPid = pid();
         return connection;
     }
 
@@ -234,12 +301,7 @@ final class Pm2Daemon {
         while ((daemon.isOpen() || ProcessLiveness.isAlive(pid)) && System.nanoTime() < deadline) {
             DaemonLauncher.pause(10);
         }
-        daemon.close();
-        rpc = null;
-        if (bus != null) {
-            bus.close();
-            bus = null;
-        }
+        disconnect();
         if (ProcessLiveness.isAlive(pid)) {
             throw new Pm2Exception("the PM2 daemon of " + pm2Home + " (pid " + pid + ") was told to exit but still runs");
         }

@@ -25,6 +25,16 @@ public interface ProcessEvents {
 
         /** The source closed; no event follows. */
         void closed(String why);
+
+        /**
+         * The daemon announced that it is shutting down ({@code pm2 kill}, {@code pm2 update}, or a
+         * SIGTERM/SIGINT/SIGQUIT such as a host shutdown): it stops its apps and exits, and starts
+         * none again. {@code closed} follows when it has gone.
+         *
+         * @param why the daemon's own words, e.g. "pm2 has been killed via CLI"
+         */
+        default void stopping(String why) {
+        }
     }
 
     /**

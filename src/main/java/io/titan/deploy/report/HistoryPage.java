@@ -145,7 +145,7 @@ final class HistoryPage {
             case UNCHANGED -> "left running";
             case SKIPPED -> "not started";
             case PENDING, DEPLOYING -> "not decided";
-            case DEPLOYED -> "healthy" + restarts;
+            case DEPLOYED, HEALTHY -> "healthy" + restarts;
         };
     }
 

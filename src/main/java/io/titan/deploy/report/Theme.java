@@ -31,7 +31,7 @@ final class Theme {
             case FAILED -> VERMILLION;
             case ROLLED_BACK -> ORANGE;
             case UNCHANGED -> SKY_BLUE;
-            case PENDING, DEPLOYING -> REDDISH_PURPLE;
+            case PENDING, DEPLOYING, HEALTHY -> REDDISH_PURPLE;
             case SKIPPED -> GREY;
         };
     }
@@ -43,14 +43,15 @@ final class Theme {
             case FAILED -> "#8F3F00";
             case ROLLED_BACK -> "#9A6B00";
             case UNCHANGED -> "#2C7FB0";
-            case PENDING, DEPLOYING -> "#8E4F73";
+            case PENDING, DEPLOYING, HEALTHY -> "#8E4F73";
             case SKIPPED -> "#6B7079";
         };
     }
 
     /** Id of the SVG fill pattern of a status. */
     static String pattern(ServiceStatus status) {
-        return "tp-" + status.value();
+        // A service not yet decided looks pending, whichever step it reached.
+        return status == ServiceStatus.DEPLOYING || status == ServiceStatus.HEALTHY ? "tp-pending" : "tp-" + status.value();
     }
 
     /** Id of the SVG icon symbol of a status. */

@@ -298,6 +298,7 @@ final class TimelineSvg {
         String duration = Format.duration(service.durationMs());
         String label = switch (service.status()) {
             case DEPLOYED -> "ready in " + duration;
+            case HEALTHY -> "ready in " + duration + " \u00b7 soak not done";
             case UNCHANGED -> service.startedAt() == null ? "unchanged" : "unchanged \u00b7 " + duration;
             case FAILED -> "FAILED after " + duration;
             case ROLLED_BACK -> (service.readyAt() == null ? "" : "ready in " + duration + " \u00b7 ") + "ROLLED BACK";

@@ -1,42 +1,35 @@
 package io.titan.deploy.rollback;
 
-import io.titan.deploy.TitanException;
 import io.titan.deploy.config.EnvValue;
 import io.titan.deploy.config.Secrets;
 import io.titan.deploy.config.ServiceSpec;
-import io.titan.deploy.config.Topology;
+import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.pm2.ProcessWatch;
+import io.titan.deploy.release.ReleaseRecord;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The output of the services a rollback starts again, kept so that one it cannot restore can show
- * why. The watch on PM2's events opens with the first start (a rollback that only removes starts
- * nothing); without it, no lines are kept and the rollback goes on as before.
+ * The output of the services one {@link RestorePass} starts again, kept by the pass's watch so that
+ * one it cannot restore, or that does not answer at the end of the rollback, can show why.
  */
-final class RestoreOutput implements AutoCloseable {
+final class RestoreOutput {
 
-    private final ProcessControl pm2;
-    private final Topology topology;
-    private final Map<String, String> environment;
-    private ProcessWatch watch;
-    private boolean unavailable;
+    private final Rollback.Scope scope;
+    private final ProcessWatch watch;
+    private final Map<String, List<OutputLine>> taken = new ConcurrentHashMap<>();
 
-    /**
-     * @param topology    where each service's {@code logLines} is, or null (then the default)
-     * @param environment where the restored definitions' {@code ${VAR}} secrets come from
-     */
-    RestoreOutput(ProcessControl pm2, Topology topology, Map<String, String> environment) {
-        this.pm2 = pm2;
-        this.topology = topology;
-        this.environment = environment;
+    RestoreOutput(Rollback.Scope scope, ProcessWatch watch) {
+        this.scope = scope;
+        this.watch = watch;
     }
 
     /**
@@ -44,46 +37,37 @@ final class RestoreOutput implements AutoCloseable {
      *
      * @param secretTemplates the app's secret keys and the {@code ${VAR}} templates they come from
      */
-    synchronized void keep(String name, Pm2App app, Map<String, String> secretTemplates) {
-        ServiceSpec spec = topology == null ? null : topology.services().get(name);
+    void keep(String name, Pm2App app, Map<String, String> secretTemplates) {
+        ServiceSpec spec = scope.spec(name);
         int lines = spec == null ? ServiceSpec.DEFAULT_LOG_LINES : spec.logLines();
-        if (lines == 0 || watch().isEmpty()) {
+        if (lines == 0) {
             return;
         }
         List<EnvValue> templates = new ArrayList<>();
         secretTemplates.values().stream().filter(Objects::nonNull).forEach(t -> templates.add(EnvValue.of(t)));
-        Set<String> secrets = new java.util.LinkedHashSet<>(Secrets.values(templates, environment));
+        Set<String> secrets = new LinkedHashSet<>(Secrets.values(templates, scope.environment()));
         // The values the app runs with, whatever their source: a template gone from the environment
         // still left its value in a definition restored as it was.
         secretTemplates.keySet().forEach(key -> Optional.ofNullable(app.env().get(key)).ifPresent(secrets::add));
         watch.keepOutput(name, lines, secrets);
     }
 
-    /** {@code name}'s last lines, when it printed any since {@link #keep}. */
-    synchronized Optional<List<OutputLine>> of(String name) {
-        if (watch == null) {
-            return Optional.empty();
-        }
+    /** Takes {@code name}'s last lines, when it printed any since {@link #keep}, for its failure. */
+    void take(String name) {
         List<OutputLine> lines = watch.output(name);
-        return lines.isEmpty() ? Optional.empty() : Optional.of(lines);
+        if (!lines.isEmpty()) {
+            taken.put(name, lines);
+        }
     }
 
-    private Optional<ProcessWatch> watch() {
-        if (watch == null && !unavailable) {
-            try {
-                watch = pm2.watch();
-            } catch (TitanException e) {
-                // No event socket: the restore itself will say what is wrong with the daemon.
-                unavailable = true;
-            }
-        }
-        return Optional.ofNullable(watch);
+    /** Sends the lines taken of {@code name}, if any, as {@code service:output}: right after its failure. */
+    void show(ReleaseRecord record, String name) {
+        Optional.ofNullable(taken.get(name)).ifPresent(lines -> scope.events().emit(
+                new DeploymentEvent.ServiceOutput(scope.clock().instant(), record.id(), name, lines)));
     }
 
-    @Override
-    public synchronized void close() {
-        if (watch != null) {
-            watch.close();
-        }
+    /** The lines taken so far, by service. */
+    Map<String, List<OutputLine>> taken() {
+        return Map.copyOf(taken);
     }
 }

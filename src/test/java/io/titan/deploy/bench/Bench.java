@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmarks of issues 7 and 11, run by {@code bench/run}: prints a table and writes
- * {@code target/bench/results.json}. Not a test: nothing here runs under surefire.
+ * The benchmarks of issues 7 and 11 and the fault injection of issue 21, run by {@code bench/run}:
+ * prints a table and writes {@code target/bench/results.json}. Not a test: nothing here runs under
+ * surefire.
  *
  * <p>Arguments name the scenarios to run (see {@link #ALL}); none means all. {@code BENCH_REPEATS}
  * (default 2) sets how often each deployment variant of scenarios 1 and 3 runs.
@@ -20,7 +21,7 @@ import java.util.Set;
 public final class Bench {
 
     private static final List<String> ALL = List.of("plan", "validation", "cli", "fingerprint", "calls", "crash",
-            "unchanged", "rollback", "overhead", "deploy");
+            "unchanged", "rollback", "overhead", "deploy", "daemon-kill", "jenkins");
     /** Not part of a full run: one parallel deployment of the generated topology, to profile a change. */
     private static final String PROBE = "probe";
 
@@ -65,6 +66,8 @@ public final class Bench {
         // rollback and unchanged share one target and one v1 deployment when both run.
         scenarios.put("unchanged", () -> new ReleaseBench(results).run(true, false));
         scenarios.put("rollback", () -> new ReleaseBench(results).run(chosen.contains("unchanged"), true));
+        scenarios.put("daemon-kill", () -> new DaemonKillBench(results).run());
+        scenarios.put("jenkins", () -> new JenkinsBench(results).run());
         scenarios.put("overhead", () -> deploy.engineOverhead(BenchTopology.flat(20)));
         scenarios.put("deploy", () -> {
             deploy.deployVsAlternatives(BenchTopology.titan(42));

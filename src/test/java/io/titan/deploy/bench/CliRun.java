@@ -34,6 +34,18 @@ record CliRun(String label, Instant spawnedAt, double wallMs, int exitCode, List
      * its output and events beside the config.
      */
     static CliRun deploy(Path config, String label, String... extraArgs) throws IOException, InterruptedException {
+        return deploy(config, label, (process, events) -> { }, extraArgs);
+    }
+
+    /** What a scenario does to a deployment while it runs (a fault), given the process and its events file. */
+    @FunctionalInterface
+    interface During {
+        void run(Process process, Path events) throws IOException, InterruptedException;
+    }
+
+    /** {@link #deploy(Path, String, String...)}, running {@code during} once the process has been spawned. */
+    static CliRun deploy(Path config, String label, During during, String... extraArgs)
+            throws IOException, InterruptedException {
         Path dir = config.getParent();
         Path events = dir.resolve(label + ".events.ndjson");
         Path output = dir.resolve(label + ".out");
@@ -46,6 +58,13 @@ record CliRun(String label, Instant spawnedAt, double wallMs, int exitCode, List
         Instant spawnedAt = Instant.now();
         long start = System.nanoTime();
         Process p = pb.start();
+        try {
+            during.run(p, events);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw e;
+        }
         if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -359,6 +359,14 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void aFolderIsBadInputThatSaysSo() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("deploy"));
+        assertThatThrownBy(() -> loader.load(dir.resolve("deploy")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("deploy: is a directory, not a topology file: name the topology file in it");
+    }
+
+    @Test
     void missingFileIsBadInput() {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml")))
                 .isInstanceOf(ConfigException.class)

@@ -144,4 +144,63 @@ class HostReleaseIntegrationTest {
         assertThat(new ReleaseStore(stateDir()).latest().orElseThrow().status()).isEqualTo(ReleaseRecord.Status.FAILED);
         release(v2).begin("r3", LEASE, DeployOptions.defaults());
     }
+
+    /** api (soaking 1 s, crashing {@code crashAfterMs} after it listens when given) and worker depending on it. */
+    private Topology soaking(String version, Integer crashAfterMs) {
+        TopologyYaml yaml = new TopologyYaml(sandbox.pm2Home()).soak("1s");
+        Map<String, String> apiEnv = crashAfterMs == null ? Map.of("SERVICE_VERSION", version)
+                : Map.of("SERVICE_VERSION", version, "CRASH_AFTER_MS", crashAfterMs.toString());
+        yaml.service("api", Sandbox.STAND_IN, apiPort, List.of(), apiEnv);
+        yaml.service("worker", Sandbox.STAND_IN, workerPort, List.of("api"), Map.of("SERVICE_VERSION", version));
+        return sandbox.topology("soak-v" + version + ".yaml", yaml.build());
+    }
+
+    @Test
+    void untilHealthyLetsDependentsStartWhileTheSoakGoesOnInItsOwnStep() {
+        Topology v1 = soaking("1", null);
+        HostRelease release = release(v1);
+        release.begin("r1", LEASE, DeployOptions.defaults());
+
+        ServiceOutcome healthy = release.service("r1", "api", LEASE, true);
+        // worker starts while api's soak has not run: its dependency answers.
+        ServiceOutcome worker = release.service("r1", "worker", LEASE);
+        ServiceOutcome soaked = release.soak("r1", "api", LEASE);
+
+        assertThat(healthy.status()).isEqualTo(ServiceStatus.HEALTHY);
+        assertThat(healthy.status().stageResult()).isEqualTo("SUCCESS");
+        assertThat(worker.status()).isEqualTo(ServiceStatus.DEPLOYED);
+        assertThat(soaked.status()).as(soaked.message()).isEqualTo(ServiceStatus.DEPLOYED);
+        assertThat(release.finish("r1", LEASE, deployed -> java.util.Optional.empty()).success()).isTrue();
+    }
+
+    @Test
+    void aServiceThatCrashesAfterItsHealthGateFailsItsSoakStep() {
+        Topology v1 = soaking("1", 300);
+        HostRelease release = release(v1);
+        release.begin("r1", LEASE, DeployOptions.defaults());
+
+        assertThat(release.service("r1", "api", LEASE, true).status()).isEqualTo(ServiceStatus.HEALTHY);
+        ServiceOutcome soaked = release.soak("r1", "api", LEASE);
+
+        assertThat(soaked.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(soaked.message()).startsWith("api ").endsWith("during the 1 s soak after it became healthy");
+        DeploymentResult finished = release.finish("r1", LEASE, deployed -> java.util.Optional.empty());
+        assertThat(finished.success()).isFalse();
+        assertThat(finished.error()).startsWith("api is failed: api ");
+    }
+
+    @Test
+    void aReleaseCannotFinishWhileASoakNeverRanNorSoakAServiceThatWasNotLeftHealthy() {
+        Topology v1 = soaking("1", null);
+        HostRelease release = release(v1);
+        release.begin("r1", LEASE, DeployOptions.defaults());
+        release.service("r1", "api", LEASE, true);
+        release.service("r1", "worker", LEASE);
+
+        assertThatThrownBy(() -> release.soak("r1", "worker", LEASE)).isInstanceOf(TitanException.class)
+                .hasMessage("worker has no soak to finish in release r1 on host local: it is deployed");
+        DeploymentResult finished = release.finish("r1", LEASE, deployed -> java.util.Optional.empty());
+        assertThat(finished.success()).isFalse();
+        assertThat(finished.error()).isEqualTo("api passed its health gate, but its soak never ran (`release soak api`)");
+    }
 }

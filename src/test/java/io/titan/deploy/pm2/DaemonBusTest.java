@@ -36,6 +36,7 @@ class DaemonBusTest {
     private final List<ProcessEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
     private final List<String> output = new CopyOnWriteArrayList<>();
+    private final List<String> stopping = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void connect() throws IOException {
@@ -57,6 +58,11 @@ class DaemonBusTest {
             @Override
             public void closed(String why) {
                 closed.add(why);
+            }
+
+            @Override
+            public void stopping(String why) {
+                stopping.add(why);
             }
         });
     }
@@ -130,17 +136,41 @@ class DaemonBusTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !closed.isEmpty());
         assertThat(closed).containsExactly("the PM2 daemon closed its event socket (was it killed?)");
         List<String> late = new CopyOnWriteArrayList<>();
-        bus.listen(new ProcessEvents.Listener() {
+        bus.listen(lateListener(late));
+        assertThat(late).containsExactly("closed: " + closed.get(0));
+    }
+
+    @Test
+    void passesOnTheDaemonsAnnouncedShutdownOnceAndToLateListenersBeforeTheClose() throws IOException {
+        // What pm2 7.0.4's Daemon.close (killMe) publishes before it closes its sockets.
+        publish("pm2:kill", "{\"status\":\"killed\",\"msg\":\"pm2 has been killed via CLI\"}");
+        publish("pm2:kill", "{\"status\":\"killed\",\"msg\":\"pm2 has been killed by SIGNAL\"}");
+        publisher.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !closed.isEmpty());
+        assertThat(stopping).containsExactly("pm2 has been killed via CLI");
+        List<String> late = new CopyOnWriteArrayList<>();
+        bus.listen(lateListener(late));
+        assertThat(late).containsExactly("stopping: pm2 has been killed via CLI", "closed: " + closed.get(0));
+    }
+
+    /** A listener added after the fact, noting what it hears of the daemon. */
+    private static ProcessEvents.Listener lateListener(List<String> heard) {
+        return new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
             }
 
             @Override
             public void closed(String why) {
-                late.add(why);
+                heard.add("closed: " + why);
             }
-        });
-        assertThat(late).containsExactly(closed.get(0));
+
+            @Override
+            public void stopping(String why) {
+                heard.add("stopping: " + why);
+            }
+        };
     }
 
     @Test
