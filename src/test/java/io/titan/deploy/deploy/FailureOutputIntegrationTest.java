@@ -7,7 +7,12 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.event.OutputLine;
+import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2Control;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.Pm2Snapshot;
+import io.titan.deploy.pm2.ProcessControl;
+import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.Sandbox;
 import io.titan.deploy.testing.TopologyYaml;
@@ -19,14 +24,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A failed service's own last lines, from real PM2 and the stand-in, as the engine hands them to the
- * reports: with the failure, bounded, its secrets masked; and those of a service the rollback could
- * not restore.
+ * reports: with the failure, bounded, its secrets masked; those of a service that fails its soak in
+ * a step of its own; and those of a service the rollback could not restore.
  */
 @Integration
 class FailureOutputIntegrationTest {
@@ -51,19 +59,26 @@ class FailureOutputIntegrationTest {
 
     /** api, which prints its token (a secret) at start; {@code env} adds to or overrides its variables. */
     private Topology topology(String file, String defaults, Map<String, String> env) {
+        return topology(file, defaults, env, "200ms");
+    }
+
+    private Topology topology(String file, String defaults, Map<String, String> env, String soak) {
         Map<String, String> all = new LinkedHashMap<>(Map.of("SERVICE_VERSION", "1", "PRINT_VAR", "API_TOKEN",
                 "API_TOKEN", "${TITAN_OUTPUT_SECRET}"));
         all.putAll(env);
-        String yaml = new TopologyYaml(sandbox.pm2Home()).startupTimeout("3s").soak("200ms")
+        String yaml = new TopologyYaml(sandbox.pm2Home()).startupTimeout("3s").soak(soak)
                 .service("api", Sandbox.STAND_IN, apiPort, List.of(), all).build()
                 .replace("defaults:\n", "defaults:\n" + defaults);
         return sandbox.topology(file, yaml);
     }
 
     private HostRelease release(Topology topology, Map<String, String> environment) {
-        return new HostRelease(topology, HostSpec.LOCAL, new Pm2Control(sandbox.pm2()),
-                sandbox.pm2Home().resolve("titan"), new EventBus().onAny(events::add), environment, Clock.systemUTC(),
-                line -> { });
+        return release(topology, environment, new Pm2Control(sandbox.pm2()));
+    }
+
+    private HostRelease release(Topology topology, Map<String, String> environment, ProcessControl pm2) {
+        return new HostRelease(topology, HostSpec.LOCAL, pm2, sandbox.pm2Home().resolve("titan"),
+                new EventBus().onAny(events::add), environment, Clock.systemUTC(), line -> { });
     }
 
     private static List<String> texts(List<OutputLine> lines) {
@@ -147,6 +162,98 @@ class FailureOutputIntegrationTest {
         assertThat(failed.status()).isEqualTo(ServiceStatus.FAILED);
         assertThat(texts(failed.output())).contains(CRASH);
         assertThat(aborted.services().get(0).output()).isEqualTo(failed.output());
+    }
+
+    @Test
+    void aServiceThatFailsItsSoakStepShowsWhatItPrintedDuringThatStep() throws Exception {
+        Map<String, String> environment = Map.of("TITAN_OUTPUT_SECRET", SECRET);
+        Topology topology = topology("soak.yaml", "", Map.of(), "5m");
+        CountDownLatch soakWatching = new CountDownLatch(1);
+        SoakWatching pm2 = new SoakWatching(new Pm2Control(sandbox.pm2()), soakWatching);
+        HostRelease release = release(topology, environment, pm2);
+        release.begin("r1", LEASE, DeployOptions.defaults());
+        assertThat(release.service("r1", "api", LEASE, true).status()).isEqualTo(ServiceStatus.HEALTHY);
+        pm2.armed = true;
+        long pid = sandbox.pm2().snapshot().processes().stream().filter(p -> p.name().equals("api"))
+                .findFirst().orElseThrow().pid();
+
+        CompletableFuture<ServiceOutcome> soak = CompletableFuture.supplyAsync(() -> release.soak("r1", "api", LEASE));
+        assertThat(soakWatching.await(2, TimeUnit.MINUTES)).as("the soak step watches api").isTrue();
+        // A SIGTERM from outside PM2: the stand-in says so on stdout and exits, and PM2 starts it again.
+        ProcessHandle.of(pid).orElseThrow().destroy();
+        ServiceOutcome soaked = soak.get(5, TimeUnit.MINUTES);
+
+        assertThat(soaked.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(texts(soaked.output())).as("what api printed during the soak step, nothing from before it nor"
+                + " from its next start").contains("out stand-in api: SIGTERM, shutting down")
+                .noneMatch(line -> line.contains("listening on"));
+        int failed = indexOf(events, DeploymentEvent.ServiceFailed.class);
+        assertThat(events.get(failed + 1)).isInstanceOfSatisfying(DeploymentEvent.ServiceOutput.class,
+                output -> assertThat(output.lines()).isEqualTo(soaked.output()));
+        DeploymentResult aborted = release(topology, environment).abort("r1", "api failed its soak");
+        assertThat(aborted.services().get(0).output()).as("kept in the record").isEqualTo(soaked.output());
+    }
+
+    /**
+     * PM2 as the release uses it; once armed, counts down {@code latch} at the first look at PM2's
+     * processes after a watch opened: the soak step's, which keeps the service's output from then on.
+     */
+    private static final class SoakWatching implements ProcessControl {
+        private final ProcessControl pm2;
+        private final CountDownLatch latch;
+        private volatile boolean watching;
+        volatile boolean armed;
+
+        SoakWatching(ProcessControl pm2, CountDownLatch latch) {
+            this.pm2 = pm2;
+            this.latch = latch;
+        }
+
+        @Override
+        public String home() {
+            return pm2.home();
+        }
+
+        @Override
+        public void initialize() {
+            pm2.initialize();
+        }
+
+        @Override
+        public List<Pm2Process> start(Pm2App app) {
+            return pm2.start(app);
+        }
+
+        @Override
+        public void stop(String name) {
+            pm2.stop(name);
+        }
+
+        @Override
+        public void delete(String name) {
+            pm2.delete(name);
+        }
+
+        @Override
+        public Pm2Snapshot snapshot() {
+            return pm2.snapshot();
+        }
+
+        @Override
+        public List<Pm2Process> processes() {
+            List<Pm2Process> processes = pm2.processes();
+            if (watching) {
+                latch.countDown();
+            }
+            return processes;
+        }
+
+        @Override
+        public ProcessWatch watch() {
+            ProcessWatch watch = pm2.watch();
+            watching = armed;
+            return watch;
+        }
     }
 
     private static int indexOf(List<DeploymentEvent> events, Class<? extends DeploymentEvent> type) {
