@@ -102,6 +102,12 @@ final class ReleaseCommand implements Runnable {
         @Option(names = "--json", description = "Print the plan as JSON: {release, host, services[], orphans[]}.")
         boolean json;
 
+        @Option(names = "--runner", paramLabel = "FILE", description = "Start the release's runner on this host, a "
+                + "warm titan-deploy that runs its later steps (service, soak, finish, abort, validate) for "
+                + "bin/titan-deploy-step in this folder and environment, so that no step pays a JVM start; write "
+                + "{socket, client, node} to FILE (no file: no runner could start). It ends with the release here.")
+        java.nio.file.Path runner;
+
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
         java.nio.file.Path events;
 
@@ -115,6 +121,13 @@ final class ReleaseCommand implements Runnable {
                     DeployOptions.defaults().withForce(force).withWaitLock(waitLock)
                             .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
             PrintWriter out = session.out();
+            // It outlives the lease it was given by a little: a pipeline that died leaves it nothing to do.
+            if (runner != null) {
+                java.nio.file.Files.deleteIfExists(runner);
+                RunnerLauncher.start(session.target().stateDir(), session.target().host(), step.release,
+                        step.lease.plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
+                        .ifPresent(r -> RunnerLauncher.write(runner, r));
+            }
             if (json) {
                 ObjectNode node = new ObjectMapper().createObjectNode();
                 node.put("release", step.release);
