@@ -66,6 +66,9 @@ final class DeployCommand implements Callable<Integer> {
             description = "Wait this long (e.g. 5m) for another deployment of this target to finish instead of exiting 4.")
     Duration waitLock = Duration.ZERO;
 
+    @Mixin
+    TakeOver takeOver;
+
     @Option(names = "--history-html", paramLabel = "FILE",
             description = "After the deployment, write the target's release history page (as history --html does) "
                     + "to FILE, with its stylesheet beside it.")
@@ -91,7 +94,7 @@ final class DeployCommand implements Callable<Integer> {
             outputs.add(historyHtml.toAbsolutePath());
         }
         DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
-                removeOrphans, outputs, waitDependencies);
+                removeOrphans, outputs, waitDependencies, takeOver.value);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), new Pm2Control(target.pm2()),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events, t);

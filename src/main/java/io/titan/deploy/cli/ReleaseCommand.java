@@ -60,9 +60,10 @@ final class ReleaseCommand implements Runnable {
         String release;
 
         @Option(names = "--lease", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
-                description = "How long the host stays the release's without another step (default 30m); every "
-                        + "step renews it. A pipeline that died loses the host when it runs out.")
-        Duration lease = Duration.ofMinutes(30);
+                description = "How long the host stays the release's without another step: given to begin (default "
+                        + "30m), it is the release's, and every later step renews it for as long unless it gives "
+                        + "another. A pipeline that died loses the host when it runs out.")
+        Duration lease;
 
         HostRelease open(Session session, java.nio.file.Path events) {
             if (events != null) {
@@ -98,6 +99,9 @@ final class ReleaseCommand implements Runnable {
                 description = "Wait this long for a deployment of this host under way instead of exiting 4.")
         Duration waitLock = Duration.ZERO;
 
+        @Mixin
+        TakeOver takeOver;
+
         @Option(names = "--json", description = "Print the plan as JSON: {release, host, services[], orphans[]}.")
         boolean json;
 
@@ -111,7 +115,7 @@ final class ReleaseCommand implements Runnable {
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
             ChangePlan plan = step.open(session, events).begin(step.release, step.lease,
-                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock)
+                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock).withTakeOver(takeOver.value)
                             .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
             PrintWriter out = session.out();
             if (json) {
