@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.pm2.Pm2Control;
+import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseJournal;
@@ -78,7 +78,7 @@ final class RecoverCommand implements Callable<Integer> {
                         + (r.error() == null ? "" : " (" + r.error() + ")")).orElse("nothing to recover: no releases yet"));
             } else {
                 ReleaseRecord record = unfinished.get();
-                Pm2Control pm2 = new Pm2Control(target.pm2());
+                Pm2Manager pm2 = target.pm2();
                 pm2.initialize();
                 Rollback.Result result = Recovery.restore(journal, new Rollback(pm2, session.events(), session.clock(),
                                 System.getenv(), t), record, record.services(), Map.of(), Set.of(),

@@ -10,8 +10,7 @@ import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.health.Durations;
-import io.titan.deploy.pm2.Pm2Control;
-import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
 import io.titan.deploy.validate.ValidationResult;
@@ -71,7 +70,7 @@ final class ReleaseCommand implements Runnable {
                 session.events().onAny(OutputOptions.eventWriter(events, session.topology()));
             }
             Target target = session.target();
-            return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),
+            return new HostRelease(session.topology(), target.host(), target.pm2(), target.stateDir(),
                     session.events(), System.getenv(), session.clock(),
                     line -> session.out().println("titan-deploy: " + line));
         }

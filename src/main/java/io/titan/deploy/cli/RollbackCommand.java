@@ -3,8 +3,8 @@ package io.titan.deploy.cli;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseRecord;
@@ -67,7 +67,7 @@ final class RollbackCommand implements Callable<Integer> {
                         ExitCodes.BAD_INPUT);
             }
             ReleaseRecord record = current.get();
-            Pm2Control pm2 = new Pm2Control(target.pm2());
+            Pm2Manager pm2 = target.pm2();
             pm2.initialize();
             Rollback.Result result = Recovery.restore(new ReleaseJournal(target.stateDir(), clock),
                     new Rollback(pm2, events, clock, System.getenv(), t), record, record.services(), Map.of(), Set.of(),

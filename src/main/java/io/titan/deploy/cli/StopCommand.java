@@ -2,7 +2,7 @@ package io.titan.deploy.cli;
 
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.graph.DependencyWalk;
-import io.titan.deploy.pm2.Pm2Control;
+import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.rollback.Recovery;
@@ -51,7 +51,7 @@ final class StopCommand implements Callable<Integer> {
         try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("stop", takeOver.value),
                 Duration.ZERO, session.clock(), out::println)) {
             if (lock.ended().isPresent()) {
-                Pm2Control pm2 = new Pm2Control(target.pm2());
+                Pm2Manager pm2 = target.pm2();
                 pm2.initialize();
                 Recovery.restoreUnfinished(new ReleaseJournal(target.stateDir(), session.clock()), new Rollback(pm2,
                         session.events(), session.clock(), System.getenv(), t), out::println);

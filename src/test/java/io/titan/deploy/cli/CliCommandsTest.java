@@ -8,8 +8,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,18 +74,25 @@ class CliCommandsTest {
         assertThat(plan.get("services")).allSatisfy(s -> assertThat(s.get("host").asText()).isEqualTo("local"));
     }
 
+    /**
+     * What a deploy would send, from a topology whose PM2_HOME (and so its state dir, where the
+     * fingerprints' salt lives) is in the test's folder; no daemon is asked. The secret comes from
+     * HOME, which every environment has. {@code EcosystemCommandIntegrationTest} holds the output
+     * against what a real deploy sent.
+     */
     @Test
     void ecosystemHasTheSeedsSettingsAndMasksSecrets(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.js"), "");
         Path config = dir.resolve("titan.yaml");
         Files.writeString(config, """
+                pm2: {home: %s/pm2, logRotation: {enabled: false}}
                 services:
                   api:
                     script: app.js
                     port: 4100
                     memory: 450M
-                    env: {API_KEY: "${SECRET_API_KEY}", MODE: live}
-                """);
+                    env: {API_KEY: "${HOME}", MODE: live}
+                """.formatted(dir));
         Path out = dir.resolve("out/ecosystem.json");
 
         Run run = run("ecosystem", "--config", config.toString(), "--out", out.toString());
@@ -95,24 +100,33 @@ class CliCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode app = new ObjectMapper().readTree(out.toFile()).get("apps").get(0);
         assertThat(app.get("name").asText()).isEqualTo("api");
+        assertThat(app.get("pm_exec_path").asText()).isEqualTo(dir.resolve("app.js").toString());
         assertThat(app.get("autorestart").asBoolean()).isTrue();
         assertThat(app.get("max_restarts").asInt()).isEqualTo(10);
-        assertThat(app.get("max_memory_restart").asText()).isEqualTo("450M");
+        assertThat(app.get("max_memory_restart").asLong()).isEqualTo(450L * 1024 * 1024);
         assertThat(app.get("kill_timeout").asInt()).isEqualTo(1600);
         assertThat(app.get("merge_logs").asBoolean()).isTrue();
+        assertThat(app.get("pm_out_log_path").asText()).isEqualTo(dir.resolve("pm2/logs/api-out.log").toString());
         assertThat(app.get("env").get("API_KEY").asText()).isEqualTo("****");
         assertThat(app.get("env").get("MODE").asText()).isEqualTo("live");
         assertThat(app.get("env").get("PORT").asText()).isEqualTo("4100");
+        assertThat(app.get("env").get("TITAN_FINGERPRINT").asText()).contains("env:API_KEY=").contains("code=");
     }
 
     @Test
-    void ecosystemOfTheBundledTopologyListsEveryServiceWithItsMemoryLimit() throws Exception {
-        Run run = run("ecosystem", "--root", ROOT.toString());
+    void ecosystemRefusesAnUnsetSecretAsADeployDoes(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("app.js"), "");
+        Path config = dir.resolve("titan.yaml");
+        Files.writeString(config, """
+                pm2: {home: %s/pm2, logRotation: {enabled: false}}
+                services:
+                  api: {script: app.js, port: 4100, env: {API_KEY: "${TITAN_TEST_UNSET_SECRET}"}}
+                """.formatted(dir));
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        List<String> limits = new ArrayList<>();
-        new ObjectMapper().readTree(run.out()).get("apps").forEach(a -> limits.add(a.get("max_memory_restart").asText()));
-        assertThat(limits).hasSize(7).allSatisfy(l -> assertThat(l).matches("[2-6]00M"));
+        Run run = run("ecosystem", "--config", config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("services.api.env.API_KEY").contains("TITAN_TEST_UNSET_SECRET");
     }
 
     @Test

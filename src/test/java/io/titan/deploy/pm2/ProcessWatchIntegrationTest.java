@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -179,7 +180,7 @@ class ProcessWatchIntegrationTest {
                         return e;
                     }
                 });
-                await().atMost(Duration.ofSeconds(10)).until(() -> doomed.find("pw-stubborn").stream()
+                await().atMost(Duration.ofSeconds(10)).until(() -> io.titan.deploy.testing.Sandbox.processes(doomed, "pw-stubborn").stream()
                         .anyMatch(process -> process.status() == Pm2Status.STOPPING));
                 assertThat(stop).isNotDone();
 
