@@ -36,6 +36,9 @@ Map call(Object userConfig = [:]) {
             failBuild    : true,
             // Wait this long for another deployment of the target (e.g. '5m') instead of failing at once.
             waitLock     : null,
+            // Bound the release, begin to finish (e.g. '30m'); once it runs out, the release is rolled back
+            // outside that bound and the step fails. A timeout(...) around the step gives a rollback 60 s.
+            timeout      : null,
             // Only show what a deploy would do (start, restart and why, unchanged, orphan); touch nothing.
             dryRun       : false,
             // Redeploy every service, changed or not.

@@ -4,7 +4,7 @@ import com.cloudbees.groovy.cps.NonCPS
 
 /**
  * The titan-deploy calls of one host's part of a release ({@code release begin}, {@code service},
- * {@code finish}, {@code abort}, and {@code validate} and {@code history} for that host), each run on
+ * {@code soak}, {@code finish}, {@code abort}, and {@code validate} for that host), each run on
  * the host's agent, with that host's report files and pages. A topology without {@code hosts:} keeps
  * the file names, stage names and titles of a one-host release ({@code titan-deploy.json}); with hosts,
  * each host's carry its name ({@code titan-host-a-deploy.json}, {@code titan: validation (host-a)}).
@@ -189,10 +189,9 @@ class HostSteps implements Serializable {
     /** {@code release finish --no-validate}: accepts the release on the host; {@code [ok, report, line]}. */
     Map finish(Map host) {
         Map f = files(host)
-        int rc = cli.run(label: "titan-deploy release finish (${label(host)})", dir: dir, outputs: outputs(f),
+        int rc = cli.run(label: "titan-deploy release finish (${label(host)})", dir: dir, outputs: outputs(f, host),
                 err: f.err, args: ['release', 'finish'] + common(host) + ['--no-validate'] + reportArgs(host, f))
         Map report = report(f)
-        history(host)
         publish(host)
         String why = Cli.lastLine(cli.stderr(f.err)) ?: report?.error ?: "exit ${rc}"
         return [ok  : rc == 0, report: report,
@@ -212,11 +211,10 @@ class HostSteps implements Serializable {
         }
         // After a finish that was cut off, its reports stay until the abort writes its own: they may be the release's.
         int rc = cli.run(label: "titan-deploy release abort${keep ? ' --keep' : ''} (${label(host)})", args: args,
-                dir: dir, outputs: afterFinish ? [] : outputs(f), err: f.err)
+                dir: dir, outputs: afterFinish ? [] : outputs(f, host), err: f.err)
         Map report = rc in [0, 3] ? report(f) : [:]
         String where = Schedule.namesHosts(schedule) ? "${host.name}: " : ''
         Map restore = Outcomes.restore(where, rc, report, cli.stderr(f.err), keep)
-        history(host)
         publish(host)
         return [report: report, restore: restore]
     }
@@ -239,13 +237,6 @@ class HostSteps implements Serializable {
             return cli.byHand(what, config.config as String)
         }
         return cli.byHand(what, config.config as String, "${host.agent} (in this job's workspace there)".toString())
-    }
-
-    private void history(Map host) {
-        String html = historyPage(host)
-        cli.run(label: "titan-deploy history (${label(host)})", dir: dir, outputs: [html],
-                err: scratch(host, 'history.stderr'), stdout: scratch(host, 'history.out'),
-                args: ['history', '--config', config.config, '--host', host.name, '--html', html])
     }
 
     private void publish(Map host) {
@@ -293,15 +284,16 @@ class HostSteps implements Serializable {
                 .collect { Object n -> n as String }
     }
 
+    /** The reports of a step that ends the host's part, its history page among them (no history call of its own). */
     @NonCPS
     private List reportArgs(Map host, Map f) {
         return ['--name', label(host), '--report', f.report, '--junit', f.junit, '--html', f.html,
-                '--html-inline', f.email, '--events', f.events]
+                '--html-inline', f.email, '--events', f.events, '--history-html', historyPage(host)]
     }
 
     @NonCPS
-    private static List outputs(Map f) {
-        return [f.report, f.junit, f.html, f.email, f.events]
+    private List outputs(Map f, Map host) {
+        return [f.report, f.junit, f.html, f.email, f.events, historyPage(host)]
     }
 
     @NonCPS

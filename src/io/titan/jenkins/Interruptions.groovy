@@ -19,6 +19,15 @@ final class Interruptions implements Serializable {
     private Interruptions() {
     }
 
+    /** Whether {@code e} is a {@code timeout} step's, which has left that step (no actual interruption any more). */
+    @NonCPS
+    static boolean timedOut(InterruptedException e) {
+        if (isAbort(e) || !e.metaClass.respondsTo(e, 'getCauses')) {
+            return false
+        }
+        return e.getCauses().any { Object cause -> cause.getClass().simpleName == 'ExceededTimeout' }
+    }
+
     /** Whether {@code e} aborts the build (the stop button, a timeout), as opposed to a lost agent. */
     @NonCPS
     static boolean isAbort(InterruptedException e) {

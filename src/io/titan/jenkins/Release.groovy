@@ -65,35 +65,64 @@ class Release implements Serializable {
         return conclude()
     }
 
-    /** Begins, deploys, validates and finishes; after a failure, ends the release where it is open. */
+    /**
+     * Begins, deploys, validates and finishes, within the 'timeout' when there is one; after a failure,
+     * or once the timeout ran out, ends the release where it is open (outside the timeout: a rollback
+     * must not be cut short by the bound it is undoing).
+     */
     private void deployAndEnd() {
         try {
-            beginAll()
-            services = new ServiceStages(steps, hostSteps, config, schedule, stages)
-            services.deployAll()
-            error = Outcomes.firstFailure(schedule, stages)
-            if (!error && config.validate) {
-                error = validateAll()
-            }
-            if (!error) {
-                finishAll()
+            bounded {
+                beginAll()
+                services = new ServiceStages(steps, hostSteps, config, schedule, stages)
+                services.deployAll()
+                error = Outcomes.firstFailure(schedule, stages)
+                if (!error && config.validate && schedule.validation) {
+                    error = validateAll()
+                }
+                if (!error) {
+                    finishAll()
+                }
             }
         } catch (InterruptedException interruption) {
-            throw interruption
+            timedOutOrThrow(interruption)
         } catch (Exception failure) { // groovylint-disable-line CatchException
             List met = (services?.aborts ?: []) + aborts
             if (met) {
-                // parallel throws an ordinary failure of one branch ahead of another's abort (ParallelStep's
-                // comparator): the build was aborted all the same.
-                throw (InterruptedException) met[0]
+                // parallel throws an ordinary failure of one branch ahead of another's interruption
+                // (ParallelStep's comparator): the build was interrupted all the same.
+                timedOutOrThrow((InterruptedException) met[0])
+            } else {
+                // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
+                error = error ?: failure.message
+                endAll(failure.message)
+                throw failure
             }
-            // Any other failure (a host refused, a bug) ends the release where it is open, then goes on up.
-            error = error ?: failure.message
-            endAll(failure.message)
-            throw failure
         }
         if (error) {
             endAll(error)
+        }
+    }
+
+    /**
+     * Our own 'timeout' ran out: the release failed (once the timeout step has ended, its interruption is no
+     * actual one, JENKINS-51454). Anything else is an abort, thrown on.
+     */
+    private void timedOutOrThrow(InterruptedException interruption) {
+        if (!config.timeout || !Interruptions.timedOut(interruption)) {
+            throw interruption
+        }
+        error = "did not finish within ${config.timeout} (titanDeploy's 'timeout')".toString()
+    }
+
+    /** Runs {@code body} within the 'timeout' ({@code timeout} step, which interrupts it once it runs out). */
+    private void bounded(Closure body) {
+        if (!config.timeout) {
+            body()
+            return
+        }
+        steps.timeout(time: Settings.seconds(config.timeout as String), unit: 'SECONDS') {
+            body()
         }
     }
 

@@ -58,7 +58,8 @@ final class Schedule implements Serializable {
                           address: h.address == null ? null : h.address as String]
             }
         }
-        return [order: order, services: services, hosts: hosts]
+        // A deploy validates when the topology has a validation section (a CLI before 'validation' said nothing).
+        return [order: order, services: services, hosts: hosts, validation: plan.validation != false]
     }
 
     /** The host named {@code name} of {@code schedule}. */

@@ -21,6 +21,8 @@ final class Settings implements Serializable {
     static final String REGISTRY = 'TITAN_DEPLOY_CALLS'
     /** A call name: it goes into stage names, file names and JUnit suite names. */
     static final String NAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,63}'
+    /** A duration argument: a whole number of seconds, minutes or hours. */
+    static final String DURATION_PATTERN = '[1-9][0-9]{0,5}[smh]'
     /** The name of a call whose topology file name has nothing usable in it. */
     static final String FALLBACK_NAME = 'titan'
 
@@ -100,11 +102,22 @@ final class Settings implements Serializable {
         if (!settings.config?.toString()?.trim()) {
             return "${step}: 'config' must name the topology file".toString()
         }
+        if (settings.timeout != null && !(settings.timeout ==~ DURATION_PATTERN)) {
+            return ("${step}: 'timeout' must be a duration such as '90s', '30m' or '1h', got '${settings.timeout}'")
+                    .toString()
+        }
         if (settings.name != null && !(settings.name ==~ NAME_PATTERN)) {
             return ("${step}: 'name' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a "
                     + "digit (it names stages and files), got '${settings.name}'").toString()
         }
         return null
+    }
+
+    /** A duration argument ({@link #DURATION_PATTERN}) in seconds. */
+    @NonCPS
+    static long seconds(String duration) {
+        long n = duration[0..-2] as long
+        return n * ['s': 1L, 'm': 60L, 'h': 3600L][duration[-1]]
     }
 
     /** true, false, or the Strings 'true'/'false' in any case (surrounding blanks ignored); else null. */

@@ -150,7 +150,13 @@ final class CoreSteps {
         Path cwd = t.cwd();
         Files.createDirectories(cwd);
         Map<String, Object> environment = t.env.effective();
-        Object result = t.blocking("sh", true, step -> t.sh.run(args, environment, cwd, step));
+        long started = System.nanoTime();
+        Object result;
+        try {
+            result = t.blocking("sh", true, step -> t.sh.run(args, environment, cwd, step));
+        } finally {
+            t.shRuns.add(new PipelineTestBase.ShRun(String.valueOf(args.get("label")), started, System.nanoTime()));
+        }
         ShOutput out = result instanceof ShOutput o ? o : new ShOutput((Integer) result, "");
         if (Boolean.TRUE.equals(args.get("returnStatus"))) {
             return out.exit();

@@ -69,6 +69,8 @@ final class FakeRelease {
      * order its branches start in, which in Jenkins is all at once.
      */
     boolean dependentsFirst;
+    /** Whether the topology has a validation section ({@code plan --json}'s {@code validation}). */
+    boolean validation = true;
     /** Host to its open release's id and each service's recorded outcome. */
     private final Map<String, String> open = new HashMap<>();
     private final Map<String, Map<String, Canned>> recorded = new HashMap<>();
@@ -344,6 +346,7 @@ final class FakeRelease {
         }
         files.put(options.get("--html-inline"), "<html><style>main{}</style></html>");
         files.put(options.get("--events"), Fixtures.event(0, "deployment:started", null, "\"services\":[]") + "\n");
+        files.put(options.get("--history-html"), page());
         files.remove(null);
         return files;
     }
@@ -381,6 +384,7 @@ final class FakeRelease {
         plan.put("order", order);
         plan.put("services", list);
         plan.put("hosts", hostMap);
+        plan.put("validation", validation);
         return json(plan);
     }
 

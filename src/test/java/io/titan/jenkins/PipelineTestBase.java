@@ -99,6 +99,12 @@ abstract class PipelineTestBase extends BasePipelineTest {
     protected final List<StageRun> stageRuns = Collections.synchronizedList(new ArrayList<>());
     /** Every {@code sh} script, in order. */
     protected final List<String> shScripts = Collections.synchronizedList(new ArrayList<>());
+    /** One {@code sh} step: its label, when it started and when it returned ({@link System#nanoTime()}). */
+    record ShRun(String label, long startedAt, long endedAt) {
+    }
+
+    /** Every {@code sh} step's run, in the order they ended. */
+    protected final List<ShRun> shRuns = Collections.synchronizedList(new ArrayList<>());
     /** Every {@code node} step's label, in order. */
     protected final List<String> nodes = Collections.synchronizedList(new ArrayList<>());
     /** Every stash: its files by path relative to where it was taken. */
@@ -410,6 +416,7 @@ abstract class PipelineTestBase extends BasePipelineTest {
         stageRuns.clear();
         log.clear();
         shScripts.clear();
+        shRuns.clear();
         nodes.clear();
         published.clear();
         env.remove("TITAN_DEPLOY_CALLS");

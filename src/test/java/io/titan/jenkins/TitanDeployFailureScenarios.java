@@ -47,8 +47,8 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(commands()).containsExactlyInAnyOrder("plan", "release begin @local",
                 "release service titan-shared @local", "release soak titan-shared @local",
                 "release service titan-security @local", "release soak titan-security @local",
-                "release service titan-brain @local", "release abort @local", "history @local");
-        assertThat(commands()).endsWith("release abort @local", "history @local");
+                "release service titan-brain @local", "release abort @local");
+        assertThat(commands()).endsWith("release abort @local");
         assertThat(run("release abort @local")).containsSubsequence("--reason", Fixtures.BRAIN_FAILURE);
         // One ERROR line per failure: the culprit's stage, then the step's own. Skipped stages are marked
         // skipped, as a false `when` does, without an error.
@@ -207,8 +207,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(end).isInstanceOf(FlowInterruptedException.class).hasMessageContaining("titan-brain");
         assertThat(buildResult()).isEqualTo("ABORTED");
         assertThat(commands()).containsSubsequence("plan", "release begin @local", "release service titan-shared @local",
-                "release service titan-security @local", "release service titan-brain @local", "release abort @local",
-                "history @local");
+                "release service titan-security @local", "release service titan-brain @local", "release abort @local");
         assertThat(run("release abort @local")).containsSubsequence("--reason", "the build was aborted");
         assertThat(cli.environments).allSatisfy(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
         assertThat(stages()).contains(stage(NAME, "titan-shared", "SUCCESS"), stage(NAME, "titan-shared soak", "SUCCESS"),
@@ -269,7 +268,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(buildResult()).isEqualTo("ABORTED");
         // The cut-off abort had ended the release (the fake engine answers before the interruption); the
         // second one finds it no longer open.
-        assertThat(commands()).endsWith("release abort @local", "release abort @local", "history @local");
+        assertThat(commands()).endsWith("release abort @local", "release abort @local");
         assertThat(stages()).endsWith(stage(NAME, "rollback", "ABORTED"), stage(NAME, "rollback", "SUCCESS"));
         assertThat(logText()).contains("rollback: done by the abort that was cut off");
         assertThat(currentBuild.get("description"))
@@ -285,10 +284,36 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(end).isInstanceOf(FlowInterruptedException.class);
         assertThat(buildResult()).isEqualTo("ABORTED");
         // The begin may or may not have taken the host when it was cut off: the release is ended there.
-        assertThat(commands()).containsExactly("plan", "release begin @local", "release abort @local", "history @local");
+        assertThat(commands()).containsExactly("plan", "release begin @local", "release abort @local");
         assertThat(stages()).containsExactly(stage(NAME, "rollback", "SUCCESS"));
         assertThat(logText()).contains("rollback: nothing to restore (no service had started)");
         assertThat(currentBuild.get("description"))
                 .isEqualTo("titan: release " + RELEASE + ": ABORTED, nothing had been deployed yet");
+    }
+
+    @Test
+    void itsOwnTimeoutCutsTheReleaseAndTheRollbackRunsOutsideIt() {
+        // titan-brain hangs in its start; the release may take 1 s; the abort restores what deployed.
+        cli.delays.put("release service titan-brain", 60_000L);
+
+        Throwable end = runAsBuild("titanDeploy", args("timeout", "1s"));
+
+        assertThat(end).hasMessage("titanDeploy: titan: release " + RELEASE + ": did not finish within 1s "
+                + "(titanDeploy's 'timeout') (rolled back to the previous release)");
+        assertThat(buildResult()).isEqualTo("FAILURE");
+        assertThat(calls("timeout")).containsExactly("{time=1, unit=SECONDS}, groovy.lang.Closure");
+        // The rollback ran after the timeout had ended: outside it, nothing could cut it short.
+        assertThat(callStack()).containsSubsequence("timeout({time=1, unit=SECONDS}", "stage(titan: rollback");
+        assertThat(run("release abort @local")).containsSubsequence("--reason",
+                "did not finish within 1s (titanDeploy's 'timeout')");
+        assertThat(stage(NAME + ": titan-brain")).isEqualTo("ABORTED");
+        assertThat(stage(NAME + ": rollback")).isEqualTo("UNSTABLE");
+    }
+
+    @Test
+    void aTimeoutIsADurationInSecondsMinutesOrHours() {
+        assertThatThrownBy(() -> callStep("titanDeploy", args("timeout", "30")))
+                .hasMessage("titanDeploy: 'timeout' must be a duration such as '90s', '30m' or '1h', got '30'");
+        assertThat(shScripts).isEmpty();
     }
 }

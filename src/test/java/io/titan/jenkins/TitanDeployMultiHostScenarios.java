@@ -59,8 +59,8 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
         assertThat(commands.subList(6, 9)).containsExactlyInAnyOrder("release soak titan-brain @host-b",
                 "release service titan-console @host-a", "release service titan-execution @host-b");
         assertThat(commands.subList(9, 11)).containsExactlyInAnyOrder("validate @host-a", "validate @host-b");
-        assertThat(commands.subList(11, commands.size())).containsExactly("release finish @host-a", "history @host-a",
-                "release finish @host-b", "history @host-b");
+        assertThat(commands.subList(11, commands.size())).containsExactly("release finish @host-a",
+                "release finish @host-b");
         assertThat(release.starts).noneMatch(s -> s.contains(" before "));
         // Each service's step inside a node() of its host's agent, inside the service's stage.
         assertThat(shOnNodes()).containsSubsequence("stage(titan: titan-shared)", "node(titan-a)");
@@ -169,8 +169,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
         assertThat(stages()).last().isEqualTo(stage(NAME, "rollback", "UNSTABLE"));
         // Each host on its own agent, inside the one rollback stage.
         assertThat(shOnNodes()).containsSubsequence("stage(titan: rollback)", "node(titan-b)", "node(titan-a)");
-        assertThat(commands()).endsWith("release abort @host-b", "history @host-b", "release abort @host-a",
-                "history @host-a");
+        assertThat(commands()).endsWith("release abort @host-b", "release abort @host-a");
         assertThat(log).filteredOn(l -> l.startsWith("WARNING")).containsExactly(
                 "WARNING: titan-shared rolled back: it deployed, but its release failed");
         assertThat(logText()).contains("host-b: rollback: the previous release runs again (put back: titan-brain)",
@@ -258,8 +257,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
 
         // plan ran on the build's node (its PATH), host-a's steps with host-a's CLI; host-b's could not run.
         assertThat(end).hasMessageContaining("cannot run the titan-deploy CLI at /opt/b/titan-deploy");
-        assertThat(cli.launchers).containsExactly("titan-deploy", "'/opt/a/titan-deploy'", "'/opt/a/titan-deploy'",
-                "'/opt/a/titan-deploy'");
+        assertThat(cli.launchers).containsExactly("titan-deploy", "'/opt/a/titan-deploy'", "'/opt/a/titan-deploy'");
     }
 
     @Test
@@ -277,7 +275,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
         callStep("titanDeploy", args("only", "titan-brain"));
 
         assertThat(commands()).containsExactly("plan", "release begin @host-b", "release service titan-brain @host-b",
-                "validate @host-b", "release finish @host-b", "history @host-b");
+                "validate @host-b", "release finish @host-b");
         assertThat(run("release begin @host-b")).containsSubsequence("--only", "titan-brain");
         assertThat(nodes).containsOnly("titan-b");
         assertThat(stages()).containsExactly(stage(NAME, "titan-brain", "SUCCESS"),
@@ -295,7 +293,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
                 + "titan-deploy exited 4 (another deployment holds the target's lock): titan-deploy: release "
                 + "nightly-7-titan holds this host");
         assertThat(commands()).containsExactly("plan", "release begin @host-a", "release begin @host-b",
-                "release abort @host-a", "history @host-a");
+                "release abort @host-a");
         assertThat(stages()).containsExactly(stage(NAME, "rollback", "SUCCESS"));
         assertThat(logText()).contains("host-a: rollback: nothing to restore (no service had started)");
     }

@@ -39,13 +39,13 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
         List<String> commands = commands();
         assertThat(commands.subList(0, 2)).containsExactly("plan", "release begin @local");
         // A service waited for hands on once healthy; its soak runs beside its dependents (in any order).
-        assertThat(commands.subList(2, commands.size() - 3)).containsExactlyInAnyOrder(
+        assertThat(commands.subList(2, commands.size() - 2)).containsExactlyInAnyOrder(
                 "release service titan-shared @local", "release soak titan-shared @local",
                 "release service titan-security @local", "release soak titan-security @local",
                 "release service titan-brain @local", "release soak titan-brain @local",
                 "release service titan-execution @local", "release service titan-console @local");
-        assertThat(commands.subList(commands.size() - 3, commands.size()))
-                .containsExactly("validate @local", "release finish @local", "history @local");
+        assertThat(commands.subList(commands.size() - 2, commands.size()))
+                .containsExactly("validate @local", "release finish @local");
         assertThat(release.starts).as("each service started after its dependencies passed their gates")
                 .noneMatch(s -> s.contains(" before "));
         assertThat(cli.runs.get(0)).containsExactly("plan", "--json", "--config", "titan.yaml");
@@ -62,7 +62,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                 "--host", "local", "--release", RELEASE, "--no-validate", "--name", NAME,
                 "--report", "titan-reports/titan-deploy.json", "--junit", "titan-reports/titan-deploy-junit.xml",
                 "--html", "titan-reports/titan-deploy.html", "--html-inline", "titan-reports/titan-deploy-email.html",
-                "--events", "titan-reports/titan-deploy-events.ndjson");
+                "--events", "titan-reports/titan-deploy-events.ndjson", "--history-html", "titan-reports/titan-history.html");
         assertThat(cli.launchers).containsOnly("titan-deploy");
         // A topology without hosts runs on the node the build holds: no node() of its own.
         assertThat(nodes).isEmpty();
@@ -162,6 +162,17 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
     }
 
     @Test
+    void aTopologyWithoutAValidationSectionIsNotValidatedAsADeployWouldNot() {
+        release.validation = false;
+
+        callStep("titanDeploy", Map.of());
+
+        assertThat(commands()).doesNotContain("validate @local");
+        assertThat(stages()).noneMatch(s -> s.contains("validation"));
+        assertThat(buildResult()).isEqualTo("SUCCESS");
+    }
+
+    @Test
     void sequentialDeploysOneServiceAtATimeWithoutParallel() {
         callStep("titanDeploy", args("strategy", "sequential"));
 
@@ -213,14 +224,14 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         String id = "titan-services-main-42-prod-a";
         assertThat(commands()).containsExactly("plan", "release begin @local", "release service titan-brain @local",
-                "release service titan-console @local", "release finish @local", "history @local");
+                "release service titan-console @local", "release finish @local");
         assertThat(run("release begin @local")).containsExactly("release", "begin", "--config", "deploy/prod.yaml",
                 "--host", "local", "--release", id, "--only", "titan-brain,titan-console", "--wait-lock", "5m");
         assertThat(run("release finish @local")).containsExactly("release", "finish", "--config", "deploy/prod.yaml",
                 "--host", "local", "--release", id, "--no-validate", "--name", "prod-a",
                 "--report", "out/reports/prod-a-deploy.json", "--junit", "out/reports/prod-a-deploy-junit.xml",
                 "--html", "out/reports/prod-a-deploy.html", "--html-inline", "out/reports/prod-a-deploy-email.html",
-                "--events", "out/reports/prod-a-deploy-events.ndjson");
+                "--events", "out/reports/prod-a-deploy-events.ndjson", "--history-html", "out/reports/prod-a-history.html");
         assertThat(cli.launchers).containsOnly("java -jar '/opt/titan/titan-deploy.jar'");
         assertThat(cli.environments).allSatisfy(e -> assertThat(e).containsEntry("PM2_HOME", "/srv/pm2"));
         assertThat(env).doesNotContainKey("PM2_HOME");
@@ -260,7 +271,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         callStep("titanDeploy", Map.of());
 
-        assertThat(cli.launchers).hasSize(13).containsOnly("'/opt/titan/bin/titan-deploy'");
+        assertThat(cli.launchers).hasSize(12).containsOnly("'/opt/titan/bin/titan-deploy'");
         assertThat(calls("sh")).noneMatch(c -> c.contains("command -v"));
     }
 

@@ -26,7 +26,8 @@ final class PlanCommand implements Callable<Integer> {
     TopologyOptions topology;
 
     @Option(names = "--json", description = "Print {\"levels\":[[...],...],\"order\":[...],\"services\":[{\"name\","
-            + "\"host\",\"dependsOn\",\"level\"}],\"hosts\":{name:{\"agent\",\"address\"}}} (with --diff: "
+            + "\"host\",\"dependsOn\",\"level\"}],\"hosts\":{name:{\"agent\",\"address\"}},\"validation\": whether "
+            + "the topology has a validation section} (with --diff: "
             + "{\"services\":[{\"name\",\"action\",\"reasons\"}],\"orphans\":[...]}).")
     boolean json;
 
@@ -57,6 +58,7 @@ final class PlanCommand implements Callable<Integer> {
             node.set("order", mapper.valueToTree(plan.order()));
             node.set("services", servicesJson(mapper, t, plan));
             node.set("hosts", hostsJson(mapper, t));
+            node.put("validation", t.validation() != null);
             out.println(mapper.writeValueAsString(node));
         } else {
             out.println("Plan for " + t.source() + " (" + plan.order().size() + " services)");

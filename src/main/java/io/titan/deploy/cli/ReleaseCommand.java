@@ -195,6 +195,27 @@ final class ReleaseCommand implements Runnable {
         }
     }
 
+    /**
+     * How a step that ends the host's part leaves it for {@code history}: its report kept beside the
+     * release records (as {@code deploy} keeps its own), and with {@code --history-html} the page of the
+     * host's last releases, so that no {@code history} call of its own is needed.
+     */
+    static final class HistoryPage {
+        @Option(names = "--history-html", paramLabel = "FILE", description = "Also write the host's release "
+                + "history page (services x releases, with titan-report.css beside it).")
+        java.nio.file.Path html;
+
+        void keep(Session session, io.titan.deploy.report.DeployReport report) {
+            ReleaseHistory.keep(session.target(), report, session.out());
+            if (html != null) {
+                io.titan.deploy.report.HtmlReport.write(html, ReleaseHistory.read(session.topology(), session.target(),
+                        session.clock().instant()), io.titan.deploy.report.PageStyle.LINKED);
+                session.out().println("history page: " + html.toAbsolutePath() + " (with "
+                        + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
+            }
+        }
+    }
+
     /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
     static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
             throws java.io.IOException {
@@ -232,6 +253,9 @@ final class ReleaseCommand implements Runnable {
         @Mixin
         OutputOptions output;
 
+        @Mixin
+        HistoryPage history;
+
         @Spec
         CommandSpec spec;
 
@@ -255,7 +279,7 @@ final class ReleaseCommand implements Runnable {
                                 .map(c -> c.name() + " (" + c.message() + ")").collect(Collectors.joining("; ")));
                     }
                 });
-                sinks.writeDeploy(result, session.out());
+                history.keep(session, sinks.writeDeploy(result, session.out()));
             }
             PrintWriter out = session.out();
             out.println(result.success() ? "release " + step.release + " finished on host " + target.host()
@@ -282,6 +306,9 @@ final class ReleaseCommand implements Runnable {
         @Mixin
         OutputOptions output;
 
+        @Mixin
+        HistoryPage history;
+
         @Spec
         CommandSpec spec;
 
@@ -292,7 +319,7 @@ final class ReleaseCommand implements Runnable {
             try (OutputOptions.Sinks sinks = output.open(session.events(), session.topology())) {
                 HostRelease release = step.open(session, null);
                 result = keep ? release.keep(step.release, reason) : release.abort(step.release, reason);
-                sinks.writeDeploy(result, session.out());
+                history.keep(session, sinks.writeDeploy(result, session.out()));
             }
             PrintWriter out = session.out();
             result.services().forEach(s -> out.printf("%-24s %s%n", s.name(), s.status().value()

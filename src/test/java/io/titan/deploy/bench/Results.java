@@ -24,6 +24,7 @@ final class Results {
 
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> details = new LinkedHashMap<>();
+    private final Map<String, Object> scenarios = new LinkedHashMap<>();
 
     /** A figure held against a target: {@code met} says whether it reached it. */
     void target(String scenario, String metric, double value, String unit, String target, boolean met) {
@@ -45,6 +46,11 @@ final class Results {
         details.put(key, value);
     }
 
+    /** What a scenario records in the shape its issue asks for, under {@code scenarios.<name>}. */
+    synchronized void scenario(String name, Object value) {
+        scenarios.put(name, value);
+    }
+
     void printTable(PrintStream out) {
         out.println();
         out.printf(Locale.ROOT, "%-30s %-60s %9s %-3s %-32s %s%n", "scenario", "metric", "value", "", "target", "");
@@ -60,6 +66,7 @@ final class Results {
         root.set("machine", JSON.valueToTree(machine));
         root.set("results", JSON.valueToTree(rows));
         root.set("details", JSON.valueToTree(details));
+        root.set("scenarios", JSON.valueToTree(scenarios));
         Files.createDirectories(file.getParent());
         Files.writeString(file, JSON.writeValueAsString(root) + "\n");
     }

@@ -62,6 +62,8 @@ class CliCommandsTest {
                 + "\"level\":0},{\"name\":\"brain\",\"host\":\"west\",\"dependsOn\":[\"shared\"],\"level\":1}]");
         assertThat(plan.get("hosts").toString()).isEqualTo("{\"east\":{\"agent\":\"titan-east\",\"address\":\"10.0.0.2\"},"
                 + "\"west\":{\"agent\":\"titan-west\",\"address\":\"10.0.0.3\"}}");
+        // No validation section: a deploy (and titanDeploy) validates nothing more.
+        assertThat(plan.get("validation").asBoolean()).isFalse();
     }
 
     @Test
@@ -71,6 +73,8 @@ class CliCommandsTest {
         JsonNode plan = new ObjectMapper().readTree(run.out());
         assertThat(plan.get("hosts").fieldNames()).toIterable().containsExactly("local");
         assertThat(plan.get("hosts").get("local").get("agent").isNull()).isTrue();
+        // The bundled topology checks Redis and the exchanges.
+        assertThat(plan.get("validation").asBoolean()).isTrue();
         assertThat(plan.get("services")).allSatisfy(s -> assertThat(s.get("host").asText()).isEqualTo("local"));
     }
 

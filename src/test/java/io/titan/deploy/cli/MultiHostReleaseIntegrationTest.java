@@ -115,8 +115,14 @@ class MultiHostReleaseIntegrationTest {
         deploy(topology, id, "host-b", "titan-brain", 0);
         deploy(topology, id, "host-a", "titan-console", 0);
         for (String host : List.of("host-a", "host-b")) {
-            Cli finish = step(topology, id, host, "finish", "--report", sandbox.dir().resolve(host + ".json").toString());
+            Path page = sandbox.dir().resolve(host + "-history.html");
+            Cli finish = step(topology, id, host, "finish", "--report", sandbox.dir().resolve(host + ".json").toString(),
+                    "--history-html", page.toString());
             assertThat(finish.exitCode()).as(finish.stdout() + finish.stderr()).isZero();
+            // The host's history, written by the step that ended the release there, with each service's result:
+            // the report is kept beside the release record, as deploy keeps its own.
+            assertThat(page).content().contains("titan-console").containsPattern("(?s)healthy in");
+            assertThat(page.resolveSibling("titan-report.css")).exists();
         }
     }
 
