@@ -1,8 +1,10 @@
 package io.titan.deploy.release;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.titan.deploy.ExitCodes;
+import io.titan.deploy.FileFormat;
 import io.titan.deploy.TitanException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -32,6 +34,12 @@ import java.util.Optional;
  */
 public record ReleaseLease(String release, String record, Instant expires, Duration duration, String holder) {
 
+    /**
+     * The format version of the lease file ({@link FileFormat}): 2 since it keeps its duration and
+     * holder. A lease without one (version 1) lasted the default and named no holder.
+     */
+    public static final int FORMAT_VERSION = 2;
+
     /** What a lease lasts when nobody says: the CLI's {@code --lease} default. */
     public static final Duration DEFAULT_DURATION = Duration.ofMinutes(30);
 
@@ -45,7 +53,9 @@ public record ReleaseLease(String release, String record, Instant expires, Durat
             return Optional.empty();
         }
         try {
-            Stored stored = JSON.readValue(file.toFile(), Stored.class);
+            JsonNode tree = JSON.readTree(file.toFile());
+            FileFormat.check("it", tree, FORMAT_VERSION);
+            Stored stored = JSON.treeToValue(tree, Stored.class);
             return Optional.of(new ReleaseLease(stored.release, stored.record, Instant.parse(stored.expires),
                     stored.durationMs == null ? DEFAULT_DURATION : Duration.ofMillis(stored.durationMs), stored.holder));
         } catch (IOException | RuntimeException e) {
@@ -101,6 +111,7 @@ public record ReleaseLease(String release, String record, Instant expires, Durat
             Files.createDirectories(stateDir);
             Path temp = Files.createTempFile(stateDir, ".release-lease-", ".tmp");
             Stored stored = new Stored();
+            stored.formatVersion = FORMAT_VERSION;
             stored.release = release;
             stored.record = record;
             stored.expires = expires.toString();
@@ -133,6 +144,7 @@ public record ReleaseLease(String release, String record, Instant expires, Durat
 
     /** The file's form: plain fields, so that Jackson needs nothing of records or java.time. */
     private static final class Stored {
+        public int formatVersion;
         public String release;
         public String record;
         public String expires;

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.FileFormat;
+import io.titan.deploy.config.HostSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,8 +23,16 @@ import java.util.Objects;
  * {@code null} where nullable; enum values and instants must parse) and lenient about what it does
  * not know: unknown fields are ignored, so a Jenkins library reading reports from a newer engine
  * keeps working. Every failure names the file.
+ *
+ * <p>Reports carry a format version ({@link FileFormat}): {@value #FORMAT_VERSION} since services
+ * name their host and a service can be {@code healthy} (its soak left to a step of its own). A
+ * report without one (version 1, written before hosts existed) is read with each service on the
+ * one local host; a report of a newer version is refused.
  */
 public final class Reports {
+
+    /** The format version of the reports this engine writes, and the newest it reads. */
+    public static final int FORMAT_VERSION = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -129,6 +140,9 @@ public final class Reports {
             if (tree == null || !tree.isObject()) {
                 throw new IllegalArgumentException(file + ": expected a JSON object with a 'type' field");
             }
+            if (FileFormat.check(file + ": the report", tree, FORMAT_VERSION) == FileFormat.FIRST) {
+                fromFirstVersion((ObjectNode) tree);
+            }
             return tree;
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("report file " + file + " does not exist", e);
@@ -136,6 +150,15 @@ public final class Reports {
             throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What version 1 did not write: each service ran on the one local host. */
+    private static void fromFirstVersion(ObjectNode report) {
+        for (JsonNode service : report.path("services")) {
+            if (service instanceof ObjectNode fields && !fields.has("host")) {
+                fields.put("host", HostSpec.LOCAL);
+            }
         }
     }
 
