@@ -2,6 +2,7 @@ package io.titan.deploy.release;
 
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
+import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.ProcessLiveness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -133,6 +134,7 @@ public final class DeployLock implements AutoCloseable {
             Files.createDirectories(stateDir);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            boolean waiting = false;
             while (true) {
                 FileLock lock = tryLock(channel);
                 if (lock != null) {
@@ -152,6 +154,12 @@ public final class DeployLock implements AutoCloseable {
                     throw new TitanException("another deployment holds the lock of this target (" + file + ": "
                             + (holder.isEmpty() ? "holder unknown" : holder)
                             + "); wait for it or pass --wait-lock DURATION", ExitCodes.LOCKED);
+                }
+                if (!waiting) {
+                    waiting = true;
+                    String holder = read(channel).strip();
+                    log.accept("waiting up to " + Durations.format(wait) + " for the lock of this target, held by "
+                            + (holder.isEmpty() ? "a holder that did not say who it is" : holder));
                 }
                 Thread.sleep(200);
             }

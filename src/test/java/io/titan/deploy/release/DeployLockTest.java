@@ -36,6 +36,8 @@ class DeployLockTest {
                     .hasMessageContaining("pid=" + ProcessHandle.current().pid() + " deploy titan.yaml")
                     .satisfies(e -> assertThat(((TitanException) e).exitCode()).isEqualTo(4));
         }
+        assertThat(log).singleElement().asString().startsWith("waiting up to 300 ms for the lock of this target, held by pid=");
+        log.clear();
         try (DeployLock again = DeployLock.acquire(state, command("deploy"), Duration.ZERO, CLOCK, log::add)) {
             assertThat(log).as("a clean release is not a stale lock").isEmpty();
         }
@@ -54,14 +56,20 @@ class DeployLockTest {
         }
     }
 
+    /** The waiting taker says it waits (the line a person sees); the test holds the lock until then. */
     @Test
-    void aWaitingTakerGetsTheLockTheMomentItIsReleased() throws Exception {
-        List<String> log = new ArrayList<>();
+    void aWaitingTakerGetsTheLockOnceItIsReleased() throws Exception {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch waits = new java.util.concurrent.CountDownLatch(1);
         DeployLock first = DeployLock.acquire(state, command("deploy"), Duration.ZERO, CLOCK, log::add);
         CompletableFuture<DeployLock> waiting = CompletableFuture.supplyAsync(
-                () -> DeployLock.acquire(state, command("recover"), Duration.ofSeconds(10), CLOCK, log::add));
-        Thread.sleep(300);
+                () -> DeployLock.acquire(state, command("recover"), Duration.ofSeconds(30), CLOCK, line -> {
+                    log.add(line);
+                    waits.countDown();
+                }));
+        assertThat(waits.await(30, TimeUnit.SECONDS)).as("the second taker says it waits").isTrue();
         assertThat(waiting).as("held by the first taker").isNotDone();
+        assertThat(log).singleElement().asString().contains("waiting up to 30 s").contains("deploy");
 
         first.close();
 
