@@ -23,8 +23,6 @@ import io.titan.deploy.report.Reports;
 import io.titan.deploy.report.ServiceReport;
 import io.titan.deploy.report.ValidateReport;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +33,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Files written by the version before this one are read. The fixtures under
@@ -57,16 +54,8 @@ class FormerVersionFilesTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TitanDeployCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+    private static InProcess run(String... args) {
+        return InProcess.run(args);
     }
 
     /** A copy of a fixture folder, so that nothing a test does changes the fixtures. */
@@ -113,7 +102,7 @@ class FormerVersionFilesTest {
     void reportFromRendersAReportOfTheVersionBeforeHosts() throws IOException {
         Path html = dir.resolve("report.html");
 
-        Run rendered = run("report", "--from", FIXTURES.resolve("reports/deploy-3-rolled-back.json").toString(),
+        InProcess rendered = run("report", "--from", FIXTURES.resolve("reports/deploy-3-rolled-back.json").toString(),
                 "--html", html.toString());
 
         assertThat(rendered.exitCode()).as(rendered.err()).isZero();
@@ -186,7 +175,7 @@ class FormerVersionFilesTest {
         Files.writeString(topology, Files.readString(FIXTURES.resolve("titan.yaml"))
                 + "stateDir: " + state + "\npm2: {home: " + dir.resolve("pm2") + ", logRotation: {enabled: false}}\n");
 
-        Run history = run("history", "--config", topology.toString(), "--json");
+        InProcess history = run("history", "--config", topology.toString(), "--json");
 
         assertThat(history.exitCode()).as(history.err()).isZero();
         JsonNode releases = JSON.readTree(history.out());
@@ -244,7 +233,7 @@ class FormerVersionFilesTest {
         assertThatThrownBy(() -> Reports.read(newer)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(newer + ": the report is of format version 3")
                 .hasMessageContaining("reads format versions 1 to 2");
-        Run rendered = run("report", "--from", newer.toString(), "--html", dir.resolve("x.html").toString());
+        InProcess rendered = run("report", "--from", newer.toString(), "--html", dir.resolve("x.html").toString());
         assertThat(rendered.exitCode()).isEqualTo(2);
         assertThat(rendered.err()).contains("format version 3").contains("1 to 2");
         assertThat(dir.resolve("x.html")).doesNotExist();
