@@ -234,12 +234,12 @@ class MultiHostReleaseIntegrationTest {
                 && Files.readString(events).contains("service:deploying"));
         killed.kill();
 
+        // That another begin exits 4 while a lease holds is TargetCommandsIntegrationTest's (with a
+        // lease no machine outlasts): asked here, with 2 s, the answer would depend on the machine's speed.
         Path stateB = sandbox.dir().resolve("pm2-b").resolve("titan");
         ReleaseLease renewed = ReleaseLease.read(stateB).orElseThrow();
+        assertThat(renewed.release()).isEqualTo("r2");
         assertThat(renewed.duration()).isEqualTo(Duration.ofSeconds(2));
-        Cli tooEarly = step(v2, "r3", "host-b", "begin");
-        assertThat(tooEarly.exitCode()).as("the lease still holds").isEqualTo(4);
-        assertThat(tooEarly.stderr()).contains("release r2 holds this host").contains("--take-over");
         // Until the lease's own end, as written on the host; then the next begin acts.
         await().atMost(Duration.ofSeconds(10)).until(() -> !Instant.now().isBefore(renewed.expires()));
         Cli next = step(release("3", null, null), "r3", "host-b", "begin");
