@@ -140,9 +140,7 @@ public final class Reports {
             if (tree == null || !tree.isObject()) {
                 throw new IllegalArgumentException(file + ": expected a JSON object with a 'type' field");
             }
-            if (FileFormat.check(file + ": the report", tree, FORMAT_VERSION) == FileFormat.FIRST) {
-                fromFirstVersion((ObjectNode) tree);
-            }
+            withDefaults(tree, FileFormat.check(file + ": the report", tree, FORMAT_VERSION));
             return tree;
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("report file " + file + " does not exist", e);
@@ -153,11 +151,20 @@ public final class Reports {
         }
     }
 
-    /** What version 1 did not write: each service ran on the one local host. */
-    private static void fromFirstVersion(ObjectNode report) {
+    /**
+     * What earlier reports did not write, filled in: a report of version 1 ran every service on the
+     * one local host; reports written before services carried their output lines have no
+     * {@code output}, and read as services without lines (the release history keeps older reports).
+     */
+    private static void withDefaults(JsonNode report, int version) {
         for (JsonNode service : report.path("services")) {
-            if (service instanceof ObjectNode fields && !fields.has("host")) {
-                fields.put("host", HostSpec.LOCAL);
+            if (service instanceof ObjectNode fields) {
+                if (version == FileFormat.FIRST && !fields.has("host")) {
+                    fields.put("host", HostSpec.LOCAL);
+                }
+                if (!fields.has("output")) {
+                    fields.putArray("output");
+                }
             }
         }
     }
