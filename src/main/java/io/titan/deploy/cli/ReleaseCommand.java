@@ -11,8 +11,7 @@ import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventJson;
 import io.titan.deploy.health.Durations;
-import io.titan.deploy.pm2.Pm2Control;
-import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
 import io.titan.deploy.validate.ValidationResult;
@@ -61,9 +60,10 @@ final class ReleaseCommand implements Runnable {
         String release;
 
         @Option(names = "--lease", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
-                description = "How long the host stays the release's without another step (default 30m); every "
-                        + "step renews it. A pipeline that died loses the host when it runs out.")
-        Duration lease = Duration.ofMinutes(30);
+                description = "How long the host stays the release's without another step: given to begin (default "
+                        + "30m), it is the release's, and every later step renews it for as long unless it gives "
+                        + "another. A pipeline that died loses the host when it runs out.")
+        Duration lease;
 
         HostRelease open(Session session, java.nio.file.Path events) {
             if (events != null) {
@@ -71,7 +71,7 @@ final class ReleaseCommand implements Runnable {
                 session.events().onAny(OutputOptions.eventWriter(events, session.topology()));
             }
             Target target = session.target();
-            return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),
+            return new HostRelease(session.topology(), target.host(), target.pm2(), target.stateDir(),
                     session.events(), System.getenv(), session.clock(),
                     line -> session.out().println("titan-deploy: " + line));
         }
@@ -99,6 +99,9 @@ final class ReleaseCommand implements Runnable {
                 description = "Wait this long for a deployment of this host under way instead of exiting 4.")
         Duration waitLock = Duration.ZERO;
 
+        @Mixin
+        TakeOver takeOver;
+
         @Option(names = "--json", description = "Print the plan as JSON: {release, host, services[], orphans[]}.")
         boolean json;
 
@@ -118,7 +121,7 @@ final class ReleaseCommand implements Runnable {
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
             ChangePlan plan = step.open(session, events).begin(step.release, step.lease,
-                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock)
+                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock).withTakeOver(takeOver.value)
                             .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
             PrintWriter out = session.out();
             // It outlives the lease it was given by a little: a pipeline that died leaves it nothing to do.
