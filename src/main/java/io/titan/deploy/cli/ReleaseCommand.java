@@ -11,6 +11,7 @@ import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventJson;
 import io.titan.deploy.health.Durations;
+import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
@@ -128,7 +129,8 @@ final class ReleaseCommand implements Runnable {
             if (runner != null) {
                 java.nio.file.Files.deleteIfExists(runner);
                 RunnerLauncher.start(session.target().stateDir(), session.target().host(), step.release,
-                        step.lease.plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
+                        (step.lease == null ? ReleaseLease.DEFAULT_DURATION : step.lease)
+                                .plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
                         .ifPresent(r -> RunnerLauncher.write(runner, r));
             }
             if (json) {

@@ -2,6 +2,7 @@ package io.titan.deploy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.release.ReleaseLease;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -41,34 +42,41 @@ public final class ReleaseRunner {
     static final int REFUSED = 75;
     private static final Set<String> STEPS = Set.of("service", "soak", "finish", "abort");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LEASE_CHECK = Duration.ofSeconds(1);
 
     private final Path socket;
     private final String release;
     private final String host;
     private final Duration idle;
+    private final Path stateDir;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long lastRequest = System.nanoTime();
 
-    ReleaseRunner(Path socket, String release, String host, Duration idle) {
+    ReleaseRunner(Path socket, String release, String host, Duration idle, Path stateDir) {
         this.socket = socket;
         this.release = release;
         this.host = host;
         this.idle = idle;
+        this.stateDir = stateDir;
     }
 
-    /** {@code ReleaseRunner SOCKET RELEASE HOST IDLE_SECONDS}. */
+    /** {@code ReleaseRunner SOCKET RELEASE HOST IDLE_SECONDS STATE_DIR}. */
     public static void main(String[] args) throws IOException, InterruptedException {
         ReleaseRunner runner = new ReleaseRunner(Path.of(args[0]), args[1], args[2],
-                Duration.ofSeconds(Long.parseLong(args[3])));
+                Duration.ofSeconds(Long.parseLong(args[3])), Path.of(args[4]));
         runner.serve();
         Pm2Manager.disconnectAll();
         System.exit(0);
     }
 
-    /** Accepts requests until the release ended here or nothing came for {@code idle}. */
+    /**
+     * Accepts requests until the release ended here, nothing came for {@code idle}, or the host's lease
+     * no longer names the release (the CLI ended it, another release took over, the state dir is gone).
+     */
     void serve() throws IOException, InterruptedException {
         Files.deleteIfExists(socket);
+        long leaseChecked = System.nanoTime();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             server.configureBlocking(false);
@@ -78,6 +86,12 @@ public final class ReleaseRunner {
                     if (!ended.get() && running.isEmpty()
                             && System.nanoTime() - lastRequest > idle.toNanos()) {
                         break;
+                    }
+                    if (System.nanoTime() - leaseChecked > LEASE_CHECK.toNanos()) {
+                        leaseChecked = System.nanoTime();
+                        if (running.isEmpty() && !leaseNamesRelease()) {
+                            break;
+                        }
                     }
                     TimeUnit.MILLISECONDS.sleep(5);
                     continue;
@@ -140,16 +154,26 @@ public final class ReleaseRunner {
         }
     }
 
+    private boolean leaseNamesRelease() {
+        try {
+            return ReleaseLease.read(stateDir).map(lease -> lease.release().equals(release)).orElse(false);
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
+    }
+
     /** The release's own steps on its host only (a validation of that host among them), and none once it ended. */
     private boolean accepts(List<String> args) {
         if (args.size() < 2 || ended.get()) {
             return false;
         }
+        String named = option(args, "--host");
+        boolean here = named == null || host.equals(named);
         if (args.get(0).equals("validate")) {
-            return host.equals(option(args, "--host"));
+            return here;
         }
-        return args.get(0).equals("release") && STEPS.contains(args.get(1)) && release.equals(option(args, "--release"))
-                && host.equals(option(args, "--host"));
+        return here && args.get(0).equals("release") && STEPS.contains(args.get(1))
+                && release.equals(option(args, "--release"));
     }
 
     private static String option(List<String> args, String name) {

@@ -62,7 +62,8 @@ final class RunnerLauncher {
                     ProcessHandle.current().info().command().orElse("java")));
             command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), ReleaseRunner.class.getName(),
-                    socket.toString(), release, host, Long.toString(idle.toSeconds())));
+                    socket.toString(), release, host, Long.toString(idle.toSeconds()),
+                    stateDir.toAbsolutePath().toString()));
             Files.createDirectories(stateDir);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
