@@ -177,6 +177,12 @@ class JenkinsfileExampleE2ETest extends PipelineTestBase {
         assertThat(workspace.resolve("titan-reports/titan-validate-quick.json")).exists();
         assertThat(workspace.resolve("titan-reports/titan-pm2-status-junit.xml")).exists();
         assertThat(shScripts).noneMatch(script -> script.contains(PASSWORD));
+        // Every step after begin went through the release's runner (its log names each), none started the CLI.
+        assertThat(logText()).doesNotContain("no release runner");
+        assertThat(agent.pm2Home.resolve("titan/runner-titan-services-1-titan.log")).content()
+                .contains("titan-deploy release service titan-shared", "titan-deploy release soak titan-brain",
+                        "titan-deploy validate", "titan-deploy release finish")
+                .doesNotContain("refused");
     }
 
     /**

@@ -119,9 +119,13 @@ public final class ReleaseRunner {
             String request = connection.readLine();
             List<String> args = request == null ? List.of() : List.of(JSON.readValue(request, String[].class));
             if (!accepts(args)) {
+                if (!args.isEmpty()) {
+                    log(args, "refused");
+                }
                 connection.frame('0', Integer.toString(REFUSED));
                 return;
             }
+            long started = System.nanoTime();
             // The client going away (Jenkins stopped its step) stops the command, as a signal would.
             Thread worker = Thread.currentThread();
             AtomicBoolean done = new AtomicBoolean();
@@ -142,6 +146,7 @@ public final class ReleaseRunner {
             // Closing sends a last line that had no newline; the connection stays open.
             stdout.close();
             stderr.close();
+            log(args, "exit " + code + " after " + (System.nanoTime() - started) / 1_000_000 + " ms");
             if (ends(args, code)) {
                 ended.set(true);
             }
@@ -152,6 +157,11 @@ public final class ReleaseRunner {
             Thread.interrupted();
             running.remove(Thread.currentThread());
         }
+    }
+
+    /** A line per request in the runner's log (its standard output): what ran, and how it ended. */
+    private static void log(List<String> args, String outcome) {
+        System.out.println(java.time.Instant.now() + " titan-deploy " + String.join(" ", args) + ": " + outcome);
     }
 
     private boolean leaseNamesRelease() {
