@@ -16,8 +16,17 @@ public final class JenkinsBuild implements AutoCloseable {
     };
     private final Path tools;
 
-    /** A Jenkins whose build agent has the CLI of this build (bin/titan-deploy when packaged). */
+    /**
+     * A Jenkins whose build agent has the CLI of this build (bin/titan-deploy when packaged). Its JVM is
+     * warm, as a running controller's is: the library was compiled once already, by another harness; each
+     * build still compiles it afresh, as Jenkins does.
+     */
     public JenkinsBuild() throws Exception {
+        PipelineTestBase warmUp = new PipelineTestBase(false) {
+        };
+        warmUp.setUp();
+        warmUp.loadScript("vars/titanDeploy.groovy");
+        warmUp.deleteWorkspace();
         tools = RealAgent.installCli(Files.createTempDirectory("titan-bench-bin-"));
         jenkins.setUp();
         jenkins.holdNode("titan-prod-1", 1, "titan-prod");

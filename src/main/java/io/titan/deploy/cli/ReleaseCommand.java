@@ -121,18 +121,27 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            ChangePlan plan = step.open(session, events).begin(step.release, step.lease,
-                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock).withTakeOver(takeOver.value)
-                            .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
             PrintWriter out = session.out();
-            // It outlives the lease it was given by a little: a pipeline that died leaves it nothing to do.
+            // The runner comes up while the release begins; it outlives the lease it was given by a little: a
+            // pipeline that died leaves it nothing to do.
+            Optional<RunnerLauncher.Starting> starting = Optional.empty();
             if (runner != null) {
                 java.nio.file.Files.deleteIfExists(runner);
-                RunnerLauncher.start(session.target().stateDir(), session.target().host(), step.release,
-                        (step.lease == null ? ReleaseLease.DEFAULT_DURATION : step.lease)
-                                .plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
-                        .ifPresent(r -> RunnerLauncher.write(runner, r));
+                starting = RunnerLauncher.start(session.target().stateDir(), session.target().host(), step.release,
+                        (step.lease == null ? ReleaseLease.DEFAULT_DURATION : step.lease).plusMinutes(1),
+                        System.getenv(), line -> out.println("titan-deploy: " + line));
             }
+            ChangePlan plan;
+            try {
+                plan = step.open(session, events).begin(step.release, step.lease,
+                        DeployOptions.defaults().withForce(force).withWaitLock(waitLock).withTakeOver(takeOver.value)
+                                .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
+            } catch (Exception | Error notBegun) {
+                starting.ifPresent(RunnerLauncher.Starting::cancel);
+                throw notBegun;
+            }
+            starting.flatMap(s -> s.await(line -> out.println("titan-deploy: " + line)))
+                    .ifPresent(r -> RunnerLauncher.write(runner, r));
             if (json) {
                 ObjectNode node = new ObjectMapper().createObjectNode();
                 node.put("release", step.release);

@@ -49,22 +49,24 @@ public final class ReleaseRunner {
     private final String host;
     private final Duration idle;
     private final Path stateDir;
+    private final long beginPid;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long lastRequest = System.nanoTime();
 
-    ReleaseRunner(Path socket, String release, String host, Duration idle, Path stateDir) {
+    ReleaseRunner(Path socket, String release, String host, Duration idle, Path stateDir, long beginPid) {
         this.socket = socket;
         this.release = release;
         this.host = host;
         this.idle = idle;
         this.stateDir = stateDir;
+        this.beginPid = beginPid;
     }
 
-    /** {@code ReleaseRunner SOCKET RELEASE HOST IDLE_SECONDS STATE_DIR}. */
+    /** {@code ReleaseRunner SOCKET RELEASE HOST IDLE_SECONDS STATE_DIR BEGIN_PID}. */
     public static void main(String[] args) throws IOException, InterruptedException {
         ReleaseRunner runner = new ReleaseRunner(Path.of(args[0]), args[1], args[2],
-                Duration.ofSeconds(Long.parseLong(args[3])), Path.of(args[4]));
+                Duration.ofSeconds(Long.parseLong(args[3])), Path.of(args[4]), Long.parseLong(args[5]));
         runner.serve();
         Pm2Manager.disconnectAll();
         System.exit(0);
@@ -73,10 +75,13 @@ public final class ReleaseRunner {
     /**
      * Accepts requests until the release ended here, nothing came for {@code idle}, or the host's lease
      * no longer names the release (the CLI ended it, another release took over, the state dir is gone).
+     * It starts while {@code release begin} still works: until the lease first names the release, it
+     * ends once that begin is gone without it (it failed, or was killed).
      */
     void serve() throws IOException, InterruptedException {
         Files.deleteIfExists(socket);
         long leaseChecked = System.nanoTime();
+        boolean begun = false;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             server.configureBlocking(false);
@@ -89,7 +94,9 @@ public final class ReleaseRunner {
                     }
                     if (System.nanoTime() - leaseChecked > LEASE_CHECK.toNanos()) {
                         leaseChecked = System.nanoTime();
-                        if (running.isEmpty() && !leaseNamesRelease()) {
+                        if (leaseNamesRelease()) {
+                            begun = true;
+                        } else if (running.isEmpty() && (begun || !beginRuns())) {
                             break;
                         }
                     }
@@ -162,6 +169,10 @@ public final class ReleaseRunner {
     /** A line per request in the runner's log (its standard output): what ran, and how it ended. */
     private static void log(List<String> args, String outcome) {
         System.out.println(java.time.Instant.now() + " titan-deploy " + String.join(" ", args) + ": " + outcome);
+    }
+
+    private boolean beginRuns() {
+        return ProcessHandle.of(beginPid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private boolean leaseNamesRelease() {

@@ -36,22 +36,64 @@ final class RunnerLauncher {
 
     /** The variables by which Jenkins finds a build's processes to kill them. */
     private static final List<String> JENKINS_COOKIES = List.of("JENKINS_NODE_COOKIE", "BUILD_ID", "JENKINS_SERVER_COOKIE");
-    private static final Duration READY = Duration.ofSeconds(10);
+    static final Duration READY = Duration.ofSeconds(10);
 
     private RunnerLauncher() {
     }
 
+    /** A runner starting: {@link #await} waits until it listens, {@link #cancel} stops it. */
+    static final class Starting {
+        private final Process process;
+        private final Path socket;
+        private final Path client;
+        private final Path node;
+        private final Path log;
+
+        private Starting(Process process, Path socket, Path client, Path node, Path log) {
+            this.process = process;
+            this.socket = socket;
+            this.client = client;
+            this.node = node;
+            this.log = log;
+        }
+
+        /** The runner once it listens; empty (and a line in {@code out}) when it did not come up. */
+        Optional<Runner> await(java.util.function.Consumer<String> out) {
+            long deadline = System.nanoTime() + READY.toNanos();
+            try {
+                while (System.nanoTime() < deadline && process.isAlive()) {
+                    if (listens(socket)) {
+                        return Optional.of(new Runner(socket, client, node));
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroy();
+            out.accept("no release runner: it did not come up within " + READY.toSeconds() + " s (see " + log
+                    + "); each step starts the CLI");
+            return Optional.empty();
+        }
+
+        /** The release did not begin: the runner has nothing to serve. */
+        void cancel() {
+            process.destroy();
+        }
+    }
+
     /**
-     * Starts the runner and waits until it listens; empty (and a line in {@code log}) when it cannot be
-     * started here: no node, no client beside the CLI, no setsid, or it did not come up.
+     * Starts the runner, which comes up while the caller begins the release (it serves nothing until the
+     * host's lease names the release, and ends if that does not happen within {@link #READY}); empty (and
+     * a line in {@code out}) when it cannot be started here: no node, no client beside the CLI, no setsid.
      */
-    static Optional<Runner> start(Path stateDir, String host, String release, Duration idle, Map<String, String> env,
-                                  java.util.function.Consumer<String> log) {
+    static Optional<Starting> start(Path stateDir, String host, String release, Duration idle, Map<String, String> env,
+                                    java.util.function.Consumer<String> out) {
         Optional<Path> node = Executables.find("node", env);
         Optional<Path> setsid = Executables.find("setsid", env);
         Path client = clientScript();
         if (node.isEmpty() || setsid.isEmpty() || client == null || !Files.isRegularFile(client)) {
-            log.accept("no release runner: " + (node.isEmpty() ? "node is not on the PATH"
+            out.accept("no release runner: " + (node.isEmpty() ? "node is not on the PATH"
                     : setsid.isEmpty() ? "setsid is not on the PATH" : "bin/titan-deploy-step is not beside the CLI")
                     + "; each step starts the CLI");
             return Optional.empty();
@@ -63,32 +105,21 @@ final class RunnerLauncher {
             command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), ReleaseRunner.class.getName(),
                     socket.toString(), release, host, Long.toString(idle.toSeconds()),
-                    stateDir.toAbsolutePath().toString()));
+                    stateDir.toAbsolutePath().toString(), Long.toString(ProcessHandle.current().pid())));
             Files.createDirectories(stateDir);
+            Path log = stateDir.resolve("runner-" + release + ".log");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("runner-" + release + ".log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(env);
             JENKINS_COOKIES.forEach(builder.environment()::remove);
-            Process process = builder.start();
-            long deadline = System.nanoTime() + READY.toNanos();
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                if (listens(socket)) {
-                    return Optional.of(new Runner(socket, client, node.get()));
-                }
-                Thread.sleep(20);
-            }
-            process.destroy();
-            log.accept("no release runner: it did not come up within " + READY.toSeconds() + " s (see "
-                    + stateDir.resolve("runner-" + release + ".log") + "); each step starts the CLI");
+            return Optional.of(new Starting(builder.start(), socket, client, node.get(), log));
         } catch (IOException e) {
-            log.accept("no release runner: " + e.getMessage() + "; each step starts the CLI");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            out.accept("no release runner: " + e.getMessage() + "; each step starts the CLI");
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     /** Writes {@code {socket, client, node}} to {@code file}, for the steps to find the runner by. */

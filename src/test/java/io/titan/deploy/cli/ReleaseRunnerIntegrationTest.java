@@ -172,6 +172,22 @@ class ReleaseRunnerIntegrationTest {
     }
 
     @Test
+    void aBeginThatIsTurnedAwayLeavesNoRunner() throws Exception {
+        JsonNode holding = begin(topology, "r6");
+        Path file = sandbox.dir().resolve("runner-r7.json");
+
+        Cli refused = Cli.run(sandbox.dir(), Map.of(), Duration.ofSeconds(60), "release", "begin", "--config",
+                topology.toString(), "--release", "r7", "--runner", file.toString());
+
+        assertThat(refused.exitCode()).as(refused.stdout() + refused.stderr()).isEqualTo(4);
+        assertThat(file).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info()
+                .commandLine().orElse("").matches(".*ReleaseRunner .* r7 .*")));
+        assertThat(listening(holding)).as("the release that holds the host keeps its runner").isTrue();
+        assertThat(step(holding, "r6", "release", "abort").exit()).isZero();
+    }
+
+    @Test
     void withNoRunnerLeftTheClientAnswers75() throws Exception {
         JsonNode runner = begin(topology, "r5");
         ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
