@@ -80,6 +80,11 @@ final class ServiceValidation {
         if (port != null) {
             env.putIfAbsent("PORT", EnvValue.of(port.toString()));
         }
+        if (host.agent() != null) {
+            // A named host's services listen where its address says, which is where the health checks and
+            // the other hosts reach them; a service's own HOST (or the defaults') wins.
+            env.putIfAbsent("HOST", EnvValue.of(host.address()));
+        }
         return new ServiceSpec(
                 name, script, cwd,
                 raw.args() == null ? List.of() : raw.args(),
