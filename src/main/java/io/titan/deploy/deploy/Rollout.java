@@ -75,7 +75,8 @@ final class Rollout {
             Track track = new Track(name);
             if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
                 track.status = ServiceStatus.UNCHANGED;
-                track.message = "unchanged: running, healthy and the same as before";
+                // The status already says "unchanged": the message says why, not that again.
+                track.message = "running, healthy and the same as before";
                 events.emit(new DeploymentEvent.ServiceUnchanged(clock.instant(), releaseId, name));
             }
             tracks.put(name, track);
@@ -151,7 +152,8 @@ final class Rollout {
                 pm2.delete(name);
             }
             requirePortFree(spec);
-            watch.watch(name, pm2.start(apps.get(name)));
+            // The release rides on the app, as its fingerprint does: what runs names the release that started it.
+            watch.watch(name, pm2.start(apps.get(name).toBuilder().releaseId(releaseId).build()));
             Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, clock.instant()));
             gate.await(spec, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left, this::stopped);
             track.readyAt = clock.instant();
