@@ -85,7 +85,8 @@ public final class HostRelease {
             ReleaseRecord record = target.journal().begin(target.topology().source(), release, target.host(), recorded,
                     before.definitions(), changes.wanted(), Apps.secretTemplates(target.topology()), actions);
             new ReleaseLease(release, record.id(), target.now().plus(lease)).write(target.stateDir());
-            target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.id(), targets));
+            target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.releaseId(), targets,
+                    changes.plan().unchanged()));
             return changes.plan();
         }
     }
@@ -108,6 +109,7 @@ public final class HostRelease {
      * start while {@link #soak} watches it for the rest of its soak.
      */
     public ServiceOutcome service(String release, String name, Duration lease, boolean untilHealthy) {
+        requireOnThisHost(name);
         ReleaseRecord record = renew(release, lease);
         if (!record.services().contains(name) || REMOVE.equals(record.actions().get(name))) {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
@@ -117,7 +119,7 @@ public final class HostRelease {
                 .toUpperCase(java.util.Locale.ROOT));
         Pm2App app = record.deployed().get(name).toPm2App(target.environment());
         Optional<String> unhealthy = unhealthyDependency(name);
-        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.id(),
+        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.releaseId(),
                 List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
                 record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
@@ -135,6 +137,7 @@ public final class HostRelease {
      * @throws TitanException exit 2 when the service has no soak to finish in this release here
      */
     public ServiceOutcome soak(String release, String name, Duration lease) {
+        requireOnThisHost(name);
         ReleaseRecord record = renew(release, lease);
         ServiceStep step = record.steps().get(name);
         if (step == null || !ServiceStatus.HEALTHY.value().equals(step.status())) {
@@ -142,7 +145,7 @@ public final class HostRelease {
                     + target.host() + ": " + (step == null ? "`release service " + name + " --until healthy` did not run"
                     : "it is " + step.status()));
         }
-        ServiceOutcome outcome = SoakStep.finish(target, record.id(), name, step);
+        ServiceOutcome outcome = SoakStep.finish(target, record.releaseId(), name, step);
         record(release, record, outcome);
         return outcome;
     }
@@ -170,18 +173,18 @@ public final class HostRelease {
                         ? o.name() + " passed its health gate, but its soak never ran (`release soak " + o.name() + "`)"
                         : o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
                 .or(() -> removeOrphans(record))
-                .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes)));
+                .or(() -> verify.verify(DeploymentResult.deployed(record.releaseId(), startedAt, target.now(), outcomes)));
         if (problem.isPresent()) {
-            return DeploymentResult.failed(record.id(), problem.get(), startedAt, target.now(), outcomes);
+            return DeploymentResult.failed(record.releaseId(), problem.get(), startedAt, target.now(), outcomes);
         }
         Map<String, String> versions = new TreeMap<>();
         target.pm2().processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
                 .forEach(p -> versions.put(p.name(), p.version()));
         target.journal().deployed(record, versions);
-        target.events().emit(new DeploymentEvent.DeploymentCompleted(target.now(), record.id(),
+        target.events().emit(new DeploymentEvent.DeploymentCompleted(target.now(), record.releaseId(),
                 Duration.between(startedAt, target.now())));
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes);
+        return DeploymentResult.deployed(record.releaseId(), startedAt, target.now(), outcomes);
     }
 
     /**
@@ -190,10 +193,10 @@ public final class HostRelease {
      */
     public DeploymentResult keep(String release, String why) {
         ReleaseRecord record = renew(release, Duration.ofMinutes(5));
-        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.id(), why));
+        target.events().emit(new DeploymentEvent.DeploymentAborted(target.now(), record.releaseId(), why, false));
         target.journal().failed(record, why);
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.failed(record.id(), why, Instant.parse(record.startedAt()), target.now(),
+        return DeploymentResult.failed(record.releaseId(), why, Instant.parse(record.startedAt()), target.now(),
                 outcomes(record));
     }
 
@@ -205,7 +208,7 @@ public final class HostRelease {
             }
             try {
                 target.pm2().delete(name);
-                target.events().emit(new DeploymentEvent.ServiceRemoved(target.now(), record.id(), name,
+                target.events().emit(new DeploymentEvent.ServiceRemoved(target.now(), record.releaseId(), name,
                         "not in the topology (--remove-orphans)"));
             } catch (TitanException e) {
                 return Optional.of("could not remove orphan " + name + ": " + e.getMessage());
@@ -223,11 +226,11 @@ public final class HostRelease {
     public DeploymentResult abort(String release, String why) {
         ReleaseRecord record = renew(release, Duration.ofMinutes(5));
         Instant rollbackStartedAt = target.now();
-        target.events().emit(new DeploymentEvent.DeploymentFailed(rollbackStartedAt, record.id(), why));
+        target.events().emit(new DeploymentEvent.DeploymentAborted(rollbackStartedAt, record.releaseId(), why, true));
         Rollback.Result restore = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
                 Map.of(), Set.of(), why, why);
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.rolledBack(record.id(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
+        return DeploymentResult.rolledBack(record.releaseId(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
                 target.now(), outcomes(record), restore);
     }
 
@@ -284,6 +287,24 @@ public final class HostRelease {
                     ExitCodes.FAILED));
             held.renewedUntil(target.now().plus(lease)).write(target.stateDir());
             return record;
+        }
+    }
+
+    /**
+     * A step about a service runs on the service's host: on another it would find nothing to do.
+     *
+     * @throws ConfigException exit 2 naming the host the topology runs it on, or the services there are
+     */
+    private void requireOnThisHost(String name) {
+        Topology topology = target.topology();
+        ServiceSpec spec = topology.services().get(name);
+        if (spec == null) {
+            throw new ConfigException(name + " is not a service of " + topology.source() + " (services: "
+                    + String.join(", ", topology.services().keySet()) + ")");
+        }
+        if (!spec.host().equals(target.host())) {
+            throw new ConfigException(name + " is on host " + spec.host() + ", not " + target.host()
+                    + ": run its step there (--host " + spec.host() + ", or no --host: the topology says where)");
         }
     }
 

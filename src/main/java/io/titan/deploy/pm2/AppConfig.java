@@ -109,6 +109,9 @@ final class AppConfig {
         if (app.fingerprint() != null) {
             env.put(Ecosystem.FINGERPRINT_KEY, app.fingerprint());
         }
+        if (app.releaseId() != null) {
+            env.put(Ecosystem.RELEASE_KEY, app.releaseId());
+        }
         env.put("PM2_HOME", pm2Home.toString());
         return env;
     }

@@ -35,6 +35,8 @@ public final class Ecosystem {
     public static final String ENV_KEYS_MARKER = "TITAN_PM2_ENV_KEYS";
     /** Env key that keeps {@link Pm2App#fingerprint()} with the app in PM2; reserved. */
     public static final String FINGERPRINT_KEY = "TITAN_FINGERPRINT";
+    /** Env key that keeps {@link Pm2App#releaseId()} with the app in PM2; reserved. */
+    public static final String RELEASE_KEY = "TITAN_RELEASE";
     /** The timestamp format PM2 applies to log lines when {@code time} is true. */
     public static final String LOG_DATE_FORMAT = "YYYY-MM-DDTHH:mm:ss";
 
