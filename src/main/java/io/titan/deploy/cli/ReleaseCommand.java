@@ -130,7 +130,9 @@ final class ReleaseCommand implements Runnable {
     }
 
     @Command(name = "service", mixinStandardHelpOptions = true,
-            description = "Deploy one service of the open release on this host, as planned; exit 1 when it failed.")
+            description = "Deploy one service of the open release on its host (--host may be left out: the topology "
+                    + "says where the service runs), as planned; exit 1 when it failed. A failed service is left "
+                    + "running as it failed until `release abort` restores the release before.")
     static final class Service implements Callable<Integer> {
         @Mixin
         Step step;
@@ -159,6 +161,7 @@ final class ReleaseCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--until: expected 'healthy', got '" + until + "'");
             }
+            step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
             ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
             return answer(session, step.release, outcome, json);
@@ -167,7 +170,8 @@ final class ReleaseCommand implements Runnable {
 
     @Command(name = "soak", mixinStandardHelpOptions = true,
             description = "The rest of the soak of a service that `release service NAME --until healthy` left healthy: "
-                    + "no exit or restart until its soak time after it became healthy; exit 1 when it failed.")
+                    + "no exit or restart until its soak time after it became healthy; exit 1 when it failed. --host "
+                    + "may be left out, as for `release service`.")
     static final class Soak implements Callable<Integer> {
         @Mixin
         Step step;
@@ -187,6 +191,7 @@ final class ReleaseCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
             return answer(session, step.release, step.open(session, events).soak(step.release, name, step.lease), json);
         }
