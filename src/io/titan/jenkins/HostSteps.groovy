@@ -114,7 +114,7 @@ class HostSteps implements Serializable {
         } else {
             String why = detail ? ': ' + Cli.lastLine(detail) : ''
             refusal = ("titanDeploy: ${name}: release ${id} could not begin on host ${host.name}: titan-deploy exited "
-                    + "${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'})${why}")
+                    + "${rc}${why}")
         }
         return false
     }
@@ -148,17 +148,22 @@ class HostSteps implements Serializable {
         return serviceStep(host, service, "release service ${service}", service, args)
     }
 
-    /** {@code release soak NAME}: the rest of the soak of a service left healthy; returns its outcome. */
-    Map soak(Map host, String service) {
+    /**
+     * {@code release soak NAME}: the rest of the soak of a service left healthy; returns its outcome. A
+     * restart during the soak shows at its end (PM2's restart count, the process), so the CLI starts
+     * {@code delaySeconds} in, shortly before the soak ends: its start then does not compete for the
+     * agent's CPU with the dependents starting meanwhile.
+     */
+    Map soak(Map host, String service, int delaySeconds) {
         return serviceStep(host, service, "release soak ${service}", "${service}-soak",
-                ['release', 'soak', service] + common(host))
+                ['release', 'soak', service] + common(host), delaySeconds)
     }
 
-    private Map serviceStep(Map host, String service, String what, String step, List args) {
+    private Map serviceStep(Map host, String service, String what, String step, List args, int delaySeconds = 0) {
         String out = scratch(host, "${step}.out")
         String err = scratch(host, "${step}.stderr")
         int rc = cli.run(label: "titan-deploy ${what} (${label(host)})", args: args + ['--json'], dir: dir,
-                outputs: [], err: err, tee: out)
+                outputs: [], err: err, tee: out, delay: delaySeconds)
         String stderr = cli.stderr(err)
         if (Cli.cannotRun(rc)) {
             stderr = cli.cannotRunMessage(stderr)

@@ -127,11 +127,13 @@ class ServiceStages implements Serializable {
             }
             return
         }
+        // The CLI of the soak starts about half a second before the soak ends (see HostSteps.soak).
+        int delay = Math.max(0, (((outcome.soakMs ?: 0) as long) - 500L).intdiv(1000L) as int)
         if (!next) {
-            soak(service, host)
+            soak(service, host, delay)
             return
         }
-        Map branches = [(Stages.name(name, "${service} soak")): { soak(service, host) }]
+        Map branches = [(Stages.name(name, "${service} soak")): { soak(service, host, delay) }]
         for (int i = 0; i < next.size(); i++) {
             String dependent = next[i]
             branches[Stages.name(name, dependent)] = { deploy(dependent, true) }
@@ -140,9 +142,9 @@ class ServiceStages implements Serializable {
     }
 
     /** The rest of a healthy service's soak, in a stage of its own. */
-    void soak(String service, Map host) {
+    void soak(String service, Map host, int delaySeconds) {
         steps.stage(Stages.name(name, "${service} soak")) {
-            Map outcome = run(service, host) { hostSteps.soak(host, service) }
+            Map outcome = run(service, host) { hostSteps.soak(host, service, delaySeconds) }
             show(service, outcome)
         }
     }

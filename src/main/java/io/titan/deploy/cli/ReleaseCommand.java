@@ -146,7 +146,7 @@ final class ReleaseCommand implements Runnable {
         String until;
 
         @Option(names = "--json", description = "End with one JSON line: {release, name, host, status, stageResult, "
-                + "durationMs, message}.")
+                + "durationMs, message}; a healthy service also soakMs, the soak `release soak` finishes.")
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -231,6 +231,10 @@ final class ReleaseCommand implements Runnable {
             node.put("stageResult", outcome.status().stageResult());
             node.put("durationMs", outcome.duration().toMillis());
             node.put("message", outcome.message());
+            if (outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY) {
+                // How long `release soak` has to watch, counted from when it became healthy.
+                node.put("soakMs", session.topology().service(outcome.name()).soak().toMillis());
+            }
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
             out.println(outcome.name() + " " + outcome.status().value()
