@@ -56,7 +56,8 @@ final class ReleaseCommand implements Runnable {
         TopologyOptions topology;
 
         @Option(names = "--release", paramLabel = "ID", required = true,
-                description = "The release's name, the same on every host and step (e.g. the job and build number).")
+                description = "The release's id, the same on every host and step (e.g. the job and build number): "
+                        + HostRelease.RELEASE_ID_RULE + ". History, reports and events name the release by it.")
         String release;
 
         @Option(names = "--lease", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,

@@ -53,8 +53,9 @@ final class ReleaseHistory {
         try {
             ReportArchive archive = archive(target);
             List<ReleaseRecord> records = new ReleaseStore(target.stateDir()).list();
-            // The newest record of that release: a release id given twice names the later one here.
-            String recordId = records.stream().filter(r -> r.releaseId().equals(report.releaseId())).findFirst()
+            // The newest record of that release on this host: a release id given twice names the later one.
+            String recordId = records.stream().filter(r -> r.releaseId().equals(report.releaseId())
+                            && (r.host() == null || r.host().equals(target.host()))).findFirst()
                     .map(ReleaseRecord::id).orElse(report.releaseId());
             archive.save(recordId, report);
             archive.retain(records.stream().map(ReleaseRecord::id).toList());
@@ -78,17 +79,20 @@ final class ReleaseHistory {
     static HistoryReport read(Topology topology, List<Target> targets, Instant now) {
         Set<String> hostNames = new LinkedHashSet<>();
         targets.forEach(t -> hostNames.add(t.host()));
+        // Which hosts of the topology keep their records in each state dir read.
         Map<Path, List<String>> byDir = new LinkedHashMap<>();
-        targets.forEach(t -> byDir.computeIfAbsent(t.stateDir().toAbsolutePath().normalize(), d -> new ArrayList<>())
-                .add(t.host()));
+        targets.forEach(t -> byDir.putIfAbsent(dir(t), new ArrayList<>()));
+        topology.hosts().keySet().forEach(host -> Optional.ofNullable(byDir.get(dir(Target.of(topology, host))))
+                .ifPresent(hosts -> hosts.add(host)));
         // Per host its parts, newest first; the n-th part of release X on a host joins the n-th on the others.
         Map<String, List<Part>> parts = new TreeMap<>();
         for (Map.Entry<Path, List<String>> dir : byDir.entrySet()) {
             ReportArchive archive = new ReportArchive(dir.getKey().resolve("reports"));
             Map<String, Integer> seen = new TreeMap<>();
             for (ReleaseRecord record : new ReleaseStore(dir.getKey()).list()) {
+                // A dir of one host has its records only (whatever host they name: hosts may have been renamed).
                 String host = dir.getValue().size() == 1 ? dir.getValue().get(0) : record.host();
-                if (host == null || !dir.getValue().contains(host)) {
+                if (host == null || !dir.getValue().contains(host) || !hostNames.contains(host)) {
                     continue;
                 }
                 int nth = seen.merge(host + "\n" + record.releaseId(), 1, Integer::sum);
@@ -114,6 +118,10 @@ final class ReleaseHistory {
                     .ifPresent(spec -> hosts.put(name, spec.host())));
         }
         return new HistoryReport(topology.source(), now, List.copyOf(rows), releases, hosts);
+    }
+
+    private static Path dir(Target target) {
+        return target.stateDir().toAbsolutePath().normalize();
     }
 
     /** One release's parts on its hosts as one column; the rows gain the services only its records name. */

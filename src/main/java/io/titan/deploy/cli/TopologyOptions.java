@@ -67,11 +67,18 @@ final class TopologyOptions {
 
     /**
      * Without {@code --host}, the host the topology runs {@code service} on: a step about one service
-     * needs no host named. An unknown service is left for the step to name.
+     * needs no host named.
+     *
+     * @throws ConfigException exit 2 naming the services there are, when {@code service} is none of them
      */
     void hostOf(String service) {
-        if (host == null && load().services().containsKey(service)) {
-            host = load().service(service).host();
+        Topology topology = load();
+        if (!topology.services().containsKey(service)) {
+            throw new ConfigException(service + " is not a service of " + topology.source() + " (services: "
+                    + String.join(", ", topology.services().keySet()) + ")");
+        }
+        if (host == null) {
+            host = topology.service(service).host();
         }
     }
 

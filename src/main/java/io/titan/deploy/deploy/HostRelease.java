@@ -322,10 +322,14 @@ public final class HostRelease {
         return Optional.empty();
     }
 
+    /** What a release id may hold: it names files and PM2 metadata on every host, so no path or shell characters. */
+    public static final String RELEASE_ID_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit, "
+            + "at most 128 characters";
+
     private static void requireName(String release) {
-        if (release == null || !release.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new ConfigException("--release: '" + release + "' is not a release name (letters, digits, . _ -;"
-                    + " e.g. the job name and build number)");
+        if (!Pm2App.isReleaseId(release)) {
+            throw new ConfigException("--release: '" + release + "' is not a release id: " + RELEASE_ID_RULE
+                    + " (e.g. the job name and build number: titan-main-42)");
         }
     }
 

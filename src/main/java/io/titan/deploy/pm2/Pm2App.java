@@ -141,8 +141,8 @@ public record Pm2App(
                 + ", fingerprinted=" + (fingerprint != null) + ", releaseId=" + releaseId + "]";
     }
 
-    /** Whether {@code text} can be a {@link #releaseId()}. */
-    static boolean isReleaseId(String text) {
+    /** Whether {@code text} can be a {@link #releaseId()}: what {@code release begin --release} accepts. */
+    public static boolean isReleaseId(String text) {
         return text != null && RELEASE_ID.matcher(text).matches();
     }
 
