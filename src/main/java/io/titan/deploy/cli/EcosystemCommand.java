@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code titan-deploy ecosystem}: the PM2 ecosystem file a deploy would use, secrets masked. */
 @Command(name = "ecosystem", mixinStandardHelpOptions = true,
-        description = "Write the PM2 ecosystem file (JSON) a deploy would use. Secret env values show as ****.")
+        description = "Write the PM2 ecosystem file (JSON) a deploy would use (with --host, of that host's services). "
+                + "Secret env values show as ****.")
 final class EcosystemCommand implements Callable<Integer> {
 
     @Mixin
@@ -31,7 +32,10 @@ final class EcosystemCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Topology t = topology.load();
-        String json = Ecosystem.toJson(t.inOrder().stream().map(Apps::toDisplayApp).toList());
+        // --host: the apps that host's PM2 would run; without, every host's.
+        String host = topology.host == null ? null : t.host(topology.host).name();
+        String json = Ecosystem.toJson(t.inOrder().stream().filter(s -> host == null || s.host().equals(host))
+                .map(Apps::toDisplayApp).toList());
         if (out == null) {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.println(json);

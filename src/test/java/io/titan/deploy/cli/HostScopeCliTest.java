@@ -90,6 +90,14 @@ class HostScopeCliTest {
     }
 
     @Test
+    void theEcosystemOfAHostHasItsAppsOnlyEachGivenItsAddressAsHost() throws Exception {
+        JsonNode east = new ObjectMapper().readTree(run("ecosystem", "--config", config.toString(), "--host", "east").out());
+
+        assertThat(east.get("apps")).extracting(a -> a.get("name").asText() + "@" + a.get("env").get("HOST").asText())
+                .containsExactly("shared@10.0.0.2", "console@10.0.0.2");
+    }
+
+    @Test
     void statusWithoutAHostShowsEachHostsPartGroupedAndNamesTheHostOfWhatIsMissing() {
         Run all = run("status", "--config", config.toString());
         Run east = run("status", "--config", config.toString(), "--host", "east");
