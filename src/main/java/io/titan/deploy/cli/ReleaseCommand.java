@@ -9,6 +9,7 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
+import io.titan.deploy.event.EventJson;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2StatusAdapter;
@@ -131,9 +132,8 @@ final class ReleaseCommand implements Runnable {
     }
 
     @Command(name = "service", mixinStandardHelpOptions = true,
-            description = "Deploy one service of the open release on its host (--host may be left out: the topology "
-                    + "says where the service runs), as planned; exit 1 when it failed. A failed service is left "
-                    + "running as it failed until `release abort` restores the release before.")
+            description = "Deploy one service of the open release on its host (no --host needed), as planned; exit 1 "
+                    + "when it failed, the service left running as it failed until `release abort`.")
     static final class Service implements Callable<Integer> {
         @Mixin
         Step step;
@@ -146,8 +146,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = "End with one JSON line: {release, name, host, status, stageResult, "
-                + "durationMs, message}; a healthy service also soakMs, the soak `release soak` finishes.")
+        @Option(names = "--json", description = JSON_ANSWER)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -171,8 +170,7 @@ final class ReleaseCommand implements Runnable {
 
     @Command(name = "soak", mixinStandardHelpOptions = true,
             description = "The rest of the soak of a service that `release service NAME --until healthy` left healthy: "
-                    + "no exit or restart until its soak time after it became healthy; exit 1 when it failed. --host "
-                    + "may be left out, as for `release service`.")
+                    + "no exit or restart until its soak time after it became healthy; exit 1 if it failed; no --host needed.")
     static final class Soak implements Callable<Integer> {
         @Mixin
         Step step;
@@ -180,8 +178,7 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
-                + "durationMs, message}.")
+        @Option(names = "--json", description = JSON_ANSWER)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -219,6 +216,11 @@ final class ReleaseCommand implements Runnable {
         }
     }
 
+    /** What {@code release service --json} and {@code release soak --json} end with ({@link #answer}). */
+    static final String JSON_ANSWER = "End with one JSON line: {release, name, host, status, stageResult, durationMs, "
+            + "message, output}; output: the last lines a failed service printed, [{stream: out|err, time, text}], "
+            + "secrets masked; a service left healthy also soakMs, the soak `release soak` finishes.";
+
     /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
     static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
             throws java.io.IOException {
@@ -232,6 +234,7 @@ final class ReleaseCommand implements Runnable {
             node.put("stageResult", outcome.status().stageResult());
             node.put("durationMs", outcome.duration().toMillis());
             node.put("message", outcome.message());
+            node.set("output", EventJson.toJson(outcome.output()));
             if (outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY) {
                 // How long `release soak` has to watch, counted from when it became healthy.
                 node.put("soakMs", session.topology().service(outcome.name()).soak().toMillis());

@@ -61,6 +61,7 @@ final class RawTopology {
         public List<String> code;
         public List<String> ignore;
         public String host;
+        public Integer logLines;
 
         String script() {
             return script;
@@ -136,6 +137,7 @@ final class RawTopology {
         public String startupTimeout;
         public String healthTimeout;
         public String soak;
+        public Integer logLines;
 
         String memory() {
             return memory;

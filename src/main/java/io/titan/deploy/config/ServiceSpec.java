@@ -30,6 +30,7 @@ import java.util.Set;
  * @param ignore         glob patterns of paths, relative to each code path, that are not code
  *                       ({@code ignore: ["docs/**", "*.md"]})
  * @param host           the name of the host it runs on ({@link HostSpec#LOCAL} without {@code hosts:})
+ * @param logLines       how many of its last output lines a failure shows (0 to 1000)
  */
 public record ServiceSpec(
         String name,
@@ -48,7 +49,11 @@ public record ServiceSpec(
         Duration soak,
         List<Path> code,
         List<String> ignore,
-        String host) {
+        String host,
+        int logLines) {
+
+    /** How many output lines a failure shows when the topology does not say ({@code logLines}). */
+    public static final int DEFAULT_LOG_LINES = 40;
 
     public ServiceSpec {
         args = List.copyOf(args);

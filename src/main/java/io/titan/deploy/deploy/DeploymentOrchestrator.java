@@ -105,7 +105,7 @@ public final class DeploymentOrchestrator {
                     changes.plan().unchanged()));
             Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.releaseId(),
                     targets, changes.wanted(), changes.plan(), before.definitions().keySet(),
-                    () -> Optional.ofNullable(stopReason)).run(options.strategy(), orphans);
+                    () -> Optional.ofNullable(stopReason), target.environment()).run(options.strategy(), orphans);
             return conclude(record, startedAt, rollout, options, verify, before);
         }
     }

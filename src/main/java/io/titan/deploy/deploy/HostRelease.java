@@ -122,7 +122,7 @@ public final class HostRelease {
         Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.releaseId(),
                 List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
-                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
+                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy, target.environment());
         ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of(), !untilHealthy).outcomes().get(0);
         record(release, record, outcome);
         return outcome;
@@ -154,7 +154,7 @@ public final class HostRelease {
         try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
             target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
-                    outcome.restarts(), outcome.message()));
+                    outcome.restarts(), outcome.message(), ServiceStep.lines(outcome.output())));
         }
     }
 
@@ -256,7 +256,7 @@ public final class HostRelease {
                             "not deployed: release " + record.release() + " ended before its turn", target.host())
                     : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
                             instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
-                            step.restarts(), step.message(), target.host()));
+                            step.restarts(), step.message(), target.host(), step.outputLines()));
         }
         return outcomes;
     }

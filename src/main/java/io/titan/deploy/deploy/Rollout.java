@@ -3,10 +3,12 @@ package io.titan.deploy.deploy;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.change.ServiceChange;
+import io.titan.deploy.config.Secrets;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2App;
@@ -48,10 +50,12 @@ final class Rollout {
     private final Map<String, Pm2App> apps;
     private final Set<String> existed;
     private final Supplier<Optional<String>> stopRequest;
+    private final Map<String, String> environment;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private final Map<String, String> versions = new ConcurrentHashMap<>();
     private volatile String failure;
+    private volatile ProcessWatch watch;
 
     /**
      * @param targets     the release's services, in plan order
@@ -59,10 +63,11 @@ final class Rollout {
      * @param changes     what to do with each (an unchanged service is left alone)
      * @param existed     services PM2 had before the release (deleted before their new start)
      * @param stopRequest a reason to stop from outside (a signal), or empty
+     * @param environment where the services' {@code ${VAR}} secrets come from, to mask them in their output
      */
     Rollout(Topology topology, ProcessControl pm2, EventBus events, Clock clock, String releaseId, List<String> targets,
             Map<String, Pm2App> apps, ChangePlan changes, Set<String> existed,
-            Supplier<Optional<String>> stopRequest) {
+            Supplier<Optional<String>> stopRequest, Map<String, String> environment) {
         this.topology = topology;
         this.pm2 = pm2;
         this.events = events;
@@ -71,11 +76,11 @@ final class Rollout {
         this.apps = apps;
         this.existed = Set.copyOf(existed);
         this.stopRequest = stopRequest;
+        this.environment = Map.copyOf(environment);
         for (String name : targets) {
             Track track = new Track(name);
             if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
                 track.status = ServiceStatus.UNCHANGED;
-                // The status already says "unchanged": the message says why, not that again.
                 track.message = "running, healthy and the same as before";
                 events.emit(new DeploymentEvent.ServiceUnchanged(clock.instant(), releaseId, name));
             }
@@ -110,6 +115,7 @@ final class Rollout {
         List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
                 .map(t -> t.name).toList();
         try (ProcessWatch watch = pm2.watch()) {
+            this.watch = watch;
             HealthGate gate = new HealthGate(pm2, watch);
             int parallelism = strategy == DeployOptions.Strategy.SEQUENTIAL ? 1 : Integer.MAX_VALUE;
             // Nothing more is started once the daemon counts as gone: the plan was made against it.
@@ -152,7 +158,7 @@ final class Rollout {
                 pm2.delete(name);
             }
             requirePortFree(spec);
-            // The release rides on the app, as its fingerprint does: what runs names the release that started it.
+            watch.keepOutput(name, spec.logLines(), Secrets.values(spec.env().values(), environment));
             watch.watch(name, pm2.start(apps.get(name).toBuilder().releaseId(releaseId).build()));
             Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, clock.instant()));
             gate.await(spec, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left, this::stopped);
@@ -251,10 +257,23 @@ final class Rollout {
                 track.message = reason;
                 track.failedAt = clock.instant();
                 events.emit(new DeploymentEvent.ServiceFailed(track.failedAt, releaseId, name, reason));
+                showOutput(track);
             }
         }
         if (failure == null && reason != null) {
             failure = reason;
+        }
+    }
+
+    /** Right after its failure: the last lines the service printed, kept with its outcome and sent as an event. */
+    private void showOutput(Track track) {
+        ProcessWatch open = watch;
+        if (open == null || track.startedAt == null) {
+            return;
+        }
+        track.output = open.output(track.name);
+        if (!track.output.isEmpty()) {
+            events.emit(new DeploymentEvent.ServiceOutput(clock.instant(), releaseId, track.name, track.output));
         }
     }
 
@@ -307,7 +326,7 @@ final class Rollout {
             Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
             list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
                     topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message,
-                    topology.service(t.name).host()));
+                    topology.service(t.name).host(), t.output));
         }
         return list;
     }
@@ -322,6 +341,7 @@ final class Rollout {
         volatile boolean healthy;
         volatile int restarts;
         volatile String message;
+        volatile List<OutputLine> output = List.of();
 
         Track(String name) {
             this.name = name;

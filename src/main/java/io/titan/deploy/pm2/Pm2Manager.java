@@ -295,11 +295,11 @@ public final class Pm2Manager {
     }
 
     /**
-     * Starts watching the daemon's process events (the daemon is started when it does not run).
-     * Close the watch when done.
+     * Starts watching the daemon's process events and apps' output (the daemon is started when it
+     * does not run). Close the watch when done.
      */
     public ProcessWatch watch() {
-        return new ProcessWatch(daemon.bus());
+        return new ProcessWatch(daemon.bus(), pm2Home);
     }
 
     /**

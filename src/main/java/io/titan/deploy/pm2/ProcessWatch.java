@@ -1,6 +1,9 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.event.OutputLine;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,6 +30,9 @@ import java.util.Set;
  * until the daemon has either announced its shutdown or gone on without one for
  * {@link #DEFAULT_SHUTDOWN_GRACE} after the last app it stopped, the stop might be the daemon's
  * own, and the watch waits to say which.
+ *
+ * <p>It also keeps the last lines of the apps it is asked to ({@link #keepOutput}), to show why one
+ * failed.
  */
 public final class ProcessWatch implements AutoCloseable {
 
@@ -45,6 +51,7 @@ public final class ProcessWatch implements AutoCloseable {
     private final Map<String, Set<String>> watched = new HashMap<>();
     private final Duration shutdownGrace;
     private final AutoCloseable subscription;
+    private final KeptOutputs outputs;
     private String daemonGone;
     private String daemonStopping;
     /** When an app of the daemon, any app, last stopped on request; 0 before the first. */
@@ -52,12 +59,25 @@ public final class ProcessWatch implements AutoCloseable {
 
     /** Watches what {@code events} reports, from now on; close it when done. */
     public ProcessWatch(ProcessEvents source) {
-        this(source, DEFAULT_SHUTDOWN_GRACE);
+        this(source, null, DEFAULT_SHUTDOWN_GRACE);
     }
 
     /** {@link #ProcessWatch(ProcessEvents)} with another grace, for tests of the verdict itself. */
     ProcessWatch(ProcessEvents source, Duration shutdownGrace) {
+        this(source, null, shutdownGrace);
+    }
+
+    /**
+     * Watches what {@code events} reports; output the events miss is looked for in the apps' log
+     * files under {@code pm2Home} (null: none).
+     */
+    ProcessWatch(ProcessEvents source, Path pm2Home) {
+        this(source, pm2Home, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    private ProcessWatch(ProcessEvents source, Path pm2Home, Duration shutdownGrace) {
         this.shutdownGrace = shutdownGrace;
+        this.outputs = new KeptOutputs(pm2Home);
         this.subscription = source.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
@@ -66,8 +86,17 @@ public final class ProcessWatch implements AutoCloseable {
                     if (stoppedOnRequest(event)) {
                         lastStop = System.nanoTime();
                     }
+                    if (event.event().equals("online") && endLocked(event.name()) != null) {
+                        // PM2 restarted the app that ended: what the new process prints is not why it ended.
+                        outputs.restarted(event.name(), event.at());
+                    }
                     lock.notifyAll();
                 }
+            }
+
+            @Override
+            public void output(String app, OutputLine.Stream stream, Instant at, String data) {
+                outputs.received(app, stream, at, data);
             }
 
             @Override
@@ -100,6 +129,28 @@ public final class ProcessWatch implements AutoCloseable {
             watched.put(name, ids);
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Keeps the last {@code lines} lines {@code name} prints from now on, {@code secrets} masked;
+     * call it just before starting the app (its predecessor's last words are not kept).
+     */
+    public void keepOutput(String name, int lines, Collection<String> secrets) {
+        outputs.keep(name, lines, secrets);
+    }
+
+    /**
+     * The last lines {@code name} printed since {@link #keepOutput}, oldest first, secrets masked;
+     * lines the events missed come from its PM2 log files. Empty when its output is not kept. When
+     * the watched start has ended (or its daemon is gone), first waits for its output to settle (at
+     * most 500 ms): PM2 may publish the last lines just after the exit.
+     */
+    public List<OutputLine> output(String name) {
+        boolean ended;
+        synchronized (lock) {
+            ended = endLocked(name) != null || problemLocked(name).isPresent();
+        }
+        return outputs.lines(name, ended);
     }
 
     /**

@@ -36,7 +36,9 @@ import java.util.function.Function;
  * check: it removes what the release changed (dependents first), starts each previous definition
  * again (dependencies first) and waits for its health, then checks every service restored so far
  * ({@link RestoredCheck}). When the daemon goes away meanwhile, the attempt stops starting things
- * and says so; what it started went with the daemon, and the rollback makes another attempt.
+ * and says so; what it started went with the daemon, and the rollback makes another attempt. A
+ * service it cannot restore, or that fails the final check, carries the last lines it printed since
+ * this attempt started it ({@link RestoreOutput}).
  */
 final class RestorePass {
 
@@ -53,6 +55,7 @@ final class RestorePass {
     private final Map<String, String> problems = new ConcurrentHashMap<>();
     private final Map<String, String> done = new ConcurrentHashMap<>();
     private Map<String, String> unfit = Map.of();
+    private RestoreOutput output;
     private volatile String callLost;
 
     /**
@@ -81,6 +84,7 @@ final class RestorePass {
             fail(services, "cannot reach the PM2 daemon: " + e.getMessage());
             return Optional.empty();
         }
+        output = new RestoreOutput(scope, watch);
         try (watch) {
             Pm2Snapshot now;
             try {
@@ -168,6 +172,7 @@ final class RestorePass {
             }
             action = "failed: " + e.getMessage();
             problems.putIfAbsent(name, name + ": " + e.getMessage());
+            output.take(name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             action = "failed: interrupted";
@@ -175,6 +180,7 @@ final class RestorePass {
         }
         done.put(name, action);
         scope.rolledBack(record, name, action);
+        output.show(record, name);
     }
 
     private String start(String name, ProcessWatch watch) {
@@ -184,6 +190,7 @@ final class RestorePass {
         }
         Pm2App clear = clearPrevious.get(name);
         Pm2App app = clear != null ? clear : before.app().toPm2App(scope.environment());
+        output.keep(name, app, before.app().secretEnv());
         List<Pm2Process> started = scope.pm2().start(app);
         Instant launched = scope.clock().instant();
         if (!before.running()) {
@@ -239,6 +246,7 @@ final class RestorePass {
                 unfit = all;
             }
         }
+        unfit.keySet().forEach(output::take);
     }
 
     /** Marks every one of {@code names} failed with {@code why}. */
@@ -260,6 +268,7 @@ final class RestorePass {
                 String action = "failed: restored, but at the end of the rollback it " + why;
                 actions.put(name, action);
                 scope.rolledBack(record, name, action);
+                output.show(record, name);
                 atTheEnd.add(name + " " + why);
             }
         }
@@ -267,17 +276,21 @@ final class RestorePass {
         String unanswered = atTheEnd.isEmpty() ? null
                 : "not answering at the end of the rollback: " + String.join("; ", atTheEnd);
         String message = first == null ? unanswered : unanswered == null ? first : first + "; " + unanswered;
-        return new Rollback.Result(message == null, message, orderedActions());
+        return new Rollback.Result(message == null, message, orderedActions(),
+                output == null ? Map.of() : output.taken());
     }
 
-    /** The last attempt lost its daemon too: nothing it did can be trusted. */
+    /**
+     * The last attempt lost its daemon too: nothing it did can be trusted, and the services' lines
+     * would not say why they are down.
+     */
     Rollback.Result gaveUp(String why) {
         for (String name : toRestore) {
             String action = "failed: " + why;
             actions.put(name, action);
             scope.rolledBack(record, name, action);
         }
-        return new Rollback.Result(false, why, orderedActions());
+        return new Rollback.Result(false, why, orderedActions(), Map.of());
     }
 
     private Map<String, String> orderedActions() {

@@ -80,7 +80,7 @@ class RolloutTest {
         }
         EventBus bus = new EventBus().onAny(events::add);
         return new Rollout(topology, pm2, bus, Clock.systemUTC(), "r1", order, apps, new ChangePlan(changes, List.of()),
-                Set.of(), () -> Optional.ofNullable(stop.get())).run(strategy, List.of());
+                Set.of(), () -> Optional.ofNullable(stop.get()), Map.of()).run(strategy, List.of());
     }
 
     private Map<String, ServiceStatus> statuses(Rollout.Result result) {
