@@ -19,10 +19,12 @@ class CliCommandsTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir"), "examples", "stand-in-root");
 
-    private record Run(int exitCode, String out, String err) {
+    /** What an in-process run of the CLI returned and printed. */
+    record Run(int exitCode, String out, String err) {
     }
 
-    private static Run run(String... args) {
+    /** Runs the CLI in this JVM (for commands that start no process of their own). */
+    static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = TitanDeployCli.commandLine();

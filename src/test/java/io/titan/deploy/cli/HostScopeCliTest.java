@@ -1,18 +1,17 @@
 package io.titan.deploy.cli;
 
+import static io.titan.deploy.cli.CliCommandsTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.cli.CliCommandsTest.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --host} on the commands that need no PM2 daemon to answer (none is started): each shows its
@@ -23,9 +22,6 @@ import picocli.CommandLine;
  * </pre>
  */
 class HostScopeCliTest {
-
-    private record Run(int exitCode, String out, String err) {
-    }
 
     @TempDir
     Path dir;
@@ -50,15 +46,6 @@ class HostScopeCliTest {
                   console: {host: east, script: app.js, port: 4102, health: {http: /health}, dependsOn: [brain]}
                 """.formatted(eastHome, westHome));
         return file;
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TitanDeployCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
     }
 
     @Test

@@ -11,16 +11,11 @@ import io.titan.deploy.testing.Cli;
 import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.Sandbox;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,6 @@ import org.junit.jupiter.api.Test;
 @Integration
 class SeveralHostsIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Sandbox sandbox;
@@ -102,19 +96,6 @@ class SeveralHostsIntegrationTest {
         }
     }
 
-    private static Optional<String> body(String address, int port, String path) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port
-                    + path)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
     @Test
     void theIdGivenToBeginNamesTheReleaseInEventsReportsHistoryAndPm2OnEveryHost() throws IOException {
         Path v1 = topology("1");
@@ -146,7 +127,7 @@ class SeveralHostsIntegrationTest {
                     .isEqualTo("build-7");
         }
         // Each service was given its host's address as HOST, and answers there.
-        assertThat(body("127.0.0.3", brainPort, "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
+        assertThat(Sandbox.get("127.0.0.3", brainPort, "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
 
         // One history for both hosts: the release once, with how it ended on each.
         JsonNode history = JSON.readTree(ok("history", "--config", v1.toString(), "--json").stdout());
@@ -169,7 +150,7 @@ class SeveralHostsIntegrationTest {
         ok("release", "abort", "--config", v2.toString(), "--host", "host-a", "--release", "build-8");
         JsonNode restored = JSON.readTree(ok("status", "--config", v2.toString(), "--host", "host-a", "--json").stdout());
         assertThat(restored.get(0).get("releaseId").asText()).isEqualTo("build-7");
-        assertThat(body("127.0.0.2", sharedPort, "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
+        assertThat(Sandbox.get("127.0.0.2", sharedPort, "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
     }
 
     @Test
@@ -192,8 +173,8 @@ class SeveralHostsIntegrationTest {
 
         Cli stopB = ok("stop", "--config", v1.toString(), "--host", "host-b");
         assertThat(stopB.stdout()).contains("stopped  brain").doesNotContain("shared");
-        assertThat(body("127.0.0.2", sharedPort, "/health")).as("host-a's service runs on").isPresent();
-        assertThat(body("127.0.0.3", brainPort, "/health")).isEmpty();
+        assertThat(Sandbox.get("127.0.0.2", sharedPort, "/health")).as("host-a's service runs on").isPresent();
+        assertThat(Sandbox.get("127.0.0.3", brainPort, "/health")).isEmpty();
     }
 
     @Test
