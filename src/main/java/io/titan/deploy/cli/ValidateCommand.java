@@ -3,11 +3,11 @@ package io.titan.deploy.cli;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.health.ServiceHealth;
-import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.validate.CheckResult;
 import io.titan.deploy.validate.DeploymentValidator;
-import io.titan.deploy.validate.Pm2Status;
 import io.titan.deploy.validate.Pm2StatusSource;
 import io.titan.deploy.validate.ValidationEvents;
 import io.titan.deploy.validate.ValidationResult;
@@ -83,7 +83,7 @@ final class ValidateCommand implements Callable<Integer> {
         targets.forEach(target -> byHost.put(target.host(), new Pm2StatusAdapter(target.pm2())));
         return new Pm2StatusSource() {
             @Override
-            public Optional<Pm2Status> status(String name) {
+            public Optional<Pm2Process> status(String name) {
                 return byHost.get(t.service(name).host()).status(name);
             }
 

@@ -1,6 +1,8 @@
 package io.titan.deploy.pm2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.config.LogRotation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * the caller's whole environment to every app, and a credential the Jenkins agent holds for one
  * service would reach every service.
  */
-public final class Pm2Manager {
+public final class Pm2Manager implements ProcessControl {
 
     /** Default time a call that starts or stops processes may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -94,11 +96,17 @@ public final class Pm2Manager {
         return pm2Home;
     }
 
+    @Override
+    public String home() {
+        return pm2Home.toString();
+    }
+
     /**
      * Connects to the daemon, starting it when none runs, and checks its version; when log
      * rotation is enabled, sets pm2-logrotate up as {@link LogRotationSetup} says. A target that is
      * already set up costs a socket call or two and no pm2 CLI at all.
      */
+    @Override
     public void initialize() {
         daemon.running();
         if (logRotation.enabled()) {
@@ -107,6 +115,7 @@ public final class Pm2Manager {
     }
 
     /** Starts one app; see {@link #startAll(List)}. */
+    @Override
     public List<Pm2Process> start(Pm2App app) {
         return startAll(List.of(app));
     }
@@ -146,12 +155,20 @@ public final class Pm2Manager {
         return retryingOnce(() -> prepare(apps, names));
     }
 
+    /**
+     * The app object {@link #start} sends the daemon for {@code app} (its {@code prepare} call):
+     * what {@code titan-deploy ecosystem} prints. It holds secrets in clear.
+     */
+    public ObjectNode appConfig(Pm2App app) {
+        return AppConfig.of(app, pm2Home, baseEnv, node(), USER);
+    }
+
     private List<Pm2Process> prepare(List<Pm2App> apps, Set<String> names) {
         DaemonRpc rpc = daemon.running();
         callEach(rpc, "deleteProcessId", ids(rpc, names), id -> id);
         List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
         for (Pm2App app : apps) {
-            replies.add(rpc.send("prepare", AppConfig.of(app, pm2Home, baseEnv, node(), USER)));
+            replies.add(rpc.send("prepare", appConfig(app)));
         }
         List<Pm2Process> started = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
@@ -167,13 +184,24 @@ public final class Pm2Manager {
     }
 
     /** Stops an existing app; PM2 keeps its definition. */
+    @Override
     public void stop(String name) {
-        onExisting("stop", name, "stopProcessId", id -> id);
+        Pm2App.requireName(name);
+        retryingOnce(() -> {
+            Optional<DaemonRpc> rpc = daemon.ifRunning();
+            List<Integer> ids = rpc.isEmpty() ? List.of() : ids(rpc.get(), Set.of(name));
+            if (ids.isEmpty()) {
+                throw new Pm2Exception("cannot stop " + name + ": PM2 (" + pm2Home + ") has no such app");
+            }
+            callEach(rpc.get(), "stopProcessId", ids, id -> id);
+            return null;
+        });
     }
 
-    /** Stops and forgets an existing app. */
+    /** Stops and forgets the app; nothing happens when PM2 has none of that name. */
+    @Override
     public void delete(String name) {
-        onExisting("delete", name, "deleteProcessId", id -> id);
+        deleteIfPresent(name);
     }
 
     /**
@@ -194,25 +222,6 @@ public final class Pm2Manager {
         List<Integer> ids = ids(rpc.get(), Set.of(name));
         callEach(rpc.get(), "deleteProcessId", ids, id -> id);
         return !ids.isEmpty();
-    }
-
-    /** The action on every process of an app that must exist. */
-    private void onExisting(String action, String name, String method, java.util.function.Function<Integer, Object> arg) {
-        Pm2App.requireName(name);
-        retryingOnce(() -> {
-            onEveryProcess(action, name, method, arg);
-            return null;
-        });
-    }
-
-    private void onEveryProcess(String action, String name, String method,
-                                java.util.function.Function<Integer, Object> arg) {
-        Optional<DaemonRpc> rpc = daemon.ifRunning();
-        List<Integer> ids = rpc.isEmpty() ? List.of() : ids(rpc.get(), Set.of(name));
-        if (ids.isEmpty()) {
-            throw new Pm2Exception("cannot " + action + " " + name + ": PM2 (" + pm2Home + ") has no such app");
-        }
-        callEach(rpc.get(), method, ids, arg);
     }
 
     /** The pm_ids of the apps called {@code names}, modules left out. */
@@ -269,23 +278,12 @@ public final class Pm2Manager {
         return snapshot().processes();
     }
 
-    /** The process entries of one app (several in cluster mode). */
-    public List<Pm2Process> find(String name) {
-        return getProcessList().stream().filter(process -> process.name().equals(name)).toList();
-    }
-
     /**
-     * Every app's current definition, by name (see {@link Pm2AppDefinition} for how its env is
-     * recovered), to restore it exactly later. Empty without a daemon.
+     * The process list and every app's definition (see {@link Pm2AppDefinition} for how its env is
+     * recovered, to restore it exactly later) from one process list of the daemon. Empty without a
+     * daemon (none is started for this).
      */
-    public Map<String, Pm2AppDefinition> describeAll() {
-        return snapshot().definitions();
-    }
-
-    /**
-     * The process list and every app's definition from one process list of the daemon. Empty
-     * without a daemon (none is started for this).
-     */
+    @Override
     public Pm2Snapshot snapshot() {
         return retryingOnce(this::look);
     }
@@ -298,6 +296,7 @@ public final class Pm2Manager {
      * Starts watching the daemon's process events and apps' output (the daemon is started when it
      * does not run). Close the watch when done.
      */
+    @Override
     public ProcessWatch watch() {
         return new ProcessWatch(daemon.bus(), pm2Home);
     }

@@ -1,11 +1,10 @@
 package io.titan.deploy.cli;
 
-import static io.titan.deploy.cli.CliCommandsTest.run;
+import static io.titan.deploy.cli.InProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.titan.deploy.cli.CliCommandsTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +49,9 @@ class HostScopeCliTest {
 
     @Test
     void planWithAHostShowsItsServicesAndWhatTheyWaitForElsewhere() throws Exception {
-        Run west = run("plan", "--config", config.toString(), "--host", "west");
-        Run all = run("plan", "--config", config.toString());
-        Run json = run("plan", "--config", config.toString(), "--host", "east", "--json");
+        InProcess west = run("plan", "--config", config.toString(), "--host", "west");
+        InProcess all = run("plan", "--config", config.toString());
+        InProcess json = run("plan", "--config", config.toString(), "--host", "east", "--json");
 
         assertThat(west.out()).isEqualTo("""
                 Plan for %s on host west (1 of 3 services)
@@ -86,8 +85,8 @@ class HostScopeCliTest {
 
     @Test
     void statusWithoutAHostShowsEachHostsPartGroupedAndNamesTheHostOfWhatIsMissing() {
-        Run all = run("status", "--config", config.toString());
-        Run east = run("status", "--config", config.toString(), "--host", "east");
+        InProcess all = run("status", "--config", config.toString());
+        InProcess east = run("status", "--config", config.toString(), "--host", "east");
 
         assertThat(all.exitCode()).as(all.err()).isZero();
         assertThat(all.out()).containsSubsequence("host east (10.0.0.2):", "shared", "console", "host west (10.0.0.3):",
@@ -102,8 +101,8 @@ class HostScopeCliTest {
     void hostsThatShareAPm2HomeAreDifferentMachinesSoStatusAsksWhichThisIs() throws IOException {
         Path same = write("same.yaml", "/srv/titan/pm2", "/srv/titan/pm2");
 
-        Run status = run("status", "--config", same.toString());
-        Run history = run("history", "--config", same.toString());
+        InProcess status = run("status", "--config", same.toString());
+        InProcess history = run("history", "--config", same.toString());
 
         assertThat(status.exitCode()).isEqualTo(2);
         assertThat(status.err()).contains("--host: hosts east and west of " + same + " both use PM2_HOME /srv/titan/pm2, so "
@@ -114,10 +113,10 @@ class HostScopeCliTest {
 
     @Test
     void aServicesStepOnTheWrongHostNamesItsHostAndAReleaseIdOutsideTheRuleSaysTheRule() {
-        Run wrong = run("release", "service", "brain", "--config", config.toString(), "--host", "east",
+        InProcess wrong = run("release", "service", "brain", "--config", config.toString(), "--host", "east",
                 "--release", "rel-6");
-        Run unknown = run("release", "soak", "risk", "--config", config.toString(), "--release", "rel-6");
-        Run badId = run("release", "begin", "--config", config.toString(), "--host", "east", "--release", "rel 6");
+        InProcess unknown = run("release", "soak", "risk", "--config", config.toString(), "--release", "rel-6");
+        InProcess badId = run("release", "begin", "--config", config.toString(), "--host", "east", "--release", "rel 6");
 
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.err()).contains("brain is on host west, not east: run its step there (--host west, or no "

@@ -3,7 +3,7 @@ package io.titan.deploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.titan.deploy.pm2.LogRotation;
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.pm2.Pm2Binary;
 import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.testing.Integration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.titan.deploy.pm2.LogRotation;
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.pm2.Pm2Binary;
 import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.testing.Cli;

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,13 +82,14 @@ class Pm2ManagerIntegrationTest {
 
         assertThat(only("it-stop").status()).isEqualTo(Pm2Status.STOPPED);
         assertThat(ProcessLiveness.isAlive(pid)).isFalse();
-        assertThat(java.util.Optional.ofNullable(pm2.describeAll().get("it-stop")).orElseThrow().running()).isFalse();
+        assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("it-stop")).orElseThrow().running()).isFalse();
 
         pm2.delete("it-stop");
 
-        assertThat(pm2.find("it-stop")).isEmpty();
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "it-stop")).isEmpty();
         assertThat(pm2.deleteIfPresent("it-stop")).isFalse();
-        assertThatThrownBy(() -> pm2.delete("it-stop"))
+        pm2.delete("it-stop");
+        assertThatThrownBy(() -> pm2.stop("it-stop"))
                 .isInstanceOf(Pm2Exception.class)
                 .hasMessageContaining("it-stop").hasMessageContaining("no such app");
     }
@@ -121,12 +123,12 @@ class Pm2ManagerIntegrationTest {
 
         pm2.start(app);
 
-        Pm2AppDefinition definition = java.util.Optional.ofNullable(pm2.describeAll().get("it-describe")).orElseThrow();
+        Pm2AppDefinition definition = java.util.Optional.ofNullable(pm2.snapshot().definitions().get("it-describe")).orElseThrow();
         assertThat(definition.app()).isEqualTo(app);
         assertThat(definition.envExact()).isTrue();
         assertThat(definition.running()).isTrue();
         assertThat(definition.app().env()).doesNotContainKeys("PATH", "HOME", "PM2_HOME");
-        assertThat(java.util.Optional.ofNullable(pm2.describeAll().get("it-nothing"))).isEmpty();
+        assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("it-nothing"))).isEmpty();
     }
 
     @Test
@@ -153,7 +155,7 @@ class Pm2ManagerIntegrationTest {
         assertThatThrownBy(() -> pm2.start(standIn("it-missing", freePort()).cwd(work.resolve("gone")).build()))
                 .isInstanceOf(Pm2Exception.class)
                 .hasMessageContaining("cwd");
-        assertThat(pm2.find("it-missing")).isEmpty();
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "it-missing")).isEmpty();
     }
 
     @Test
@@ -213,7 +215,7 @@ class Pm2ManagerIntegrationTest {
     }
 
     private static Pm2Process only(String name) {
-        List<Pm2Process> processes = pm2.find(name);
+        List<Pm2Process> processes = io.titan.deploy.testing.Sandbox.processes(pm2, name);
         assertThat(processes).hasSize(1);
         return processes.get(0);
     }
