@@ -9,8 +9,6 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
-import io.titan.deploy.event.EventJson;
-import io.titan.deploy.health.Durations;
 import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
@@ -128,8 +126,9 @@ final class ReleaseCommand implements Runnable {
             // It outlives the lease it was given by a little: a pipeline that died leaves it nothing to do.
             if (runner != null) {
                 java.nio.file.Files.deleteIfExists(runner);
+                Duration lease = step.lease == null ? io.titan.deploy.release.ReleaseLease.DEFAULT_DURATION : step.lease;
                 RunnerLauncher.start(session.target().stateDir(), session.target().host(), step.release,
-                        step.lease.plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
+                        lease.plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
                         .ifPresent(r -> RunnerLauncher.write(runner, r));
             }
             if (json) {
@@ -162,7 +161,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = JSON_ANSWER)
+        @Option(names = "--json", description = StepAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -180,7 +179,7 @@ final class ReleaseCommand implements Runnable {
             step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
             ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
-            return answer(session, step.release, outcome, json);
+            return StepAnswer.print(session, step.release, outcome, json);
         }
     }
 
@@ -194,7 +193,7 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = JSON_ANSWER)
+        @Option(names = "--json", description = StepAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -207,7 +206,8 @@ final class ReleaseCommand implements Runnable {
         public Integer call() throws Exception {
             step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
-            return answer(session, step.release, step.open(session, events).soak(step.release, name, step.lease), json);
+            return StepAnswer.print(session, step.release, step.open(session, events).soak(step.release, name, step.lease),
+                    json);
         }
     }
 
@@ -230,40 +230,6 @@ final class ReleaseCommand implements Runnable {
                         + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
             }
         }
-    }
-
-    /** What {@code release service --json} and {@code release soak --json} end with ({@link #answer}). */
-    static final String JSON_ANSWER = "End with one JSON line: {release, name, host, status, stageResult, durationMs, "
-            + "message, output}; output: the last lines a failed service printed, [{stream: out|err, time, text}], "
-            + "secrets masked; a service left healthy also soakMs, the soak `release soak` finishes.";
-
-    /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
-    static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
-            throws java.io.IOException {
-        PrintWriter out = session.out();
-        if (json) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
-            node.put("release", release);
-            node.put("name", outcome.name());
-            node.put("host", session.target().host());
-            node.put("status", outcome.status().value());
-            node.put("stageResult", outcome.status().stageResult());
-            node.put("durationMs", outcome.duration().toMillis());
-            node.put("message", outcome.message());
-            node.set("output", EventJson.toJson(outcome.output()));
-            if (outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY) {
-                // How long `release soak` has to watch, counted from when it became healthy.
-                node.put("soakMs", session.topology().service(outcome.name()).soak().toMillis());
-            }
-            out.println(new ObjectMapper().writeValueAsString(node));
-        } else {
-            out.println(outcome.name() + " " + outcome.status().value()
-                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
-                    + (outcome.message() == null ? "" : ": " + outcome.message()));
-        }
-        out.flush();
-        boolean ok = outcome.status().ok() || outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY;
-        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,
