@@ -72,7 +72,7 @@ final class RecoverCommand implements Callable<Integer> {
             if (unfinished.isEmpty()) {
                 Optional<ReleaseRecord> latest = journal.latest();
                 outcome.put("recovered", false);
-                outcome.put("release", latest.map(ReleaseRecord::id).orElse(null));
+                outcome.put("release", latest.map(ReleaseRecord::releaseId).orElse(null));
                 outcome.put("status", latest.map(RecoverCommand::status).orElse(null));
                 outcome.put("message", latest.map(r -> "nothing to recover: release " + r.releaseId() + " is " + status(r)
                         + (r.error() == null ? "" : " (" + r.error() + ")")).orElse("nothing to recover: no releases yet"));
