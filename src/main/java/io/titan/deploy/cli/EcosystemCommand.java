@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code titan-deploy ecosystem}: exactly what a deploy of the host sends the PM2 daemon, one app
  * object per service (its {@code prepare} call), built by the same code: the definitions from the
  * topology with secrets resolved ({@code deploy.Apps}), their fingerprints as a deploy computes them,
- * and the app object {@code Pm2Manager.start} sends. Secret values are shown as {@code ****}.
+ * and the app object {@code Pm2Manager.start} sends. Secret values are shown as {@code ****}. What
+ * it cannot show is the release a deploy keeps with each app ({@code TITAN_RELEASE}): that is the
+ * id of the deploy (or release) that sends it, which exists only once it begins.
  */
 @Command(name = "ecosystem", mixinStandardHelpOptions = true,
         description = "Print what a deploy of the host sends the PM2 daemon, one app per service, as JSON "

@@ -76,11 +76,16 @@ class HostScopeCliTest {
     }
 
     @Test
-    void theEcosystemOfAHostHasItsAppsOnlyEachGivenItsAddressAsHost() throws Exception {
+    void theEcosystemOfAHostHasItsAppsOnlyAndWithoutOneEveryHostsEachGivenItsAddressAsHost() throws Exception {
         JsonNode east = new ObjectMapper().readTree(run("ecosystem", "--config", config.toString(), "--host", "east").out());
 
         assertThat(east.get("apps")).extracting(a -> a.get("name").asText() + "@" + a.get("env").get("HOST").asText())
                 .containsExactly("shared@10.0.0.2", "console@10.0.0.2");
+
+        JsonNode all = new ObjectMapper().readTree(run("ecosystem", "--config", config.toString()).out());
+        assertThat(all.get("apps")).as("without --host every host's apps, host after host")
+                .extracting(a -> a.get("name").asText() + "@" + a.get("env").get("HOST").asText())
+                .containsExactly("shared@10.0.0.2", "console@10.0.0.2", "brain@10.0.0.3");
     }
 
     @Test
