@@ -64,6 +64,12 @@ public record ChangePlan(List<ServiceChange> services, List<ServiceChange> orpha
         return all;
     }
 
+    /** The services it leaves as they run, in plan order. */
+    public List<String> unchanged() {
+        return services.stream().filter(s -> s.action() == ServiceChange.Action.UNCHANGED).map(ServiceChange::name)
+                .toList();
+    }
+
     /** Services by name. */
     public Map<String, ServiceChange> byName() {
         return services.stream().collect(Collectors.toMap(ServiceChange::name, Function.identity()));

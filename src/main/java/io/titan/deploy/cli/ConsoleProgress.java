@@ -58,7 +58,7 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
 
     private static String describe(DeploymentEvent event) {
         if (event instanceof DeploymentStarted e) {
-            return "release " + e.releaseId() + ": deploying " + e.services().size() + " service(s)";
+            return started(e);
         } else if (event instanceof Pm2Started e) {
             return "pm2 daemon ready";
         } else if (event instanceof ServiceDeploying e) {
@@ -79,6 +79,10 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
             return "release " + e.releaseId() + " deployed in " + Durations.format(e.duration());
         } else if (event instanceof DeploymentFailed e) {
             return "release " + e.releaseId() + " FAILED: " + e.reason();
+        } else if (event instanceof DeploymentEvent.DeploymentAborted e) {
+            // "aborted" is the reason a plain `release abort` gives: not said twice.
+            return "release " + e.releaseId() + " aborted" + ("aborted".equals(e.reason()) ? "" : ": " + e.reason())
+                    + (e.restore() ? "; restoring the release before it" : "; left as it runs (--keep)");
         } else if (event instanceof RollbackStarted e) {
             return "rollback of " + e.releaseId() + " started";
         } else if (event instanceof ServiceRolledBack e) {
@@ -96,6 +100,17 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
             return "validation " + (e.success() ? "passed" : "FAILED") + " in " + Durations.format(e.duration());
         }
         return null;
+    }
+
+    /** How many services the release changes: a release that changes none does not say "deploying". */
+    private static String started(DeploymentStarted e) {
+        int all = e.services().size();
+        int changed = all - e.unchanged().size();
+        if (changed == 0) {
+            return "release " + e.releaseId() + ": " + all + " service(s), all unchanged";
+        }
+        return "release " + e.releaseId() + ": deploying " + (changed == all ? all : changed + " of " + all)
+                + " service(s)" + (changed == all ? "" : " (" + e.unchanged().size() + " unchanged)");
     }
 
     /**

@@ -25,11 +25,14 @@ import picocli.CommandLine.Spec;
  * {@code titan-deploy ecosystem}: exactly what a deploy of the host sends the PM2 daemon, one app
  * object per service (its {@code prepare} call), built by the same code: the definitions from the
  * topology with secrets resolved ({@code deploy.Apps}), their fingerprints as a deploy computes them,
- * and the app object {@code Pm2Manager.start} sends. Secret values are shown as {@code ****}.
+ * and the app object {@code Pm2Manager.start} sends. Secret values are shown as {@code ****}. What
+ * it cannot show is the release a deploy keeps with each app ({@code TITAN_RELEASE}): that is the
+ * id of the deploy (or release) that sends it, which exists only once it begins.
  */
 @Command(name = "ecosystem", mixinStandardHelpOptions = true,
         description = "Print what a deploy of the host sends the PM2 daemon, one app per service, as JSON "
-                + "{\"apps\":[...]}. Secret env values show as ****; their variables must be set, as for a deploy.")
+                + "{\"apps\":[...]}; with --host, of that host's services, without it every host's. Secret env "
+                + "values show as ****; their variables must be set, as for a deploy.")
 final class EcosystemCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,10 +48,15 @@ final class EcosystemCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Session session = Session.open(topology, spec);
-        String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                of(session.topology(), session.target(), System.getenv()));
-        PrintWriter stdout = session.out();
+        Topology t = topology.load();
+        // --host: the apps that host's deploy sends its PM2; without, every host's, each as its own deploy sends it.
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode apps = root.putArray("apps");
+        for (Target target : Target.scope(t, topology.host)) {
+            apps.addAll((ArrayNode) of(t, target, System.getenv()).get("apps"));
+        }
+        String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        PrintWriter stdout = spec.commandLine().getOut();
         if (out == null) {
             stdout.println(json);
         } else {

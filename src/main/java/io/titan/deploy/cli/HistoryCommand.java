@@ -6,6 +6,7 @@ import io.titan.deploy.report.HtmlReport;
 import io.titan.deploy.report.Reports;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code titan-deploy history}: the target's releases, newest first, with each service's result. */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "List the target's releases (newest first): id, time, result, services, versions; with --html, "
-                + "a grid of each service's result and time to healthy across the releases.")
+                + "a grid of each service's result and time to healthy across the releases. Without --host, a "
+                + "topology with several hosts shows every host's releases, each release once with its hosts.")
 final class HistoryCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,27 +38,39 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Topology t = topology.load();
-        HistoryReport history = ReleaseHistory.read(t, Target.of(t, topology.host), Instant.now());
+        List<Target> targets = Target.scope(t, topology.host);
+        HistoryReport history = ReleaseHistory.read(t, targets, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Reports.toJsonLine(history));
         } else {
-            out.printf("%-22s %-24s %-16s %s%n", "RELEASE", "STARTED", "RESULT", "SERVICES (VERSION)");
-            for (HistoryReport.Release r : history.releases()) {
-                String services = r.services().stream()
-                        .map(s -> r.versions().containsKey(s) ? s + "@" + r.versions().get(s) : s)
-                        .collect(Collectors.joining(", "));
-                out.printf("%-22s %-24s %-16s %s%n", r.id(), r.startedAt().toString().replaceAll("\\.\\d+Z$", "Z"),
-                        r.result(), services);
-            }
-            if (history.releases().isEmpty()) {
-                out.println("(no releases yet)");
-            }
+            printTable(out, history, targets.size() > 1);
         }
         // With --json, stdout stays one JSON line: where the page went is said on stderr.
         pages.write((file, style) -> HtmlReport.write(file, history, style), json ? spec.commandLine().getErr() : out,
                 "history page");
         out.flush();
         return 0;
+    }
+
+    /** One line per release; with several hosts, a column says on which, and how it ended where that differs. */
+    private static void printTable(PrintWriter out, HistoryReport history, boolean hosts) {
+        int width = Math.max(22, history.releases().stream().mapToInt(r -> r.id().length()).max()
+                .orElse(0));
+        String format = "%-" + width + "s %-24s %-16s " + (hosts ? "%-24s " : "%s") + "%s%n";
+        out.printf(format, "RELEASE", "STARTED", "RESULT", hosts ? "HOSTS" : "", "SERVICES (VERSION)");
+        for (HistoryReport.Release r : history.releases()) {
+            String services = r.services().stream()
+                    .map(s -> r.versions().containsKey(s) ? s + "@" + r.versions().get(s) : s)
+                    .collect(Collectors.joining(", "));
+            boolean differ = r.hosts().stream().map(HistoryReport.HostResult::result).distinct().count() > 1;
+            String on = r.hosts().stream().map(h -> differ ? h.host() + " (" + h.result() + ")" : h.host())
+                    .collect(Collectors.joining(", "));
+            out.printf(format, r.id(), r.startedAt().toString().replaceAll("\\.\\d+Z$", "Z"), r.result(),
+                    hosts ? on : "", services);
+        }
+        if (history.releases().isEmpty()) {
+            out.println("(no releases yet)");
+        }
     }
 }

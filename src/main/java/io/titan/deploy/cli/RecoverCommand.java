@@ -72,9 +72,9 @@ final class RecoverCommand implements Callable<Integer> {
             if (unfinished.isEmpty()) {
                 Optional<ReleaseRecord> latest = journal.latest();
                 outcome.put("recovered", false);
-                outcome.put("release", latest.map(ReleaseRecord::id).orElse(null));
+                outcome.put("release", latest.map(ReleaseRecord::releaseId).orElse(null));
                 outcome.put("status", latest.map(RecoverCommand::status).orElse(null));
-                outcome.put("message", latest.map(r -> "nothing to recover: release " + r.id() + " is " + status(r)
+                outcome.put("message", latest.map(r -> "nothing to recover: release " + r.releaseId() + " is " + status(r)
                         + (r.error() == null ? "" : " (" + r.error() + ")")).orElse("nothing to recover: no releases yet"));
             } else {
                 ReleaseRecord record = unfinished.get();
@@ -82,14 +82,14 @@ final class RecoverCommand implements Callable<Integer> {
                 pm2.initialize();
                 Rollback.Result result = Recovery.restore(journal, new Rollback(pm2, session.events(), session.clock(),
                                 System.getenv(), t), record, record.services(), Map.of(), Set.of(),
-                        "release " + record.id() + " did not finish", record.error() != null ? record.error()
+                        "release " + record.releaseId() + " did not finish", record.error() != null ? record.error()
                                 : "interrupted; restored by titan-deploy recover");
                 outcome.put("recovered", true);
-                outcome.put("release", record.id());
+                outcome.put("release", record.releaseId());
                 outcome.put("status", status(journal.latest().orElse(record)));
                 outcome.put("message", result.success()
-                        ? "release " + record.id() + " did not finish; the release before it was restored"
-                        : "release " + record.id() + " did not finish and restoring the release before it failed: "
+                        ? "release " + record.releaseId() + " did not finish; the release before it was restored"
+                        : "release " + record.releaseId() + " did not finish and restoring the release before it failed: "
                         + result.message());
                 outcome.set("services", new ObjectMapper().valueToTree(result.actions()));
                 exit = result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;

@@ -9,8 +9,6 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
-import io.titan.deploy.event.EventJson;
-import io.titan.deploy.health.Durations;
 import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
@@ -57,7 +55,8 @@ final class ReleaseCommand implements Runnable {
         TopologyOptions topology;
 
         @Option(names = "--release", paramLabel = "ID", required = true,
-                description = "The release's name, the same on every host and step (e.g. the job and build number).")
+                description = "The release's id, the same on every host and step (e.g. the job and build number): "
+                        + HostRelease.RELEASE_ID_RULE + ". History, reports and events name the release by it.")
         String release;
 
         @Option(names = "--lease", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
@@ -158,7 +157,8 @@ final class ReleaseCommand implements Runnable {
     }
 
     @Command(name = "service", mixinStandardHelpOptions = true,
-            description = "Deploy one service of the open release on this host, as planned; exit 1 when it failed.")
+            description = "Deploy one service of the open release on its host (no --host needed), as planned; exit 1 "
+                    + "when it failed, the service left running as it failed until `release abort`.")
     static final class Service implements Callable<Integer> {
         @Mixin
         Step step;
@@ -171,7 +171,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = JSON_ANSWER)
+        @Option(names = "--json", description = StepAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -186,15 +186,16 @@ final class ReleaseCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--until: expected 'healthy', got '" + until + "'");
             }
+            step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
             ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
-            return answer(session, step.release, outcome, json);
+            return StepAnswer.print(session, step.release, outcome, json);
         }
     }
 
     @Command(name = "soak", mixinStandardHelpOptions = true,
             description = "The rest of the soak of a service that `release service NAME --until healthy` left healthy: "
-                    + "no exit or restart until its soak time after it became healthy; exit 1 when it failed.")
+                    + "no exit or restart until its soak time after it became healthy; exit 1 if it failed; no --host needed.")
     static final class Soak implements Callable<Integer> {
         @Mixin
         Step step;
@@ -202,7 +203,7 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = JSON_ANSWER)
+        @Option(names = "--json", description = StepAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -213,8 +214,10 @@ final class ReleaseCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
-            return answer(session, step.release, step.open(session, events).soak(step.release, name, step.lease), json);
+            return StepAnswer.print(session, step.release, step.open(session, events).soak(step.release, name, step.lease),
+                    json);
         }
     }
 
@@ -237,40 +240,6 @@ final class ReleaseCommand implements Runnable {
                         + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
             }
         }
-    }
-
-    /** What {@code release service --json} and {@code release soak --json} end with ({@link #answer}). */
-    static final String JSON_ANSWER = "End with one JSON line: {release, name, host, status, stageResult, durationMs, "
-            + "message, output}; output: the last lines a failed service printed, [{stream: out|err, time, text}], "
-            + "secrets masked; a service left healthy also soakMs, the soak `release soak` finishes.";
-
-    /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
-    static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
-            throws java.io.IOException {
-        PrintWriter out = session.out();
-        if (json) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
-            node.put("release", release);
-            node.put("name", outcome.name());
-            node.put("host", session.target().host());
-            node.put("status", outcome.status().value());
-            node.put("stageResult", outcome.status().stageResult());
-            node.put("durationMs", outcome.duration().toMillis());
-            node.put("message", outcome.message());
-            node.set("output", EventJson.toJson(outcome.output()));
-            if (outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY) {
-                // How long `release soak` has to watch, counted from when it became healthy.
-                node.put("soakMs", session.topology().service(outcome.name()).soak().toMillis());
-            }
-            out.println(new ObjectMapper().writeValueAsString(node));
-        } else {
-            out.println(outcome.name() + " " + outcome.status().value()
-                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
-                    + (outcome.message() == null ? "" : ": " + outcome.message()));
-        }
-        out.flush();
-        boolean ok = outcome.status().ok() || outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY;
-        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,

@@ -9,21 +9,33 @@ import io.titan.deploy.report.HistoryReport;
 import io.titan.deploy.report.ReportArchive;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A target's releases as {@code history} shows them: the release records (what was deployed, how
  * it ended) joined with the deploy reports the CLI keeps beside them in {@code reports/} of the
  * state dir (how each service did), as long as their records ({@value ReleaseStore#KEEP} are kept).
+ * Several hosts' histories read together show a release once, with the hosts it ran on: a release in
+ * steps has the same id on every host.
  */
 final class ReleaseHistory {
+
+    /** Worst first: how a release that ended differently on its hosts is summed up. */
+    private static final List<String> WORST_FIRST = List.of("rollback-failed", "in-progress", "failed", "rolled-back",
+            "deployed");
 
     private ReleaseHistory() {
     }
@@ -33,14 +45,20 @@ final class ReleaseHistory {
     }
 
     /**
-     * Keeps a deployment's report for {@code history}, and the reports of releases that still have a
-     * record only. A failure to write it only warns: the deployment's own result and exit code stand.
+     * Keeps a deployment's report for {@code history}, under the id of its release record here, and
+     * the reports of releases that still have a record only. A failure to write it only warns: the
+     * deployment's own result and exit code stand.
      */
     static void keep(Target target, DeployReport report, PrintWriter out) {
         try {
             ReportArchive archive = archive(target);
-            archive.save(report);
-            archive.retain(new ReleaseStore(target.stateDir()).list().stream().map(ReleaseRecord::id).toList());
+            List<ReleaseRecord> records = new ReleaseStore(target.stateDir()).list();
+            // The newest record of that release on this host: a release id given twice names the later one.
+            String recordId = records.stream().filter(r -> r.releaseId().equals(report.releaseId())
+                            && (r.host() == null || r.host().equals(target.host()))).findFirst()
+                    .map(ReleaseRecord::id).orElse(report.releaseId());
+            archive.save(recordId, report);
+            archive.retain(records.stream().map(ReleaseRecord::id).toList());
         } catch (UncheckedIOException | IllegalArgumentException | TitanException e) {
             out.println("titan-deploy: warning: the report of release " + report.releaseId()
                     + " was not kept for history: " + e.getMessage());
@@ -48,26 +66,111 @@ final class ReleaseHistory {
         }
     }
 
-    /** The target's history now: the topology's services as rows, the kept releases newest first. */
+    /** One host's history now: its services as rows, its kept releases newest first. */
     static HistoryReport read(Topology topology, Target target, Instant now) {
-        List<ReleaseRecord> records = new ReleaseStore(target.stateDir()).list();
-        ReportArchive archive = archive(target);
-        Set<String> rows = new LinkedHashSet<>(topology.graph().plan().order());
-        String current = records.stream().filter(r -> r.status() == ReleaseRecord.Status.DEPLOYED)
-                .map(ReleaseRecord::id).findFirst().orElse(null);
-        List<HistoryReport.Release> releases = new ArrayList<>();
-        for (ReleaseRecord record : records) {
-            Optional<DeployReport> report = archive.find(record.id());
-            List<HistoryReport.ServiceResult> results = report.map(r -> r.services().stream()
-                    .map(HistoryReport.ServiceResult::of).toList()).orElse(List.of());
-            rows.addAll(record.services());
-            results.forEach(r -> rows.add(r.service()));
-            releases.add(new HistoryReport.Release(record.id(), instant(record.startedAt(), record, "startedAt"),
-                    record.finishedAt() == null ? null : instant(record.finishedAt(), record, "finishedAt"),
-                    result(record), record.id().equals(current), record.services(), record.versions(), record.error(),
-                    report.isPresent(), results));
+        return read(topology, List.of(target), now);
+    }
+
+    /**
+     * The history of several hosts now: their services as rows, each release once (newest first),
+     * with the hosts it ran on. Hosts that name the same state dir are different machines with the
+     * same layout: each record there belongs to the host it names, and this machine has only its own.
+     */
+    static HistoryReport read(Topology topology, List<Target> targets, Instant now) {
+        Set<String> hostNames = new LinkedHashSet<>();
+        targets.forEach(t -> hostNames.add(t.host()));
+        // Which hosts of the topology keep their records in each state dir read.
+        Map<Path, List<String>> byDir = new LinkedHashMap<>();
+        targets.forEach(t -> byDir.putIfAbsent(dir(t), new ArrayList<>()));
+        topology.hosts().keySet().forEach(host -> Optional.ofNullable(byDir.get(dir(Target.of(topology, host))))
+                .ifPresent(hosts -> hosts.add(host)));
+        // Per host its parts, newest first; the n-th part of release X on a host joins the n-th on the others.
+        Map<String, List<Part>> parts = new TreeMap<>();
+        for (Map.Entry<Path, List<String>> dir : byDir.entrySet()) {
+            ReportArchive archive = new ReportArchive(dir.getKey().resolve("reports"));
+            Map<String, Integer> seen = new TreeMap<>();
+            for (ReleaseRecord record : new ReleaseStore(dir.getKey()).list()) {
+                // A dir of one host has its records only (whatever host they name: hosts may have been renamed).
+                String host = dir.getValue().size() == 1 ? dir.getValue().get(0) : record.host();
+                if (host == null || !dir.getValue().contains(host) || !hostNames.contains(host)) {
+                    continue;
+                }
+                int nth = seen.merge(host + "\n" + record.releaseId(), 1, Integer::sum);
+                parts.computeIfAbsent(record.releaseId() + "\n" + nth, k -> new ArrayList<>())
+                        .add(new Part(host, record, archive.find(record.id(), record.releaseId())));
+            }
         }
-        return new HistoryReport(topology.source(), now, List.copyOf(rows), releases);
+        Map<String, String> current = new TreeMap<>();
+        parts.values().stream().flatMap(List::stream)
+                .filter(p -> p.record().status() == ReleaseRecord.Status.DEPLOYED)
+                .sorted(Comparator.comparing((Part p) -> p.record().id()).reversed())
+                .forEach(p -> current.putIfAbsent(p.host(), p.record().id()));
+        Set<String> rows = new LinkedHashSet<>(topology.graph().plan().order().stream()
+                .filter(name -> hostNames.contains(topology.service(name).host())).toList());
+        List<HistoryReport.Release> releases = new ArrayList<>();
+        for (List<Part> release : parts.values()) {
+            releases.add(release(release, current, rows));
+        }
+        releases.sort(Comparator.comparing(HistoryReport.Release::startedAt).reversed());
+        Map<String, String> hosts = new TreeMap<>();
+        if (topology.hosts().size() > 1) {
+            rows.forEach(name -> Optional.ofNullable(topology.services().get(name))
+                    .ifPresent(spec -> hosts.put(name, spec.host())));
+        }
+        return new HistoryReport(topology.source(), now, List.copyOf(rows), releases, hosts);
+    }
+
+    private static Path dir(Target target) {
+        return target.stateDir().toAbsolutePath().normalize();
+    }
+
+    /** One release's parts on its hosts as one column; the rows gain the services only its records name. */
+    private static HistoryReport.Release release(List<Part> parts, Map<String, String> current, Set<String> rows) {
+        parts.sort(Comparator.comparing(Part::host));
+        ReleaseRecord first = parts.stream().map(Part::record)
+                .min(Comparator.comparing((ReleaseRecord r) -> instant(r.startedAt(), r, "startedAt"))).orElseThrow();
+        List<String> services = new ArrayList<>();
+        Map<String, String> versions = new TreeMap<>();
+        List<HistoryReport.ServiceResult> results = new ArrayList<>();
+        List<HistoryReport.HostResult> hosts = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Instant finishedAt = null;
+        boolean finished = true;
+        boolean reported = false;
+        for (Part part : parts) {
+            ReleaseRecord record = part.record();
+            services.addAll(record.services());
+            versions.putAll(record.versions());
+            part.report().ifPresent(r -> r.services().forEach(s -> results.add(HistoryReport.ServiceResult.of(s))));
+            reported |= part.report().isPresent();
+            boolean runsNow = record.id().equals(current.get(part.host()));
+            hosts.add(new HistoryReport.HostResult(part.host(), result(record), runsNow));
+            if (record.error() != null) {
+                errors.add(parts.size() == 1 ? record.error() : part.host() + ": " + record.error());
+            }
+            if (record.finishedAt() == null) {
+                finished = false;
+            } else {
+                Instant at = instant(record.finishedAt(), record, "finishedAt");
+                finishedAt = finishedAt == null || at.isAfter(finishedAt) ? at : finishedAt;
+            }
+        }
+        rows.addAll(services);
+        results.forEach(r -> rows.add(r.service()));
+        String result = hosts.stream().map(HistoryReport.HostResult::result)
+                .min(Comparator.comparingInt(r -> WORST_FIRST.indexOf(r) < 0 ? 0 : WORST_FIRST.indexOf(r)))
+                .orElseThrow();
+        return new HistoryReport.Release(first.releaseId(), instant(first.startedAt(), first, "startedAt"),
+                finished ? finishedAt : null, result, hosts.stream().anyMatch(HistoryReport.HostResult::current),
+                services.stream().distinct().toList(), versions, errors.isEmpty() ? null : String.join("; ", errors),
+                reported, results, hosts);
+    }
+
+    /** A release's record on one host, with the report kept beside it (if any). */
+    private record Part(String host, ReleaseRecord record, Optional<DeployReport> report) {
+        Part {
+            Objects.requireNonNull(host, "host");
+        }
     }
 
     /** A record's status as the history names it: {@code rolled-back}, {@code in-progress}, ... */

@@ -22,12 +22,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code titan-deploy stop}: stops and deletes the topology's apps, dependents first. A release
- * whose lease it ends ({@code --take-over}, or run out) is restored first, so that its record does
- * not stay unfinished for the next deploy to restore over a stopped host.
+ * {@code titan-deploy stop}: stops and deletes the host's apps of the topology, dependents first. A
+ * release whose lease it ends ({@code --take-over}, or run out) is restored first, so that its record
+ * does not stay unfinished for the next deploy to restore over a stopped host.
  */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = "Stop and delete the topology's PM2 apps in reverse dependency order.")
+        description = "Stop and delete the topology's PM2 apps of the host (--host) in reverse dependency order.")
 final class StopCommand implements Callable<Integer> {
 
     @Mixin
@@ -57,10 +57,12 @@ final class StopCommand implements Callable<Integer> {
                         session.events(), session.clock(), System.getenv(), t), out::println);
             }
             // Dependents first, independent services at the same time: the walk deploys and rollbacks use.
+            // This host's services only: another host's are not this PM2's to stop.
+            List<String> services = t.servicesOn(target.host());
             Map<String, Boolean> removed = new ConcurrentHashMap<>();
-            DependencyWalk.inReverseDependencyOrder(t.graph().plan().order(), t.graph(),
+            DependencyWalk.inReverseDependencyOrder(services, t.graph(),
                     name -> removed.put(name, target.pm2().deleteIfPresent(name)));
-            List<String> order = new ArrayList<>(t.graph().plan().order());
+            List<String> order = new ArrayList<>(services);
             Collections.reverse(order);
             for (String name : order) {
                 out.println((removed.get(name) ? "stopped  " : "absent   ") + name);

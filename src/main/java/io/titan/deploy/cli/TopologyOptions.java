@@ -25,6 +25,9 @@ final class TopologyOptions {
                     + "has one, or no hosts section.")
     String host;
 
+    /** The topology once loaded: a command that looks at it before its session reads the file once. */
+    private Topology loaded;
+
     /** The options as a user would type them again, for hints such as how to stop. */
     String asArguments() {
         return String.join(" ", asArgumentList());
@@ -54,8 +57,32 @@ final class TopologyOptions {
         return args;
     }
 
-    /** Loads the topology the options name; exit 2 when none or both are given. */
+    /** Loads the topology the options name (once); exit 2 when none or both are given. */
     Topology load() {
+        if (loaded == null) {
+            loaded = read();
+        }
+        return loaded;
+    }
+
+    /**
+     * Without {@code --host}, the host the topology runs {@code service} on: a step about one service
+     * needs no host named.
+     *
+     * @throws ConfigException exit 2 naming the services there are, when {@code service} is none of them
+     */
+    void hostOf(String service) {
+        Topology topology = load();
+        if (!topology.services().containsKey(service)) {
+            throw new ConfigException(service + " is not a service of " + topology.source() + " (services: "
+                    + String.join(", ", topology.services().keySet()) + ")");
+        }
+        if (host == null) {
+            host = topology.service(service).host();
+        }
+    }
+
+    private Topology read() {
         TopologyLoader loader = new TopologyLoader();
         if (config != null && root != null) {
             throw new ConfigException("--config and --root: give one, not both");

@@ -24,7 +24,8 @@ final class ServiceValidation {
     ServiceSpec service(String name, RawService raw, RawDefaults defaults, Map<String, HostSpec> hosts) {
         String field = "services." + name;
         if (!TopologyValidation.NAME.matcher(name).matches()) {
-            throw v.fail(field, "'" + name + "' is not a valid service name (expected [a-z0-9][a-z0-9._-]*)");
+            throw v.fail(field, "'" + name + "' is not a valid service name: " + TopologyValidation.NAME_RULE
+                    + " (e.g. titan-brain)");
         }
         if (raw == null) {
             throw v.fail(field, "expected a mapping with at least 'script'");
@@ -79,6 +80,11 @@ final class ServiceValidation {
         env.putAll(env(field + ".env", raw.env()));
         if (port != null) {
             env.putIfAbsent("PORT", EnvValue.of(port.toString()));
+        }
+        if (host.agent() != null) {
+            // A named host's services listen where its address says, which is where the health checks and
+            // the other hosts reach them; a service's own HOST (or the defaults') wins.
+            env.putIfAbsent("HOST", EnvValue.of(host.address()));
         }
         return new ServiceSpec(
                 name, script, cwd,

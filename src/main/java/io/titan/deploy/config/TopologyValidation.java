@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  */
 final class TopologyValidation {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /** {@link #NAME} in words, for the messages that reject a name. */
+    static final String NAME_RULE = "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit";
     static final Duration DEFAULT_STARTUP = Duration.ofSeconds(30);
     static final Duration DEFAULT_HEALTH = Duration.ofSeconds(5);
     static final Duration DEFAULT_SOAK = Duration.ofSeconds(2);
@@ -98,7 +100,9 @@ final class TopologyValidation {
         for (Map.Entry<String, RawTopology.RawHost> entry : raw.entrySet()) {
             String field = "hosts." + entry.getKey();
             if (!NAME.matcher(entry.getKey()).matches()) {
-                throw fail(field, "'" + entry.getKey() + "' is not a valid host name (expected [a-z0-9][a-z0-9._-]*)");
+                // A host's name is typed as --host and names its files and Jenkins stages: kept plain.
+                throw fail(field, "'" + entry.getKey() + "' is not a valid host name: " + NAME_RULE
+                        + " (e.g. exchange-gw)");
             }
             RawTopology.RawHost host = entry.getValue();
             if (host == null || host.agent == null || host.agent.isBlank()) {

@@ -98,11 +98,13 @@ public final class DeploymentOrchestrator {
             List<String> orphans = orphansToRemove(changes);
             List<String> recorded = new ArrayList<>(targets);
             recorded.addAll(orphans);
-            ReleaseRecord record = target.journal().begin(topology.source(), recorded, before.definitions(),
-                    changes.wanted(), Apps.secretTemplates(topology));
+            // The record names its host, as a release in steps does: history tells hosts apart by it.
+            ReleaseRecord record = target.journal().begin(topology.source(), null, target.host(), recorded,
+                    before.definitions(), changes.wanted(), Apps.secretTemplates(topology), Map.of());
             Instant startedAt = Instant.parse(record.startedAt());
-            target.events().emit(new DeploymentEvent.DeploymentStarted(startedAt, record.id(), targets));
-            Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.id(),
+            target.events().emit(new DeploymentEvent.DeploymentStarted(startedAt, record.releaseId(), targets,
+                    changes.plan().unchanged()));
+            Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.releaseId(),
                     targets, changes.wanted(), changes.plan(), before.definitions().keySet(),
                     () -> Optional.ofNullable(stopReason), target.environment()).run(options.strategy(), orphans);
             return conclude(record, startedAt, rollout, options, verify, before);
@@ -115,9 +117,9 @@ public final class DeploymentOrchestrator {
         String failure = rollout.failure();
         if (failure == null) {
             Instant done = target.now();
-            target.events().emit(new DeploymentEvent.DeploymentCompleted(done, record.id(),
+            target.events().emit(new DeploymentEvent.DeploymentCompleted(done, record.releaseId(),
                     Duration.between(startedAt, done)));
-            DeploymentResult accepted = DeploymentResult.deployed(record.id(), startedAt, done, rollout.outcomes());
+            DeploymentResult accepted = DeploymentResult.deployed(record.releaseId(), startedAt, done, rollout.outcomes());
             // The record stays unfinished until the release is verified: a deployer killed while
             // validating leaves a release that the next deploy or recover undoes.
             failure = verify.verify(accepted)
@@ -128,22 +130,22 @@ public final class DeploymentOrchestrator {
                 return accepted;
             }
         }
-        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.id(), failure));
+        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.releaseId(), failure));
         if (!options.rollback()) {
             target.journal().failed(record, failure);
-            return DeploymentResult.failed(record.id(), failure, startedAt, target.now(),
+            return DeploymentResult.failed(record.releaseId(), failure, startedAt, target.now(),
                     rollout.outcomes());
         }
         if (restoreElsewhere) {
-            target.log().accept("release " + record.id() + " is left unfinished for the restorer: " + failure);
-            return DeploymentResult.failed(record.id(), failure + "; the previous release is being restored by"
+            target.log().accept("release " + record.releaseId() + " is left unfinished for the restorer: " + failure);
+            return DeploymentResult.failed(record.releaseId(), failure + "; the previous release is being restored by"
                     + " `titan-deploy recover`, which runs outside this process", startedAt, target.now(),
                     rollout.outcomes());
         }
         Instant rollbackStart = target.now();
         Rollback.Result restored = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
                 before.apps(), rollout.touched(), failure, failure);
-        return DeploymentResult.rolledBack(record.id(), failure, startedAt, rollbackStart, target.now(),
+        return DeploymentResult.rolledBack(record.releaseId(), failure, startedAt, rollbackStart, target.now(),
                 rollout.outcomes(), restored);
     }
 

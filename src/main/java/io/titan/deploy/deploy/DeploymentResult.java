@@ -68,8 +68,9 @@ public record DeploymentResult(
             } else if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
                 outcomes.add(o);
             } else {
+                // The status says "rolled-back": the message says what the restore did, not that again.
                 outcomes.add(o.withStatus(ServiceStatus.ROLLED_BACK,
-                        o.status() == ServiceStatus.SKIPPED ? o.message() : "rolled back: " + action));
+                        o.status() == ServiceStatus.SKIPPED ? o.message() : action));
             }
         }
         String message = restore.success() ? error : error + "; rollback failed: " + restore.message();

@@ -13,8 +13,15 @@ import io.titan.deploy.health.TimeSource;
 import io.titan.deploy.health.Wait;
 import io.titan.deploy.health.Pm2OnlineProbe;
 import io.titan.deploy.pm2.ProcessWatch;
+import io.titan.deploy.health.ListeningSockets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +34,7 @@ final class HealthGate {
 
     private final ProcessControl pm2;
     private final ProcessWatch watch;
+    private final ListeningSockets sockets = ListeningSockets.system();
 
     HealthGate(ProcessControl pm2, ProcessWatch watch) {
         this.pm2 = pm2;
@@ -54,12 +62,60 @@ final class HealthGate {
             wait.waitUntilReady();
         } catch (HealthCheckTimeoutException e) {
             throw new ServiceFailure(name + " did not become healthy within " + Durations.format(spec.startupTimeout())
-                    + " (" + e.target() + " " + e.lastObserved() + ")");
+                    + " (" + e.target() + " " + e.lastObserved() + ")" + listensElsewhere(spec, e.lastObserved()));
         } catch (HealthCheckFailedException e) {
             throw new ServiceFailure(name + " " + e.reason());
         } catch (HealthCheckException e) {
             throw new ServiceFailure(name + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Why a running service refuses its health check, when that is where it listens: {@code : titan-brain
+     * listens on 127.0.0.1:3000, but its health check goes to 10.0.1.5:3000}; empty when it is not
+     * known to listen anywhere else (or does not listen at all).
+     */
+    private String listensElsewhere(ServiceSpec spec, String observed) {
+        if (!"connection refused".equals(observed) || spec.port() == null || spec.healthCheck().isEmpty()) {
+            return "";
+        }
+        String host = spec.healthCheck().get().host();
+        int port = spec.port();
+        List<InetSocketAddress> listening = new ArrayList<>();
+        try {
+            pm2.processes().stream().filter(p -> p.name().equals(spec.name()) && p.pid() > 0)
+                    .forEach(p -> listening.addAll(sockets.of(p.pid())));
+        } catch (RuntimeException e) {
+            // PM2 cannot say now: the failure stands without the hint.
+            return "";
+        }
+        if (listening.isEmpty() || listening.stream().anyMatch(a -> reaches(a, host, port))) {
+            return "";
+        }
+        String hint = Optional.ofNullable(spec.env().get("HOST")).map(v -> " (its env sets HOST " + v.display() + ")")
+                .orElse("");
+        return ": " + spec.name() + " listens on " + listening.stream().map(HealthGate::text)
+                .collect(Collectors.joining(", ")) + ", but its health check goes to " + host + ":" + port + hint;
+    }
+
+    /** Whether a socket listening on {@code address} takes connections to {@code host:port}. */
+    private static boolean reaches(InetSocketAddress address, String host, int port) {
+        if (address.getPort() != port) {
+            return false;
+        }
+        if (address.getAddress().isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return java.util.Arrays.asList(InetAddress.getAllByName(host)).contains(address.getAddress());
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String text(InetSocketAddress address) {
+        String ip = address.getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 
     /** The real clock, with pauses that end early when PM2 reports something about the service. */

@@ -87,7 +87,8 @@ public final class HostRelease {
             Duration given = lease == null ? ReleaseLease.DEFAULT_DURATION : lease;
             new ReleaseLease(release, record.id(), target.now().plus(given), given,
                     ReleaseLease.holderOf(target.environment())).write(target.stateDir());
-            target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.id(), targets));
+            target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.releaseId(), targets,
+                    changes.plan().unchanged()));
             return changes.plan();
         }
     }
@@ -111,6 +112,7 @@ public final class HostRelease {
      * start while {@link #soak} watches it for the rest of its soak.
      */
     public ServiceOutcome service(String release, String name, Duration lease, boolean untilHealthy) {
+        requireOnThisHost(name);
         ReleaseRecord record = renew(release, lease);
         if (!record.services().contains(name) || REMOVE.equals(record.actions().get(name))) {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
@@ -120,7 +122,7 @@ public final class HostRelease {
                 .toUpperCase(java.util.Locale.ROOT));
         Pm2App app = record.deployed().get(name).toPm2App(target.environment());
         Optional<String> unhealthy = unhealthyDependency(name);
-        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.id(),
+        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.releaseId(),
                 List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
                 record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy, target.environment());
@@ -138,6 +140,7 @@ public final class HostRelease {
      * @throws TitanException exit 2 when the service has no soak to finish in this release here
      */
     public ServiceOutcome soak(String release, String name, Duration lease) {
+        requireOnThisHost(name);
         ReleaseRecord record = renew(release, lease);
         ServiceStep step = record.steps().get(name);
         if (step == null || !ServiceStatus.HEALTHY.value().equals(step.status())) {
@@ -145,7 +148,7 @@ public final class HostRelease {
                     + target.host() + ": " + (step == null ? "`release service " + name + " --until healthy` did not run"
                     : "it is " + step.status()));
         }
-        ServiceOutcome outcome = SoakStep.finish(target, record.id(), name, step);
+        ServiceOutcome outcome = SoakStep.finish(target, record.releaseId(), name, step);
         record(release, record, outcome);
         return outcome;
     }
@@ -173,18 +176,18 @@ public final class HostRelease {
                         ? o.name() + " passed its health gate, but its soak never ran (`release soak " + o.name() + "`)"
                         : o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
                 .or(() -> removeOrphans(record))
-                .or(() -> verify.verify(DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes)));
+                .or(() -> verify.verify(DeploymentResult.deployed(record.releaseId(), startedAt, target.now(), outcomes)));
         if (problem.isPresent()) {
-            return DeploymentResult.failed(record.id(), problem.get(), startedAt, target.now(), outcomes);
+            return DeploymentResult.failed(record.releaseId(), problem.get(), startedAt, target.now(), outcomes);
         }
         Map<String, String> versions = new TreeMap<>();
         target.pm2().processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
                 .forEach(p -> versions.put(p.name(), p.version()));
         target.journal().deployed(record, versions);
-        target.events().emit(new DeploymentEvent.DeploymentCompleted(target.now(), record.id(),
+        target.events().emit(new DeploymentEvent.DeploymentCompleted(target.now(), record.releaseId(),
                 Duration.between(startedAt, target.now())));
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.deployed(record.id(), startedAt, target.now(), outcomes);
+        return DeploymentResult.deployed(record.releaseId(), startedAt, target.now(), outcomes);
     }
 
     /**
@@ -193,10 +196,10 @@ public final class HostRelease {
      */
     public DeploymentResult keep(String release, String why) {
         ReleaseRecord record = renew(release, null);
-        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.id(), why));
+        target.events().emit(new DeploymentEvent.DeploymentAborted(target.now(), record.releaseId(), why, false));
         target.journal().failed(record, why);
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.failed(record.id(), why, Instant.parse(record.startedAt()), target.now(),
+        return DeploymentResult.failed(record.releaseId(), why, Instant.parse(record.startedAt()), target.now(),
                 outcomes(record));
     }
 
@@ -208,7 +211,7 @@ public final class HostRelease {
             }
             try {
                 target.pm2().delete(name);
-                target.events().emit(new DeploymentEvent.ServiceRemoved(target.now(), record.id(), name,
+                target.events().emit(new DeploymentEvent.ServiceRemoved(target.now(), record.releaseId(), name,
                         "not in the topology (--remove-orphans)"));
             } catch (TitanException e) {
                 return Optional.of("could not remove orphan " + name + ": " + e.getMessage());
@@ -226,11 +229,11 @@ public final class HostRelease {
     public DeploymentResult abort(String release, String why) {
         ReleaseRecord record = renew(release, null);
         Instant rollbackStartedAt = target.now();
-        target.events().emit(new DeploymentEvent.DeploymentFailed(rollbackStartedAt, record.id(), why));
+        target.events().emit(new DeploymentEvent.DeploymentAborted(rollbackStartedAt, record.releaseId(), why, true));
         Rollback.Result restore = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
                 Map.of(), Set.of(), why, why);
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.rolledBack(record.id(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
+        return DeploymentResult.rolledBack(record.releaseId(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
                 target.now(), outcomes(record), restore);
     }
 
@@ -289,6 +292,20 @@ public final class HostRelease {
         }
     }
 
+    /**
+     * A step about a service runs on the service's host: on another it would find nothing to do. (One
+     * the topology does not have is not the release's either: the record says which are.)
+     *
+     * @throws ConfigException exit 2 naming the host the topology runs it on
+     */
+    private void requireOnThisHost(String name) {
+        ServiceSpec spec = target.topology().services().get(name);
+        if (spec != null && !spec.host().equals(target.host())) {
+            throw new ConfigException(name + " is on host " + spec.host() + ", not " + target.host()
+                    + ": run its step there (--host " + spec.host() + ", or no --host: the topology says where)");
+        }
+    }
+
     /** A reason not to start {@code name}: a dependency that does not answer its health check now. */
     private Optional<String> unhealthyDependency(String name) {
         for (String dependency : target.topology().service(name).dependsOn()) {
@@ -303,10 +320,14 @@ public final class HostRelease {
         return Optional.empty();
     }
 
+    /** What a release id may hold: it names files and PM2 metadata on every host, so no path or shell characters. */
+    public static final String RELEASE_ID_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit, "
+            + "at most 128 characters";
+
     private static void requireName(String release) {
-        if (release == null || !release.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new ConfigException("--release: '" + release + "' is not a release name (letters, digits, . _ -;"
-                    + " e.g. the job name and build number)");
+        if (!Pm2App.isReleaseId(release)) {
+            throw new ConfigException("--release: '" + release + "' is not a release id: " + RELEASE_ID_RULE
+                    + " (e.g. the job name and build number: titan-main-42)");
         }
     }
 

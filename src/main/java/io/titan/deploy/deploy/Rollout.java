@@ -81,7 +81,7 @@ final class Rollout {
             Track track = new Track(name);
             if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
                 track.status = ServiceStatus.UNCHANGED;
-                track.message = "unchanged: running, healthy and the same as before";
+                track.message = "running, healthy and the same as before";
                 events.emit(new DeploymentEvent.ServiceUnchanged(clock.instant(), releaseId, name));
             }
             tracks.put(name, track);
@@ -159,7 +159,7 @@ final class Rollout {
             }
             requirePortFree(spec);
             watch.keepOutput(name, spec.logLines(), Secrets.values(spec.env().values(), environment));
-            watch.watch(name, pm2.start(apps.get(name)));
+            watch.watch(name, pm2.start(apps.get(name).toBuilder().releaseId(releaseId).build()));
             Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, clock.instant()));
             gate.await(spec, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left, this::stopped);
             track.readyAt = clock.instant();

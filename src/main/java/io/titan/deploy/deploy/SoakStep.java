@@ -25,7 +25,7 @@ final class SoakStep {
     }
 
     /** Watches {@code name}, left healthy as {@code step} says, to the end of its soak; what became of it. */
-    static ServiceOutcome finish(HostTarget target, String recordId, String name, ServiceStep step) {
+    static ServiceOutcome finish(HostTarget target, String releaseId, String name, ServiceStep step) {
         ServiceSpec spec = target.topology().service(name);
         Instant until = Instant.parse(step.readyAt()).plus(spec.soak());
         Optional<String> problem;
@@ -57,9 +57,9 @@ final class SoakStep {
         ServiceOutcome outcome;
         if (problem.isPresent()) {
             String why = problem.get() + " during the " + Durations.format(spec.soak()) + " soak after it became healthy";
-            target.events().emit(new DeploymentEvent.ServiceFailed(target.now(), recordId, name, why));
+            target.events().emit(new DeploymentEvent.ServiceFailed(target.now(), releaseId, name, why));
             if (!output.isEmpty()) {
-                target.events().emit(new DeploymentEvent.ServiceOutput(target.now(), recordId, name, output));
+                target.events().emit(new DeploymentEvent.ServiceOutput(target.now(), releaseId, name, output));
             }
             outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
                     Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), output);

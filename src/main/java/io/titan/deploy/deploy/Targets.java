@@ -7,6 +7,7 @@ import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.HealthCheckException;
+import io.titan.deploy.health.HealthCheckTimeoutException;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ServiceHealth;
@@ -117,10 +118,15 @@ final class Targets {
         try {
             Wait.forProbe(probe.get()).withStartupTimeout(wait).withAttemptTimeout(spec.healthTimeout())
                     .withBackoff(ServiceHealth.STARTUP_BACKOFF.withMaxDelay(Duration.ofSeconds(1))).waitUntilReady();
+        } catch (HealthCheckTimeoutException e) {
+            // The wait's own message repeats "did not become healthy within": say it once, with what was seen.
+            throw new TitanException(name + " depends on " + dependency + " on host " + spec.host()
+                    + ", which did not become healthy within " + Durations.format(wait) + " (" + probe.get().target()
+                    + " " + e.lastObserved() + ", " + e.attempts() + (e.attempts() == 1 ? " attempt" : " attempts")
+                    + ")", ExitCodes.FAILED);
         } catch (HealthCheckException e) {
             throw new TitanException(name + " depends on " + dependency + " on host " + spec.host()
-                    + ", which did not become healthy within " + Durations.format(wait) + ": " + e.getMessage(),
-                    ExitCodes.FAILED);
+                    + ", which did not become healthy: " + e.getMessage(), ExitCodes.FAILED);
         }
     }
 }

@@ -21,10 +21,20 @@ public sealed interface DeploymentEvent {
         return null;
     }
 
-    /** A deployment began; {@code services} are the ones it will touch, in plan order. */
-    record DeploymentStarted(Instant at, String releaseId, List<String> services) implements DeploymentEvent {
+    /**
+     * A deployment began; {@code services} are the ones it covers, in plan order, and
+     * {@code unchanged} those of them it leaves as they run (no start, no restart).
+     */
+    record DeploymentStarted(Instant at, String releaseId, List<String> services, List<String> unchanged)
+            implements DeploymentEvent {
         public DeploymentStarted {
             services = List.copyOf(services);
+            unchanged = List.copyOf(unchanged);
+        }
+
+        /** A deployment that changes every service it covers. */
+        public DeploymentStarted(Instant at, String releaseId, List<String> services) {
+            this(at, releaseId, services, List.of());
         }
 
         public String type() {
@@ -108,6 +118,16 @@ public sealed interface DeploymentEvent {
     record DeploymentFailed(Instant at, String releaseId, String reason) implements DeploymentEvent {
         public String type() {
             return "deployment:failed";
+        }
+    }
+
+    /**
+     * A release in steps was ended on purpose on one host ({@code release abort}): restored to the
+     * release before it, or with {@code restore} false left as it runs ({@code --keep}).
+     */
+    record DeploymentAborted(Instant at, String releaseId, String reason, boolean restore) implements DeploymentEvent {
+        public String type() {
+            return "deployment:aborted";
         }
     }
 

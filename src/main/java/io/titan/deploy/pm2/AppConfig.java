@@ -37,6 +37,8 @@ final class AppConfig {
     static final String ENV_KEYS_MARKER = "TITAN_PM2_ENV_KEYS";
     /** Env key that keeps {@link Pm2App#fingerprint()} with the app in PM2; reserved. */
     static final String FINGERPRINT_KEY = "TITAN_FINGERPRINT";
+    /** Env key that keeps {@link Pm2App#releaseId()} with the app in PM2; reserved. */
+    static final String RELEASE_KEY = "TITAN_RELEASE";
     /** The timestamp format PM2 applies to log lines when {@code time} is true (it replaces any other). */
     static final String LOG_DATE_FORMAT = "YYYY-MM-DDTHH:mm:ss";
 
@@ -129,6 +131,9 @@ final class AppConfig {
         env.put(ENV_KEYS_MARKER, String.join(",", app.env().keySet()));
         if (app.fingerprint() != null) {
             env.put(FINGERPRINT_KEY, app.fingerprint());
+        }
+        if (app.releaseId() != null) {
+            env.put(RELEASE_KEY, app.releaseId());
         }
         env.put("PM2_HOME", pm2Home.toString());
         return env;

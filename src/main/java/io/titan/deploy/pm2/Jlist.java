@@ -127,9 +127,15 @@ final class Jlist {
                 .minUptime(millis(env.path("min_uptime"), Pm2App.DEFAULT_MIN_UPTIME))
                 .restartDelay(millis(env.path("restart_delay"), Duration.ZERO))
                 .fingerprint(marker == null ? null : textOrNull(appEnv.path(AppConfig.FINGERPRINT_KEY)))
+                .releaseId(marker == null ? null : releaseId(textOrNull(appEnv.path(AppConfig.RELEASE_KEY))))
                 .build();
         Pm2Status status = Pm2Status.fromPm2(env.path("status").asText(null));
         return new Pm2AppDefinition(app, status, status.keepsRunning(), marker != null);
+    }
+
+    /** The release id kept with the app, or null when none, or when what is there cannot be one (set by hand). */
+    private static String releaseId(String kept) {
+        return Pm2App.isReleaseId(kept) ? kept : null;
     }
 
     private static List<String> args(JsonNode node) {

@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  *                         (an encoded fingerprint), kept with the app in PM2 as compose keeps its
  *                         config hash on a container; null when unknown. Not part of the definition:
  *                         the app runs the same without it
+ * @param releaseId        the release that started the app (as history and reports name it), kept
+ *                         with the app in PM2 beside the fingerprint, so that what runs can be traced
+ *                         to its release on any host; null when unknown. Not part of the definition
  */
 public record Pm2App(
         String name,
@@ -53,7 +56,8 @@ public record Pm2App(
         Duration killTimeout,
         Duration minUptime,
         Duration restartDelay,
-        String fingerprint) {
+        String fingerprint,
+        String releaseId) {
 
     /** PM2's own default, which the seed also sets: SIGINT, then SIGKILL after 1.6 s. */
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);
@@ -76,6 +80,8 @@ public record Pm2App(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[KMG]?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    /** A release id: what {@code release begin --release} accepts, and the ids deploys make themselves. */
+    private static final Pattern RELEASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FINGERPRINT = Pattern.compile("[A-Za-z0-9_.:-]+=[A-Za-z0-9:]+(;[A-Za-z0-9_.:-]+=[A-Za-z0-9:]+)*");
 
     /** Validates and copies; see {@link Builder} for the defaults. */
@@ -99,6 +105,9 @@ public record Pm2App(
         restartDelay = nonNegative(name, "restartDelay", restartDelay);
         if (fingerprint != null && !FINGERPRINT.matcher(fingerprint).matches()) {
             throw bad(name, "fingerprint must be key=hash pairs separated by ';', got '" + fingerprint + "'");
+        }
+        if (releaseId != null && !isReleaseId(releaseId)) {
+            throw bad(name, "releaseId must be letters, digits, . _ - (at most 128), got '" + releaseId + "'");
         }
     }
 
@@ -129,7 +138,12 @@ public record Pm2App(
                 + ", maxMemoryRestart=" + maxMemoryRestart + ", autorestart=" + autorestart
                 + ", maxRestarts=" + maxRestarts + ", killTimeout=" + killTimeout
                 + ", minUptime=" + minUptime + ", restartDelay=" + restartDelay
-                + ", fingerprinted=" + (fingerprint != null) + "]";
+                + ", fingerprinted=" + (fingerprint != null) + ", releaseId=" + releaseId + "]";
+    }
+
+    /** Whether {@code text} can be a {@link #releaseId()}: what {@code release begin --release} accepts. */
+    public static boolean isReleaseId(String text) {
+        return text != null && RELEASE_ID.matcher(text).matches();
     }
 
     static String requireName(String name) {
@@ -156,7 +170,8 @@ public record Pm2App(
             if (key == null || !ENV_KEY.matcher(key).matches()) {
                 throw bad(name, "env key must be a variable name, got '" + key + "'");
             }
-            if (key.equals(AppConfig.ENV_KEYS_MARKER) || key.equals(AppConfig.FINGERPRINT_KEY)) {
+            if (key.equals(AppConfig.ENV_KEYS_MARKER) || key.equals(AppConfig.FINGERPRINT_KEY)
+                    || key.equals(AppConfig.RELEASE_KEY)) {
                 throw bad(name, "env key " + key + " is reserved for the engine");
             }
             if (value == null) {
@@ -193,6 +208,7 @@ public record Pm2App(
         private Duration minUptime = DEFAULT_MIN_UPTIME;
         private Duration restartDelay = DEFAULT_RESTART_DELAY;
         private String fingerprint;
+        private String releaseId;
 
         private Builder(String name, Path script) {
             this.name = name;
@@ -212,6 +228,7 @@ public record Pm2App(
             minUptime = app.minUptime;
             restartDelay = app.restartDelay;
             fingerprint = app.fingerprint;
+            releaseId = app.releaseId;
         }
 
         /** The script PM2 runs. */
@@ -292,10 +309,16 @@ public record Pm2App(
             return this;
         }
 
+        /** The release that starts the app, kept with it in PM2; null for none. */
+        public Builder releaseId(String value) {
+            releaseId = value;
+            return this;
+        }
+
         /** Validates and builds the definition. */
         public Pm2App build() {
             return new Pm2App(name, script, cwd, args, env, instances, maxMemoryRestart, autorestart,
-                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint);
+                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint, releaseId);
         }
     }
 }

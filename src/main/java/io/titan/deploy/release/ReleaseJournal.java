@@ -51,19 +51,14 @@ public final class ReleaseJournal {
      * as their {@code ${VAR}} templates only, and whether it runs) and as the release deploys it.
      *
      * @param source          the topology it comes from, for people reading the record
+     * @param release         the id {@code release begin --release} was given, or null for a deploy
+     *                        (whose record's own id is the release's)
+     * @param host            the host whose part this record is
      * @param services        every service the release may touch, in plan order (targets, then orphans it removes)
      * @param running         PM2's definitions now, by name (secrets in clear; they are not stored)
      * @param wanted          the definitions the release deploys, by name, each with its fingerprint
      * @param secretTemplates per service, its secret env keys and the templates they come from now
-     */
-    public ReleaseRecord begin(String source, List<String> services, Map<String, Pm2AppDefinition> running,
-                               Map<String, Pm2App> wanted, Map<String, Map<String, String>> secretTemplates) {
-        return begin(source, null, null, services, running, wanted, secretTemplates, Map.of());
-    }
-
-    /**
-     * Begins a host's part of a release that spans several CLI calls, with the pipeline's name for
-     * it and what its plan does with each service.
+     * @param actions         what the plan does with each service, for a release in steps (empty for a deploy)
      */
     public ReleaseRecord begin(String source, String release, String host, List<String> services,
                                Map<String, Pm2AppDefinition> running, Map<String, Pm2App> wanted,

@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * What one deployment changed, written before PM2 is touched so that a crash at any point leaves
  * enough on disk to put the previous release back.
  *
- * @param id         release id, sortable by time
+ * @param id         the record's id, sortable by time: its file name; {@link #releaseId()} is the
+ *                   release's id people see
  * @param startedAt  ISO-8601
  * @param finishedAt ISO-8601, or null while in progress
  * @param status     where it got to
@@ -77,6 +78,15 @@ public record ReleaseRecord(
         public static PreviousApp absent() {
             return new PreviousApp(false, false, null);
         }
+    }
+
+    /**
+     * The release's id as people see it, in history, reports, events and output: the id given to
+     * {@code release begin --release ID}, the same on every host; for a {@code deploy}, which names
+     * its own releases, the record's id (also for a record written before releases in steps were named).
+     */
+    public String releaseId() {
+        return release != null ? release : id;
     }
 
     public ReleaseRecord withStatus(Status newStatus, String finished, String why) {

@@ -30,8 +30,10 @@ import java.util.stream.Stream;
  *
  * <p>Records carry a format version ({@link FileFormat}): {@value #FORMAT_VERSION} since a record
  * can be one host's part of a release in steps ({@code release}, {@code host}, {@code actions},
- * {@code steps}). Records without one (version 1, from before hosts existed) are one-process deploys
- * and read as such; a record of a newer version is refused.
+ * {@code steps}); the release each stored app keeps ({@link StoredApp#releaseId()}) was added beside
+ * them within version 2, and is null in records written before it. Records without a version
+ * (version 1, from before hosts existed) are one-process deploys and read as such; a record of a
+ * newer version is refused.
  */
 public final class ReleaseStore {
 

@@ -21,6 +21,8 @@ import java.util.TreeSet;
  *                    means the value is secret but where it came from is unknown
  * @param fingerprint the parts of the definition's and code's fingerprint when it was deployed, or
  *                    null when unknown (an app this engine did not start)
+ * @param releaseId   the release that started it, kept with it in PM2 again when it is restored; null
+ *                    when unknown (an app this engine did not start, or a record written before)
  */
 public record StoredApp(
         String name,
@@ -36,7 +38,8 @@ public record StoredApp(
         long killTimeoutMs,
         long minUptimeMs,
         long restartDelayMs,
-        Map<String, String> fingerprint) {
+        Map<String, String> fingerprint,
+        String releaseId) {
 
     public StoredApp {
         args = List.copyOf(args);
@@ -64,7 +67,8 @@ public record StoredApp(
         });
         return new StoredApp(app.name(), app.script().toString(), app.cwd().toString(), app.args(), plain, secret,
                 app.instances(), app.maxMemoryRestart(), app.autorestart(), app.maxRestarts(),
-                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis(), fingerprint);
+                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis(), fingerprint,
+                app.releaseId());
     }
 
     /**
@@ -110,6 +114,7 @@ public record StoredApp(
                 .minUptime(Duration.ofMillis(minUptimeMs))
                 .restartDelay(Duration.ofMillis(restartDelayMs))
                 .fingerprint(fingerprint == null ? null : new Fingerprint(fingerprint).encode())
+                .releaseId(releaseId)
                 .build();
     }
 }

@@ -32,8 +32,7 @@ final class HistoryPage {
         html.append("<dl class=\"facts\">\n");
         HtmlPage.fact(html, "Topology", "<code>" + Text.safe(report.topology()) + "</code>");
         HtmlPage.fact(html, "Releases", counts(report.releases()));
-        HtmlPage.fact(html, "Running now", report.releases().stream().filter(Release::current).findFirst()
-                .map(r -> "<code>" + Text.escape(r.id()) + "</code>").orElse("no deployed release"));
+        HtmlPage.fact(html, "Running now", runningNow(report));
         HtmlPage.fact(html, "Read", HtmlPage.time(report.at()));
         html.append("</dl>\n");
 
@@ -44,7 +43,7 @@ final class HistoryPage {
             html.append("<p class=\"hint\">One row per service, one column per release, oldest on the left. A cell "
                     + "gives the service's result and its time from start to healthy; the bar compares that time "
                     + "with the service's other releases.</p>\n");
-            grid(html, report.services(), columns);
+            grid(html, report, columns);
         }
         html.append("</section>\n");
         failures(html, report.releases());
@@ -80,7 +79,25 @@ final class HistoryPage {
         return text.toString();
     }
 
-    private static void grid(StringBuilder html, List<String> services, List<Release> columns) {
+    /** The release that runs now; with several hosts, per host, since a release may run on some of them only. */
+    private static String runningNow(HistoryReport report) {
+        if (!report.severalHosts()) {
+            return report.releases().stream().filter(Release::current).findFirst()
+                    .map(r -> "<code>" + Text.escape(r.id()) + "</code>").orElse("no deployed release");
+        }
+        Map<String, String> byHost = new java.util.TreeMap<>();
+        report.hosts().values().forEach(host -> byHost.put(host, "no deployed release"));
+        for (Release release : report.releases()) {
+            release.hosts().stream().filter(HistoryReport.HostResult::current).forEach(h -> byHost.put(h.host(),
+                    "<code>" + Text.escape(release.id()) + "</code>"));
+        }
+        List<String> parts = new ArrayList<>();
+        byHost.forEach((host, release) -> parts.add(Text.escape(host) + ": " + release));
+        return String.join(" \u00b7 ", parts);
+    }
+
+    private static void grid(StringBuilder html, HistoryReport report, List<Release> columns) {
+        List<String> services = report.services();
         html.append("<div class=\"grid-scroll\">\n<table class=\"grid\">\n<thead><tr><th scope=\"col\">Service</th>");
         for (Release release : columns) {
             html.append("<th scope=\"col\" class=\"release release-").append(Text.escape(release.result())).append("\">")
@@ -88,6 +105,10 @@ final class HistoryPage {
                     .append(HtmlPage.time(release.startedAt()))
                     .append("<span class=\"result\">").append(Theme.useIcon(resultIcon(release.result()), 14))
                     .append(Text.escape(release.result().replace('-', ' '))).append("</span>");
+            if (release.hosts().size() > 1 || report.severalHosts()) {
+                html.append("<span class=\"hosts\">on ").append(Text.escape(String.join(", ",
+                        release.hosts().stream().map(HistoryReport.HostResult::host).toList()))).append("</span>");
+            }
             if (release.current()) {
                 html.append("<span class=\"current\">running now</span>");
             }
@@ -102,7 +123,11 @@ final class HistoryPage {
                     slowest = Math.max(slowest, healthy);
                 }
             }
-            html.append("<tr><th scope=\"row\" class=\"name\">").append(Text.escape(service)).append("</th>");
+            html.append("<tr><th scope=\"row\" class=\"name\">").append(Text.escape(service));
+            if (report.severalHosts() && report.hosts().containsKey(service)) {
+                html.append("<span class=\"host\">on ").append(Text.escape(report.hosts().get(service))).append("</span>");
+            }
+            html.append("</th>");
             for (Release release : columns) {
                 cell(html, service, release, slowest);
             }

@@ -22,21 +22,36 @@ import java.util.TreeMap;
  * @param services the grid's rows: the topology's services in deployment order, then services only
  *                 earlier releases had
  * @param releases newest first
+ * @param hosts    the host of each row's service where the topology has {@code hosts:}; empty without
  */
-public record HistoryReport(String topology, Instant at, List<String> services, List<Release> releases) {
+public record HistoryReport(String topology, Instant at, List<String> services, List<Release> releases,
+                            Map<String, String> hosts) {
 
-    /** Validates the components and copies the lists. */
+    /** Validates the components and copies the collections. */
     public HistoryReport {
         Objects.requireNonNull(topology, "HistoryReport.topology must not be null");
         Objects.requireNonNull(at, "HistoryReport.at must not be null");
         services = List.copyOf(Objects.requireNonNull(services, "HistoryReport.services must not be null"));
         releases = List.copyOf(Objects.requireNonNull(releases, "HistoryReport.releases must not be null"));
+        hosts = new TreeMap<>(hosts == null ? Map.of() : hosts);
+    }
+
+    /** A history of one host of a topology without {@code hosts:}. */
+    public HistoryReport(String topology, Instant at, List<String> services, List<Release> releases) {
+        this(topology, at, services, releases, Map.of());
+    }
+
+    /** Whether the rows' services run on more than one host, so that each row says which. */
+    public boolean severalHosts() {
+        return hosts.values().stream().distinct().count() > 1;
     }
 
     /**
-     * One release: what its record says, and per service what its deploy report says.
+     * One release: what its records say (one per host it ran on), and per service what its deploy
+     * reports say.
      *
-     * @param id         release id
+     * @param id         the release's id: the one {@code release begin --release} was given, the same
+     *                   on every host; for a {@code deploy}, the id it made itself
      * @param startedAt  when it started
      * @param finishedAt when it finished, or null (in progress, or its deployer died)
      * @param result     the record's status: {@code in-progress}, {@code deployed}, {@code failed},
@@ -49,9 +64,11 @@ public record HistoryReport(String topology, Instant at, List<String> services, 
      * @param reported   whether the CLI kept its deploy report; without one the per-service results
      *                   are unknown (deployed before reports were kept, or its deployer was killed)
      * @param results    per service, from the deploy report; empty when not {@code reported}
+     * @param hosts      each host it ran on, with how it ended there; {@code result} is the worst of
+     *                   theirs and {@code current} whether it runs now on any of them
      */
-    @JsonPropertyOrder({"id", "startedAt", "finishedAt", "result", "current", "services", "versions", "error",
-            "reported", "results"})
+    @JsonPropertyOrder({"id", "startedAt", "finishedAt", "result", "current", "hosts", "services", "versions",
+            "error", "reported", "results"})
     public record Release(
             String id,
             @JsonSerialize(using = InstantJson.Serializer.class)
@@ -66,7 +83,8 @@ public record HistoryReport(String topology, Instant at, List<String> services, 
             Map<String, String> versions,
             String error,
             boolean reported,
-            List<ServiceResult> results) {
+            List<ServiceResult> results,
+            List<HostResult> hosts) {
 
         /** Validates the components, masks passwords in {@code error} and copies the collections. */
         public Release {
@@ -80,11 +98,36 @@ public record HistoryReport(String topology, Instant at, List<String> services, 
             if (!reported && !results.isEmpty()) {
                 throw new IllegalArgumentException("HistoryReport.Release " + id + ": results without a report");
             }
+            hosts = List.copyOf(hosts == null ? List.of() : hosts);
+        }
+
+        /** A release whose hosts are not told apart (a history written by hand, a test). */
+        public Release(String id, Instant startedAt, Instant finishedAt, String result, boolean current,
+                       List<String> services, Map<String, String> versions, String error, boolean reported,
+                       List<ServiceResult> results) {
+            this(id, startedAt, finishedAt, result, current, services, versions, error, reported, results, List.of());
         }
 
         /** What the deploy report says about {@code service}, if it says anything. */
         public Optional<ServiceResult> resultOf(String service) {
             return results.stream().filter(r -> r.service().equals(service)).findFirst();
+        }
+    }
+
+    /**
+     * How a release ended on one host.
+     *
+     * @param host    the host
+     * @param result  its record's status there, as {@link Release#result()} names them
+     * @param current whether it is the release that runs there now
+     */
+    @JsonPropertyOrder({"host", "result", "current"})
+    public record HostResult(String host, String result, boolean current) {
+
+        /** Validates the components. */
+        public HostResult {
+            Checks.requireNonBlank(host, "HistoryReport.HostResult.host");
+            Checks.requireNonBlank(result, "HistoryReport.HostResult.result of " + host);
         }
     }
 

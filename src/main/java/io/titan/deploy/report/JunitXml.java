@@ -25,7 +25,7 @@ import java.util.Objects;
  * test case per check), a failed required check is a {@code <failure>}; a failed optional check
  * passes, with {@code WARNING: <message>} in its {@code <system-out>}, because it must not fail
  * the build yet should be visible on the test's page. For a status report (suite
- * {@code titan-pm2-status}, class {@code titan.pm2}, one test case per topology service, including
+ * {@code titan-pm2-status}, class {@code titan.pm2} ({@code titan.pm2.<host>} for several hosts), one test case per topology service, including
  * services PM2 does not know), a service that is not online is a {@code <failure>} saying why.
  *
  * <p>A run can be named ({@code titan-deploy deploy --name prod-a}, which the Jenkins steps pass for
@@ -176,7 +176,11 @@ public final class JunitXml {
         property(xml, "topology", report.topology());
         xml.append("  </properties>\n");
         for (String name : services) {
-            xml.append("  <testcase classname=\"titan.pm2\" name=\"").append(Text.escape(name))
+            // Several hosts' services: a class per host, so that Jenkins groups the test cases by host.
+            String host = report.severalHosts() ? report.processes().stream().filter(p -> p.name().equals(name))
+                    .map(ProcessReport::host).filter(Objects::nonNull).findFirst().map(h -> "." + h).orElse("") : "";
+            xml.append("  <testcase classname=\"titan.pm2").append(Text.escape(host)).append("\" name=\"")
+                    .append(Text.escape(name))
                     .append("\" time=\"0.000\">\n");
             String problem = down.get(name);
             if (problem != null) {

@@ -19,9 +19,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param cpu              CPU percent as PM2 last sampled it; null when not in PM2
  * @param memory           resident bytes as PM2 last sampled it; null when not in PM2
  * @param version          the app's package.json version, or null
+ * @param host             the host whose PM2 this is (whose service it is, for a topology service PM2
+ *                         does not know); {@code local} for a topology without {@code hosts:}, null when not told
+ * @param releaseId        the release that started the process (kept with it in PM2), or null: not
+ *                         started by this engine, or by a version of it before releases were kept there
  */
-@JsonPropertyOrder({"name", "inTopology", "inPm2", "status", "pid", "uptimeMs", "restarts", "unstableRestarts",
-        "cpu", "memory", "version"})
+@JsonPropertyOrder({"name", "host", "inTopology", "inPm2", "status", "pid", "uptimeMs", "restarts",
+        "unstableRestarts", "cpu", "memory", "version", "releaseId"})
 public record ProcessReport(
         String name,
         boolean inTopology,
@@ -33,7 +37,9 @@ public record ProcessReport(
         Integer unstableRestarts,
         Double cpu,
         Long memory,
-        String version) {
+        String version,
+        String host,
+        String releaseId) {
 
     /** The {@link #status()} of a topology service PM2 has no process of. */
     public static final String MISSING = "missing";
@@ -50,9 +56,21 @@ public record ProcessReport(
         }
     }
 
+    /** A row that does not say on which host, nor which release started it. */
+    public ProcessReport(String name, boolean inTopology, boolean inPm2, String status, Long pid, Long uptimeMs,
+                         Integer restarts, Integer unstableRestarts, Double cpu, Long memory, String version) {
+        this(name, inTopology, inPm2, status, pid, uptimeMs, restarts, unstableRestarts, cpu, memory, version, null,
+                null);
+    }
+
     /** The row of a topology service that PM2 has no process of. */
     public static ProcessReport missing(String name) {
-        return new ProcessReport(name, true, false, MISSING, null, null, null, null, null, null, null);
+        return missing(name, null);
+    }
+
+    /** The row of a topology service of {@code host} that PM2 there has no process of. */
+    public static ProcessReport missing(String name, String host) {
+        return new ProcessReport(name, true, false, MISSING, null, null, null, null, null, null, null, host, null);
     }
 
     /** PM2 says online and there is a process: PM2 shows "online" without a pid at times. */

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The deploy reports of a target's recent releases, one JSON file per release id in one folder (the
+ * The deploy reports of a target's recent releases, one JSON file per release record in one folder (the
  * CLI uses {@code reports/} in the target's state dir), so that {@code history} can show per-service
  * results across releases. Writes are atomic. A report lives as long as its release record: the
  * owner of the records says which to {@link #retain}.
@@ -31,7 +31,15 @@ public final class ReportArchive {
 
     /** Keeps {@code report} under its release id. */
     public void save(DeployReport report) {
-        Reports.write(file(report.releaseId()), report);
+        save(report.releaseId(), report);
+    }
+
+    /**
+     * Keeps {@code report} under {@code recordId}, the id of its release record on this target: a
+     * release in steps carries the id it was given, which its record keeps beside its own.
+     */
+    public void save(String recordId, DeployReport report) {
+        Reports.write(file(recordId), report);
     }
 
     /**
@@ -57,15 +65,24 @@ public final class ReportArchive {
      * read as one (a history must still show the other releases).
      */
     public Optional<DeployReport> find(String releaseId) {
-        if (releaseId == null || !ID.matcher(releaseId).matches()) {
+        return find(releaseId, releaseId);
+    }
+
+    /**
+     * The report kept under {@code recordId}, when it is a report of that record's release: one that
+     * names {@code releaseId}, or, written before releases in steps carried their given id, the record's.
+     */
+    public Optional<DeployReport> find(String recordId, String releaseId) {
+        if (recordId == null || !ID.matcher(recordId).matches()) {
             return Optional.empty();
         }
-        Path file = file(releaseId);
+        Path file = file(recordId);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Reports.readDeploy(file)).filter(r -> r.releaseId().equals(releaseId));
+            return Optional.of(Reports.readDeploy(file))
+                    .filter(r -> r.releaseId().equals(releaseId) || r.releaseId().equals(recordId));
         } catch (IllegalArgumentException | UncheckedIOException e) {
             return Optional.empty();
         }

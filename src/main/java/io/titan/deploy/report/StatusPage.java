@@ -58,13 +58,16 @@ final class StatusPage {
                 .append("<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">PID</th>")
                 .append("<th scope=\"col\" class=\"num\">Uptime</th><th scope=\"col\" class=\"num\">Restarts</th>")
                 .append("<th scope=\"col\" class=\"num\">CPU</th><th scope=\"col\" class=\"num\">Memory</th>")
-                .append("<th scope=\"col\">Version</th></tr></thead>\n<tbody>\n");
+                .append("<th scope=\"col\">Version</th><th scope=\"col\">Release</th></tr></thead>\n<tbody>\n");
+        boolean hosts = report.severalHosts();
         for (ProcessReport p : report.processes()) {
             String state = !p.inTopology() ? "stranger" : !p.inPm2() ? "missing" : down.containsKey(p.name()) ? "down" : "up";
             String icon = !p.inPm2() ? "i-alert" : p.isOnline() ? "i-deployed" : "i-failed";
             String word = p.inPm2() ? p.status() : "not in PM2";
             html.append("<tr class=\"state-").append(state).append("\">")
-                    .append("<th scope=\"row\" class=\"name\">").append(Text.escape(p.name())).append("</th>")
+                    .append("<th scope=\"row\" class=\"name\">").append(Text.escape(p.name()))
+                    .append(hosts && p.host() != null ? "<span class=\"host\">on " + Text.escape(p.host()) + "</span>" : "")
+                    .append("</th>")
                     .append("<td>").append(p.inTopology() ? "declared" : "not declared").append("</td>")
                     .append("<td class=\"status\">").append(Theme.useIcon(icon, 16)).append("<span>")
                     .append(Text.escape(word)).append("</span></td>")
@@ -77,10 +80,12 @@ final class StatusPage {
                             : String.format(Locale.ROOT, "%.0f %%", p.cpu())).append("</td>")
                     .append("<td class=\"num\">").append(p.memory() == null ? "\u2014"
                             : String.format(Locale.ROOT, "%.1f MiB", p.memory() / 1048576.0)).append("</td>")
-                    .append("<td>").append(p.version() == null ? "\u2014" : Text.escape(p.version())).append("</td></tr>\n");
+                    .append("<td>").append(p.version() == null ? "\u2014" : Text.escape(p.version())).append("</td>")
+                    .append("<td><code>").append(p.releaseId() == null ? "\u2014" : Text.escape(p.releaseId()))
+                    .append("</code></td></tr>\n");
         }
         if (report.processes().isEmpty()) {
-            html.append("<tr><td colspan=\"9\" class=\"empty\">PM2 runs nothing and the topology declares no services.</td></tr>\n");
+            html.append("<tr><td colspan=\"10\" class=\"empty\">PM2 runs nothing and the topology declares no services.</td></tr>\n");
         }
         html.append("</tbody>\n</table>\n");
     }

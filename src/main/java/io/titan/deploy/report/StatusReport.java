@@ -41,7 +41,7 @@ public record StatusReport(String topology, Instant at, List<ProcessReport> proc
             List<ProcessReport> rows = processes.stream().filter(p -> p.name().equals(name)).toList();
             List<String> problems = new ArrayList<>();
             for (ProcessReport p : rows) {
-                String problem = problem(p);
+                String problem = problem(p, severalHosts());
                 if (problem != null && !problems.contains(problem)) {
                     problems.add(problem);
                 }
@@ -58,9 +58,15 @@ public record StatusReport(String topology, Instant at, List<ProcessReport> proc
         return down().isEmpty();
     }
 
-    private static String problem(ProcessReport p) {
+    /** Whether the rows come from more than one host's PM2 (a status of every host of a topology). */
+    public boolean severalHosts() {
+        return processes.stream().map(ProcessReport::host).filter(Objects::nonNull).distinct().count() > 1;
+    }
+
+    private static String problem(ProcessReport p, boolean hosts) {
         if (!p.inPm2()) {
-            return "not in PM2: never started on this target, or deleted";
+            return hosts && p.host() != null ? "not in PM2 on host " + p.host() + ": never started there, or deleted"
+                    : "not in PM2: never started on this target, or deleted";
         }
         if (p.isOnline()) {
             return null;

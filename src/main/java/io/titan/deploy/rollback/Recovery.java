@@ -33,12 +33,12 @@ public final class Recovery {
             ReleaseRecord unfinished = found.get();
             String who = unfinished.release() != null ? "release " + unfinished.release()
                     + " (its pipeline no longer holds the host)"
-                    : "release " + unfinished.id() + " (process " + unfinished.pid() + ")";
+                    : "release " + unfinished.releaseId() + " (process " + unfinished.pid() + ")";
             log.accept(who + " did not finish; restoring the release before it first");
             Rollback.Result result = restore(journal, rollback, unfinished, unfinished.services(), Map.of(), Set.of(),
-                    "unfinished release " + unfinished.id() + " found", who + " did not finish");
+                    "unfinished release " + unfinished.releaseId() + " found", who + " did not finish");
             if (!result.success()) {
-                throw new TitanException("could not restore the release before unfinished release " + unfinished.id()
+                throw new TitanException("could not restore the release before unfinished release " + unfinished.releaseId()
                         + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
             }
         }

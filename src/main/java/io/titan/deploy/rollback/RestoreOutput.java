@@ -63,7 +63,7 @@ final class RestoreOutput {
     /** Sends the lines taken of {@code name}, if any, as {@code service:output}: right after its failure. */
     void show(ReleaseRecord record, String name) {
         Optional.ofNullable(taken.get(name)).ifPresent(lines -> scope.events().emit(
-                new DeploymentEvent.ServiceOutput(scope.clock().instant(), record.id(), name, lines)));
+                new DeploymentEvent.ServiceOutput(scope.clock().instant(), record.releaseId(), name, lines)));
     }
 
     /** The lines taken so far, by service. */

@@ -186,7 +186,7 @@ final class RestorePass {
     private String start(String name, ProcessWatch watch) {
         PreviousApp before = previous(name);
         if (!before.existed()) {
-            return "removed (it did not exist before release " + record.id() + ")";
+            return "removed (it did not exist before release " + record.releaseId() + ")";
         }
         Pm2App clear = clearPrevious.get(name);
         Pm2App app = clear != null ? clear : before.app().toPm2App(scope.environment());

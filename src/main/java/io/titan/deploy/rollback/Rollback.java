@@ -81,7 +81,7 @@ public final class Rollback {
      */
     public Result restore(ReleaseRecord record, List<String> services, Map<String, Pm2App> clearPrevious,
                           Set<String> touched, String reason) {
-        scope.events().emit(new DeploymentEvent.RollbackStarted(scope.clock().instant(), record.id(), reason));
+        scope.events().emit(new DeploymentEvent.RollbackStarted(scope.clock().instant(), record.releaseId(), reason));
         Map<String, RestoredCheck.Restored> restored = new ConcurrentHashMap<>();
         Result result;
         for (int pass = 1; ; pass++) {
@@ -96,10 +96,10 @@ public final class Rollback {
                         + " more was started)");
                 break;
             }
-            scope.events().emit(new DeploymentEvent.RollbackStarted(scope.clock().instant(), record.id(),
+            scope.events().emit(new DeploymentEvent.RollbackStarted(scope.clock().instant(), record.releaseId(),
                     DAEMON_WENT + lost.get() + "; restoring it again on a new PM2 daemon"));
         }
-        scope.events().emit(new DeploymentEvent.RollbackCompleted(scope.clock().instant(), record.id(),
+        scope.events().emit(new DeploymentEvent.RollbackCompleted(scope.clock().instant(), record.releaseId(),
                 result.success(), result.success() ? "previous release restored" : result.message()));
         return result;
     }
@@ -130,7 +130,7 @@ public final class Rollback {
         }
 
         void rolledBack(ReleaseRecord record, String name, String action) {
-            events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.id(), name, action));
+            events.emit(new DeploymentEvent.ServiceRolledBack(clock.instant(), record.releaseId(), name, action));
         }
     }
 }

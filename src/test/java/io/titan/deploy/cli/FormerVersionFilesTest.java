@@ -117,6 +117,9 @@ class FormerVersionFilesTest {
                 ReleaseRecord.Status.ROLLED_BACK, ReleaseRecord.Status.DEPLOYED, ReleaseRecord.Status.DEPLOYED);
         assertThat(records).allSatisfy(r -> {
             assertThat(r.release()).as("a one-process deploy").isNull();
+            assertThat(r.releaseId()).as("a deploy's release id is its record's").isEqualTo(r.id());
+            assertThat(r.deployed().values()).extracting(StoredApp::releaseId).as("no release was kept with an app")
+                    .containsOnlyNulls();
             assertThat(r.services()).containsExactly("fixture-store", "fixture-api");
             assertThat(r.actions()).isEmpty();
             assertThat(r.steps()).isEmpty();
@@ -127,6 +130,7 @@ class FormerVersionFilesTest {
         Pm2App app = store.toPm2App(ENVIRONMENT);
         assertThat(app.env()).containsEntry("STORE_TOKEN", "s3cret-token-value").containsEntry("SERVICE_VERSION", "2");
         assertThat(app.maxMemoryRestart()).isEqualTo("200M");
+        assertThat(app.releaseId()).as("restored without a release kept with it").isNull();
         assertThat(records.get(1).previous().get("fixture-api").existed()).isTrue();
         assertThat(records.get(1).previous().get("fixture-api").app().toPm2App(ENVIRONMENT).env())
                 .containsEntry("SERVICE_VERSION", "1");
@@ -181,6 +185,11 @@ class FormerVersionFilesTest {
         JsonNode releases = JSON.readTree(history.out());
         assertThat(releases).extracting(r -> r.path("result").asText())
                 .containsExactly("rolled-back", "rolled-back", "deployed", "deployed");
+        assertThat(releases).extracting(r -> r.path("id").asText()).as("each release by its record's id")
+                .containsExactly("20261207T061442070Z-0000", "20261207T061432802Z-0000", "20261207T061426932Z-0000",
+                        "20261207T061419837Z-0000");
+        assertThat(releases).extracting(r -> r.path("hosts").toString()).as("each on the one local host")
+                .allMatch(hosts -> hosts.startsWith("[{\"host\":\"local\","));
         assertThat(releases).extracting(r -> r.path("reported").asBoolean())
                 .as("the killed deploy wrote no report").containsExactly(false, true, true, true);
         assertThat(releases.get(1).path("results")).extracting(r -> r.path("status").asText())
@@ -191,7 +200,15 @@ class FormerVersionFilesTest {
     void filesWrittenNowCarryTheirFormatVersion() throws IOException {
         Path state = copy("state");
         ReleaseStore store = new ReleaseStore(state);
-        ReleaseRecord record = store.list().get(0);
+        ReleaseRecord former = store.list().get(0);
+        // As written now: a host's part of a release in steps, its apps keeping the release that started them.
+        Map<String, StoredApp> deployed = new java.util.TreeMap<>(former.deployed());
+        StoredApp kept = deployed.get("fixture-store");
+        deployed.put("fixture-store", StoredApp.of(kept.toPm2App(ENVIRONMENT).toBuilder().releaseId("jenkins-42").build(),
+                kept.secretEnv()));
+        ReleaseRecord record = new ReleaseRecord(former.id(), former.startedAt(), former.finishedAt(), former.status(),
+                former.pid(), former.source(), former.services(), former.previous(), deployed, former.versions(),
+                former.error(), "jenkins-42", "local", former.actions(), former.steps());
         store.save(record);
         new ReleaseLease("jenkins-42", record.id(), Instant.parse("2026-12-07T10:00:00Z"), Duration.ofMinutes(5), null)
                 .write(state);
@@ -207,6 +224,11 @@ class FormerVersionFilesTest {
         assertThat(written.path("services").get(0).path("host").asText()).isEqualTo("local");
         assertThat(new Fingerprint(Map.of("args", "e3b0c44298fc1c14")).encode()).isEqualTo("format=1;args=e3b0c44298fc1c14");
         assertThat(store.list().get(0)).isEqualTo(record);
+        assertThat(store.list().get(0).releaseId()).isEqualTo("jenkins-42");
+        assertThat(store.list().get(0).deployed().get("fixture-store").toPm2App(ENVIRONMENT).releaseId())
+                .isEqualTo("jenkins-42");
+        assertThat(JSON.readTree(state.resolve("releases/" + record.id() + ".json").toFile())
+                .path("deployed").path("fixture-store").path("releaseId").asText()).isEqualTo("jenkins-42");
     }
 
     /** A lease written before it kept its duration and holder lasted the default and named no one. */

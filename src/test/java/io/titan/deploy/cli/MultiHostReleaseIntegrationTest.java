@@ -121,7 +121,9 @@ class MultiHostReleaseIntegrationTest {
             assertThat(finish.exitCode()).as(finish.stdout() + finish.stderr()).isZero();
             // The host's history, written by the step that ended the release there, with each service's result:
             // the report is kept beside the release record, as deploy keeps its own.
-            assertThat(page).content().contains("titan-console").containsPattern("(?s)healthy in");
+            // Each host's page has that host's services (console on host-a, brain on host-b).
+            assertThat(page).content().contains(host.equals("host-a") ? "titan-console" : "titan-brain")
+                    .containsPattern("(?s)healthy in");
             assertThat(page.resolveSibling("titan-report.css")).exists();
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.release.ReleaseStore;
 import io.titan.deploy.testing.Cli;
 import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.Sandbox;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * {@code titan-deploy ecosystem} prints what a deploy sends the daemon: after a real deploy, every
  * field of every app it printed is what the daemon holds for that app ({@code pm2_env}, which is the
  * app object {@code prepare} received, plus what the daemon adds itself), secrets shown as
- * {@code ****} where the daemon holds their values.
+ * {@code ****} where the daemon holds their values. The one thing it cannot print is the release a
+ * deploy keeps with each app ({@code TITAN_RELEASE}): that is the id of the deploy that sends it,
+ * made when it begins.
  *
  * <pre>
  *   eco-store <── eco-api
@@ -38,6 +41,8 @@ class EcosystemCommandIntegrationTest {
     private static final String SECRET = "s3cr3t-ecosystem-value";
     /** What the daemon adds to an app's env itself (God.prepare): not part of what was sent. */
     private static final Set<String> ADDED_BY_DAEMON = Set.of("unique_id");
+    /** What the deploy itself adds: the release that sends the app, which no deploy has before it begins. */
+    private static final Set<String> ADDED_BY_THE_DEPLOY = Set.of(AppConfig.RELEASE_KEY);
 
     private Sandbox sandbox;
 
@@ -92,6 +97,10 @@ class EcosystemCommandIntegrationTest {
         assertThat(held.get("eco-store").path("env").path("STORE_TOKEN").asText()).isEqualTo(SECRET);
         assertThat(printed.get(0).path("env").path(AppConfig.FINGERPRINT_KEY).asText())
                 .as("the fingerprint the deploy computed").contains("code=");
+        String release = new ReleaseStore(sandbox.pm2Home().resolve("titan")).latest().orElseThrow().releaseId();
+        assertThat(held.values()).extracting(app -> app.path("env").path(AppConfig.RELEASE_KEY).asText())
+                .as("the deploy's release, kept with each app").containsOnly(release);
+        assertThat(printed).allSatisfy(app -> assertThat(app.path("env").has(AppConfig.RELEASE_KEY)).isFalse());
     }
 
     /** Env keys that differ: a masked value must be a value the daemon holds; the rest equal. */
@@ -101,6 +110,7 @@ class EcosystemCommandIntegrationTest {
         printed.fieldNames().forEachRemaining(keys::add);
         held.fieldNames().forEachRemaining(keys::add);
         keys.removeAll(ADDED_BY_DAEMON);
+        keys.removeAll(ADDED_BY_THE_DEPLOY);
         for (String key : keys) {
             JsonNode shown = printed.get(key);
             JsonNode sent = held.get(key);

@@ -136,9 +136,14 @@ public final class Sandbox implements AutoCloseable {
 
     /** The body of GET http://127.0.0.1:port/path, or empty when nothing answers 200. */
     public static Optional<String> get(int port, String path) {
+        return get("127.0.0.1", port, path);
+    }
+
+    /** The body of GET http://address:port/path (a simulated host's address), or empty when nothing answers 200. */
+    public static Optional<String> get(String address, int port, String path) {
         try {
             HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path))
                             .timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
