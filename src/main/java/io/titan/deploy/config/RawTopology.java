@@ -61,6 +61,10 @@ final class RawTopology {
         public List<String> code;
         public List<String> ignore;
         public String host;
+        public Boolean cluster;
+        public Boolean readyMessage;
+        public String killTimeout;
+        public String maxDowntime;
 
         String script() {
             return script;
@@ -136,6 +140,10 @@ final class RawTopology {
         public String startupTimeout;
         public String healthTimeout;
         public String soak;
+        public Boolean cluster;
+        public Boolean readyMessage;
+        public String killTimeout;
+        public String maxDowntime;
 
         String memory() {
             return memory;

@@ -19,7 +19,7 @@ import java.util.Set;
  * @param dependsOn      direct dependencies, sorted
  * @param restartWith    dependencies whose change restarts this service too
  * @param memory         PM2 {@code max_memory_restart}
- * @param instances      PM2 instances (more than 1 means cluster mode)
+ * @param instances      PM2 instances (more than 1 means cluster mode, see {@link #clusterMode()})
  * @param env            environment, secrets unresolved
  * @param health         how readiness is proven, or null (then only PM2's status counts)
  * @param startupTimeout how long the service may take to become healthy
@@ -30,6 +30,8 @@ import java.util.Set;
  * @param ignore         glob patterns of paths, relative to each code path, that are not code
  *                       ({@code ignore: ["docs/**", "*.md"]})
  * @param host           the name of the host it runs on ({@link HostSpec#LOCAL} without {@code hosts:})
+ * @param replacement    how a running start of it is replaced: cluster mode, ready message, kill
+ *                       timeout, the bound on downtime
  */
 public record ServiceSpec(
         String name,
@@ -48,7 +50,8 @@ public record ServiceSpec(
         Duration soak,
         List<Path> code,
         List<String> ignore,
-        String host) {
+        String host,
+        Replacement replacement) {
 
     public ServiceSpec {
         args = List.copyOf(args);
@@ -57,6 +60,11 @@ public record ServiceSpec(
         env = Map.copyOf(env);
         code = List.copyOf(code);
         ignore = List.copyOf(ignore);
+    }
+
+    /** Whether PM2 runs it in cluster mode: {@code cluster: true}, or two instances or more. */
+    public boolean clusterMode() {
+        return replacement.cluster() || instances > 1;
     }
 
     public Optional<HealthSpec> healthCheck() {

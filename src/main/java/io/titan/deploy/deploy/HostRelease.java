@@ -21,6 +21,7 @@ import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ServiceStep;
+import io.titan.deploy.release.StepDowntime;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.nio.file.Path;
@@ -151,7 +152,7 @@ public final class HostRelease {
         try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
             target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
-                    outcome.restarts(), outcome.message()));
+                    outcome.restarts(), outcome.message(), StepDowntime.of(outcome.downtime())));
         }
     }
 
@@ -246,14 +247,14 @@ public final class HostRelease {
             List<String> dependsOn = spec == null ? List.of() : spec.dependsOn();
             ServiceStep step = record.steps().get(name);
             if (step == null && "unchanged".equals(record.actions().get(name))) {
-                step = new ServiceStep(ServiceStatus.UNCHANGED.value(), null, null, 0, 0, null);
+                step = new ServiceStep(ServiceStatus.UNCHANGED.value(), null, null, 0, 0, null, null);
             }
             outcomes.add(step == null
                     ? new ServiceOutcome(name, ServiceStatus.SKIPPED, level, dependsOn, null, null, Duration.ZERO, 0,
-                            "not deployed: release " + record.release() + " ended before its turn", target.host())
+                            "not deployed: release " + record.release() + " ended before its turn", target.host(), null)
                     : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
                             instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
-                            step.restarts(), step.message(), target.host()));
+                            step.restarts(), step.message(), target.host(), StepDowntime.of(step)));
         }
         return outcomes;
     }

@@ -1,5 +1,6 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.health.Downtime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.List;
  * @param restarts  PM2 restarts seen during the deployment
  * @param message   why it failed or was skipped, or null
  * @param host      the host it runs on
+ * @param downtime  how long it answered nothing while it was replaced, or null when it was not
+ *                  replaced (unchanged, skipped, failed before it passed its gate)
  */
 public record ServiceOutcome(
         String name,
@@ -26,7 +29,8 @@ public record ServiceOutcome(
         Duration duration,
         int restarts,
         String message,
-        String host) {
+        String host,
+        Downtime downtime) {
 
     public ServiceOutcome {
         dependsOn = List.copyOf(dependsOn);
@@ -34,6 +38,6 @@ public record ServiceOutcome(
 
     public ServiceOutcome withStatus(ServiceStatus newStatus, String newMessage) {
         return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage,
-                host);
+                host, downtime);
     }
 }

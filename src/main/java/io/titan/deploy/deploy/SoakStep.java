@@ -6,6 +6,7 @@ import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.release.ServiceStep;
+import io.titan.deploy.release.StepDowntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,10 +51,11 @@ final class SoakStep {
             String why = problem.get() + " during the " + Durations.format(spec.soak()) + " soak after it became healthy";
             target.events().emit(new DeploymentEvent.ServiceFailed(target.now(), recordId, name, why));
             outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host());
+                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), StepDowntime.of(step));
         } else {
             outcome = new ServiceOutcome(name, ServiceStatus.DEPLOYED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host());
+                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host(),
+                    StepDowntime.of(step));
         }
         return outcome;
     }

@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A subscription to the PM2 daemon's {@code pub.sock}, where it publishes {@code [s:topic, j:payload]}
  * for every process event and every line an app logs. Everything is read as it comes (a subscriber
- * that stops reading would make the daemon buffer every log line); only {@code process:event} is
- * parsed and handed to the listeners, on the reader thread, in the daemon's order.
+ * that stops reading would make the daemon buffer every log line); only {@code process:event}, and
+ * an app's {@code process.send('ready')} ({@code process:msg}), are parsed and handed to the
+ * listeners, on the reader thread, in the daemon's order.
  *
  * <p>The socket closing means the daemon is gone: listeners hear it at once through
  * {@link ProcessEvents.Listener#closed(String)}. Before a daemon shuts down of its own accord
@@ -114,12 +115,22 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
             stopping(message.get(1).text());
             return;
         }
-        if (!message.get(0).text().equals("process:event")) {
+        String topic = message.get(0).text();
+        if (!topic.equals("process:event") && !topic.equals("process:msg")) {
             return;
         }
         ProcessEvent event;
         try {
-            event = ProcessEvent.of(JSON.readTree(message.get(1).text()));
+            com.fasterxml.jackson.databind.JsonNode payload = JSON.readTree(message.get(1).text());
+            if (topic.equals("process:msg")) {
+                // An app's process.send(...): only its 'ready' (readyMessage, PM2's wait_ready) matters here.
+                if (!"ready".equals(payload.path("raw").asText(null))) {
+                    return;
+                }
+                event = ProcessEvent.ready(payload);
+            } else {
+                event = ProcessEvent.of(payload);
+            }
         } catch (JsonProcessingException e) {
             return;
         }

@@ -124,6 +124,8 @@ final class Jlist {
                 .minUptime(millis(env.path("min_uptime"), Pm2App.DEFAULT_MIN_UPTIME))
                 .restartDelay(millis(env.path("restart_delay"), Duration.ZERO))
                 .fingerprint(marker == null ? null : textOrNull(appEnv.path(Ecosystem.FINGERPRINT_KEY)))
+                .cluster("cluster_mode".equals(env.path("exec_mode").asText("")))
+                .waitReady(env.path("wait_ready").asBoolean(false))
                 .build();
         Pm2Status status = Pm2Status.fromPm2(env.path("status").asText(null));
         return new Pm2AppDefinition(app, status, status.keepsRunning(), marker != null);

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  *                         (an encoded fingerprint), kept with the app in PM2 as compose keeps its
  *                         config hash on a container; null when unknown. Not part of the definition:
  *                         the app runs the same without it
+ * @param cluster          PM2 cluster mode even for one instance ({@link #clusterMode()})
+ * @param waitReady        PM2's {@code wait_ready}: the app says {@code process.send('ready')} once it serves
  */
 public record Pm2App(
         String name,
@@ -53,7 +55,9 @@ public record Pm2App(
         Duration killTimeout,
         Duration minUptime,
         Duration restartDelay,
-        String fingerprint) {
+        String fingerprint,
+        boolean cluster,
+        boolean waitReady) {
 
     /** PM2's own default, which the seed also sets: SIGINT, then SIGKILL after 1.6 s. */
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);
@@ -116,9 +120,9 @@ public record Pm2App(
         return new Builder(this);
     }
 
-    /** True when PM2 runs this app in cluster mode (more than one instance). */
+    /** True when PM2 runs this app in cluster mode: asked for, or more than one instance. */
     public boolean clusterMode() {
-        return instances > 1;
+        return cluster || instances > 1;
     }
 
     /** Shows env keys only: values may be secrets and toString ends up in logs. */
@@ -129,7 +133,8 @@ public record Pm2App(
                 + ", maxMemoryRestart=" + maxMemoryRestart + ", autorestart=" + autorestart
                 + ", maxRestarts=" + maxRestarts + ", killTimeout=" + killTimeout
                 + ", minUptime=" + minUptime + ", restartDelay=" + restartDelay
-                + ", fingerprinted=" + (fingerprint != null) + "]";
+                + ", fingerprinted=" + (fingerprint != null) + ", cluster=" + clusterMode()
+                + ", waitReady=" + waitReady + "]";
     }
 
     static String requireName(String name) {
@@ -193,6 +198,8 @@ public record Pm2App(
         private Duration minUptime = DEFAULT_MIN_UPTIME;
         private Duration restartDelay = DEFAULT_RESTART_DELAY;
         private String fingerprint;
+        private boolean cluster;
+        private boolean waitReady;
 
         private Builder(String name, Path script) {
             this.name = name;
@@ -212,6 +219,8 @@ public record Pm2App(
             minUptime = app.minUptime;
             restartDelay = app.restartDelay;
             fingerprint = app.fingerprint;
+            cluster = app.cluster;
+            waitReady = app.waitReady;
         }
 
         /** The script PM2 runs. */
@@ -292,10 +301,22 @@ public record Pm2App(
             return this;
         }
 
+        /** PM2 cluster mode even for one instance (more than one instance is cluster mode anyway). */
+        public Builder cluster(boolean value) {
+            cluster = value;
+            return this;
+        }
+
+        /** PM2's wait_ready: the app sends {@code process.send('ready')} once it serves. */
+        public Builder waitReady(boolean value) {
+            waitReady = value;
+            return this;
+        }
+
         /** Validates and builds the definition. */
         public Pm2App build() {
             return new Pm2App(name, script, cwd, args, env, instances, maxMemoryRestart, autorestart,
-                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint);
+                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint, cluster, waitReady);
         }
     }
 }

@@ -27,6 +27,16 @@ public final class Pm2Control implements ProcessControl {
     }
 
     @Override
+    public Pm2Process startWorker(Pm2App app, int instance) {
+        return pm2.startWorker(app, instance);
+    }
+
+    @Override
+    public void stopWorker(int pmId) {
+        pm2.stopWorker(pmId);
+    }
+
+    @Override
     public void stop(String name) {
         pm2.stop(name);
     }

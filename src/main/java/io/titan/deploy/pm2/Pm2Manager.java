@@ -166,6 +166,52 @@ public final class Pm2Manager {
         return List.copyOf(started);
     }
 
+    /**
+     * Starts one more cluster worker of {@code app}, as instance {@code instance}, beside the
+     * processes of that name that run already: the first half of what {@code pm2 reload} does for
+     * each worker, with the new definition. Two processes of one name are nothing unusual to the
+     * daemon (its own reload runs the old and the new worker side by side); the pm2 CLI would
+     * restart an app of that name instead, so this goes to the daemon directly.
+     *
+     * @return the worker, with the pid and {@code unique_id} PM2 gave it
+     * @throws Pm2Exception when the app is not in cluster mode, its script or cwd is missing, or the daemon refuses it
+     */
+    public Pm2Process startWorker(Pm2App app, int instance) {
+        if (!app.clusterMode()) {
+            throw new Pm2Exception(app.name() + " runs in fork mode: it has no workers to start one by one");
+        }
+        if (!Files.isRegularFile(app.script())) {
+            throw new Pm2Exception(app.name() + ": script " + app.script() + " does not exist");
+        }
+        if (!Files.isDirectory(app.cwd())) {
+            throw new Pm2Exception(app.name() + ": cwd " + app.cwd() + " is not a directory");
+        }
+        return retryingOnce(() -> {
+            JsonNode processes = daemon.running().call("prepare", timeout,
+                    AppConfig.worker(app, instance, pm2Home, baseEnv, node(), USER)).path(0);
+            if (!processes.isArray() || processes.size() != 1) {
+                throw new Pm2Exception("PM2 was asked for one worker of " + app.name() + " and started "
+                        + (processes.isArray() ? processes.size() : 0));
+            }
+            return Jlist.process(processes.get(0));
+        });
+    }
+
+    /**
+     * Stops one process and forgets it, as {@code pm2 delete ID} does: SIGINT, SIGKILL after its
+     * kill timeout; returns once it is gone. Nothing happens when the daemon has no such process.
+     */
+    public void stopWorker(int pmId) {
+        retryingOnce(() -> {
+            Optional<DaemonRpc> rpc = daemon.ifRunning();
+            if (rpc.isPresent() && processList(rpc.get()).stream()
+                    .anyMatch(node -> node.path("pm2_env").path("pm_id").asInt(node.path("pm_id").asInt(-1)) == pmId)) {
+                rpc.get().call("deleteProcessId", timeout, pmId);
+            }
+            return null;
+        });
+    }
+
     /** Stops an existing app; PM2 keeps its definition. */
     public void stop(String name) {
         onExisting("stop", name, "stopProcessId", id -> id);

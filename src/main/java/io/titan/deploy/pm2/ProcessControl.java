@@ -21,6 +21,20 @@ public interface ProcessControl {
      */
     List<Pm2Process> start(Pm2App app);
 
+    /**
+     * Starts one more cluster worker of {@code app} beside the processes of that name that run
+     * already (none is stopped), as instance {@code instance} ({@code NODE_APP_INSTANCE}).
+     *
+     * @return the worker started
+     */
+    Pm2Process startWorker(Pm2App app, int instance);
+
+    /**
+     * Stops one process (SIGINT, then SIGKILL after its kill timeout) and forgets it; returns once
+     * it is gone. No error when there is no such process.
+     */
+    void stopWorker(int pmId);
+
     /** Stops the app, keeping its definition. */
     void stop(String name);
 

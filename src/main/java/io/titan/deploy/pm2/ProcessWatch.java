@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Watches apps the engine has started through PM2's event bus: an app that exits, is given up on,
@@ -39,6 +40,9 @@ public final class ProcessWatch implements AutoCloseable {
      * tells the daemon to exit about 0.1 s later.
      */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Pm2App.DEFAULT_KILL_TIMEOUT.plusSeconds(1);
+
+    /** How often a wait for a ready message looks at its stop reason between events. */
+    private static final Duration READY_RECHECK = Duration.ofMillis(100);
 
     private final Object lock = new Object();
     private final Map<String, List<ProcessEvent>> events = new HashMap<>();
@@ -165,6 +169,39 @@ public final class ProcessWatch implements AutoCloseable {
             return false;
         }
         return watched.keySet().stream().map(this::endLocked).anyMatch(end -> end != null && stoppedOnRequest(end));
+    }
+
+    /**
+     * Whether the process {@code pmId} of {@code name} has said {@code process.send('ready')} since
+     * the watch opened (a service with {@code readyMessage}). pm_ids are not reused while a process
+     * runs, so the message is that process's.
+     */
+    public boolean saidReady(String name, int pmId) {
+        synchronized (lock) {
+            return events.getOrDefault(name, List.of()).stream()
+                    .anyMatch(e -> e.event().equals(ProcessEvent.READY) && e.pmId() == pmId);
+        }
+    }
+
+    /**
+     * Waits until the process {@code pmId} of {@code name} said {@code process.send('ready')}, at
+     * most {@code max}; gives up early when {@code stop} has a reason, the watched start of
+     * {@code name} has a {@link #problem}, or the daemon went.
+     *
+     * @return whether it said so; when not, the caller's {@code stop} or {@link #problem} tells why,
+     *         or else {@code max} passed
+     */
+    public boolean awaitReady(String name, int pmId, Duration max, Supplier<Optional<String>> stop)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!saidReady(name, pmId)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || stop.get().isPresent() || problem(name).isPresent() || daemonLost().isPresent()) {
+                return false;
+            }
+            pause(name, Duration.ofNanos(Math.min(left, READY_RECHECK.toNanos())));
+        }
+        return true;
     }
 
     /**

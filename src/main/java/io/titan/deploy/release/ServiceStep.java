@@ -10,7 +10,9 @@ package io.titan.deploy.release;
  * @param durationMs start to ready (or to the failure)
  * @param restarts   PM2 restarts seen meanwhile
  * @param message    why it failed, or null
+ * @param downtime   how long it answered nothing while it was replaced, or null (records written
+ *                   before it was kept, services not replaced)
  */
 public record ServiceStep(String status, String startedAt, String readyAt, long durationMs, int restarts,
-                          String message) {
+                          String message, StepDowntime downtime) {
 }

@@ -21,6 +21,9 @@ import java.util.TreeSet;
  *                    means the value is secret but where it came from is unknown
  * @param fingerprint the parts of the definition's and code's fingerprint when it was deployed, or
  *                    null when unknown (an app this engine did not start)
+ * @param cluster     PM2 cluster mode asked for even with one instance (false in records written
+ *                    before it was kept: their cluster apps had two instances or more)
+ * @param waitReady   PM2's wait_ready: the app says {@code process.send('ready')} once it serves
  */
 public record StoredApp(
         String name,
@@ -36,7 +39,9 @@ public record StoredApp(
         long killTimeoutMs,
         long minUptimeMs,
         long restartDelayMs,
-        Map<String, String> fingerprint) {
+        Map<String, String> fingerprint,
+        boolean cluster,
+        boolean waitReady) {
 
     public StoredApp {
         args = List.copyOf(args);
@@ -64,16 +69,19 @@ public record StoredApp(
         });
         return new StoredApp(app.name(), app.script().toString(), app.cwd().toString(), app.args(), plain, secret,
                 app.instances(), app.maxMemoryRestart(), app.autorestart(), app.maxRestarts(),
-                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis(), fingerprint);
+                app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis(), fingerprint,
+                app.clusterMode(), app.waitReady());
     }
 
     /**
-     * Whether PM2's {@code running} definition is this one: same script, cwd, args, instances, memory
-     * limit and environment keys, with equal plain values (secret values are not stored to compare).
+     * Whether PM2's {@code running} definition is this one: same script, cwd, args, instances, exec
+     * mode, memory limit and environment keys, with equal plain values (secret values are not stored
+     * to compare).
      */
     public boolean sameDefinition(Pm2App running) {
         if (!running.script().toString().equals(script) || !running.cwd().toString().equals(cwd)
                 || !running.args().equals(args) || running.instances() != instances
+                || running.clusterMode() != (cluster || instances > 1)
                 || !Objects.equals(running.maxMemoryRestart(), maxMemoryRestart)) {
             return false;
         }
@@ -110,6 +118,8 @@ public record StoredApp(
                 .minUptime(Duration.ofMillis(minUptimeMs))
                 .restartDelay(Duration.ofMillis(restartDelayMs))
                 .fingerprint(fingerprint == null ? null : new Fingerprint(fingerprint).encode())
+                .cluster(cluster)
+                .waitReady(waitReady)
                 .build();
     }
 }

@@ -249,6 +249,16 @@ class RolloutTest {
         }
 
         @Override
+        public Pm2Process startWorker(Pm2App app, int instance) {
+            throw new UnsupportedOperationException("the fake runs fork-mode services only");
+        }
+
+        @Override
+        public void stopWorker(int pmId) {
+            throw new UnsupportedOperationException("the fake runs fork-mode services only");
+        }
+
+        @Override
         public void stop(String name) {
         }
 
