@@ -15,6 +15,10 @@
  *   HANG=1            never listen but stay alive (never becomes healthy)
  *   UNHEALTHY=1       listen, but /health answers 503
  *   CRASH_AFTER_MS=n  exit 1 n ms after listening
+ *   PRINT_VAR=NAME    at start, print the value of variable NAME once on stdout and once on stderr
+ *                     (tests check a secret a service prints reaches no report)
+ *   PRINT_HEX=hex     at start, write these bytes to stdout as they are (binary, invalid UTF-8)
+ *   PRINT_LINES=n     at start, print n numbered lines on stdout
  *   READY_FILE=path   append the epoch time in ms (with fraction) at which listening began
  *   EXIT_FILE=path    append the epoch time in ms (with fraction) at which the process exits, from
  *                     Node's 'exit' event: process.exit (CRASH_ON_START, CRASH_AFTER_MS, a signal
@@ -56,6 +60,17 @@ if (env.EXIT_FILE) {
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`stand-in ${name}: PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
   process.exit(2);
+}
+if (env.PRINT_VAR) {
+  console.log(`stand-in ${name}: ${env.PRINT_VAR}=${env[env.PRINT_VAR]}`);
+  console.error(`stand-in ${name}: cannot connect with ${env[env.PRINT_VAR]}`);
+}
+if (env.PRINT_HEX) {
+  process.stdout.write(Buffer.from(env.PRINT_HEX, 'hex'));
+}
+const printLines = Number.parseInt(env.PRINT_LINES || '0', 10);
+for (let i = 1; i <= printLines; i++) {
+  console.log(`stand-in ${name}: line ${i} of ${printLines}`);
 }
 if (env.CRASH_ON_START === '1') {
   console.error(`stand-in ${name}: CRASH_ON_START=1, exiting`);

@@ -12,15 +12,6 @@ class Cli implements Serializable {
 
     private static final long serialVersionUID = 1L
 
-    /** What the CLI's exit codes mean (see {@code titan-deploy --help}). */
-    static final Map<Integer, String> EXIT_CODES = [
-            0: 'success',
-            1: 'deployment or validation failed',
-            2: 'bad input, nothing was changed',
-            3: 'rollback failed, manual action needed',
-            4: 'another deployment holds the target\'s lock',
-    ]
-
     /** The CLI's exit code for bad input (see {@code titan-deploy --help}). */
     private static final int BAD_INPUT = 2
     /** The shell's exit codes for a command it cannot find (127) or cannot execute (126). */
@@ -219,9 +210,8 @@ class Cli implements Serializable {
             // The CLI names the field and what was wrong: that is the whole message.
             steps.error("${stepName}: ${lastLine(detail).replaceFirst(/^titan-deploy: /, '')}")
         }
-        String meaning = EXIT_CODES[rc] ?: 'unexpected exit code'
-        steps.error("${stepName}: titan-deploy exited ${rc} (${meaning}) without a report"
-                + (detail ? ": ${lastLine(detail)}" : ''))
+        // What the exit code means is the CLI's to say: its last line of stderr says it.
+        steps.error("${stepName}: titan-deploy exited ${rc} without a report" + (detail ? ": ${lastLine(detail)}" : ''))
     }
 
     /**

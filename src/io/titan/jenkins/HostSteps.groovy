@@ -114,7 +114,7 @@ class HostSteps implements Serializable {
         } else {
             String why = detail ? ': ' + Cli.lastLine(detail) : ''
             refusal = ("titanDeploy: ${name}: release ${id} could not begin on host ${host.name}: titan-deploy exited "
-                    + "${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'})${why}")
+                    + "${rc}${why}")
         }
         return false
     }

@@ -43,8 +43,7 @@ final class Outcomes implements Serializable {
         } else {
             String why = Cli.lastLine(stderr ?: '')
             service = [name   : name, host: host, status: 'failed', durationMs: null,
-                       message: ("titan-deploy exited ${rc} (${Cli.EXIT_CODES[rc] ?: 'unexpected exit code'}) without "
-                               + "an answer${why ? ': ' + why : ''}").toString()]
+                       message: "titan-deploy exited ${rc} without an answer${why ? ': ' + why : ''}".toString()]
         }
         service.result = Schedule.FAILURE
         service.line = Reports.serviceLine(service)
@@ -104,7 +103,7 @@ final class Outcomes implements Serializable {
         }
         String message = report?.rollback?.message ?: why
         return [restored: false, rolledBack: rolledBack, rc: rc, where: where,
-                line    : "${where}rollback FAILED (${Cli.EXIT_CODES[rc] ?: "exit ${rc}"}): ${message}".toString()]
+                line    : "${where}rollback FAILED (exit ${rc}): ${message}".toString()]
     }
 
     /**

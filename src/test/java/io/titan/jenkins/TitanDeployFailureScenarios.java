@@ -120,7 +120,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(stage("titan: titan-brain")).isEqualTo("FAILURE");
         assertThat(buildResult()).isEqualTo("FAILURE");
         assertThat(currentBuild.get("description")).asString().endsWith("ROLLBACK FAILED");
-        assertThat(logText()).contains("ERROR: rollback FAILED (rollback failed, manual action needed): titan-shared did "
+        assertThat(logText()).contains("ERROR: rollback FAILED (exit 3): titan-shared did "
                         + "not come back: pm2 start failed; `titan-deploy release abort --host 'local' --release '"
                         + RELEASE + "' --config '" + workspace + "/titan.yaml'` on titan-prod-1",
                 "ROLLBACK FAILED, manual action needed: rollback FAILED");
@@ -159,7 +159,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
 
         assertThatThrownBy(() -> callStep("titanDeploy", Map.of()))
                 .hasMessage("titanDeploy: titan: release " + RELEASE + " could not begin on host local: titan-deploy "
-                        + "exited 4 (another deployment holds the target's lock): titan-deploy: release nightly-41-titan "
+                        + "exited 4: titan-deploy: release nightly-41-titan "
                         + "holds this host (lease until 03:40)");
         assertThat(commands()).containsExactly("plan", "release begin @local");
         assertThat(stageRuns).isEmpty();
@@ -232,7 +232,7 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(end).isInstanceOf(FlowInterruptedException.class);
         assertThat(buildResult()).isEqualTo("ABORTED");
         assertThat(stage("titan: rollback")).isEqualTo("FAILURE");
-        assertThat(logText()).contains("ERROR: rollback FAILED (rollback failed, manual action needed): titan-shared "
+        assertThat(logText()).contains("ERROR: rollback FAILED (exit 3): titan-shared "
                 + "did not come back: pm2 start failed; `titan-deploy release abort --host 'local' --release '" + RELEASE
                 + "' --config '" + workspace + "/titan.yaml'` on titan-prod-1");
         assertThat(currentBuild.get("description")).isEqualTo("titan: release " + RELEASE

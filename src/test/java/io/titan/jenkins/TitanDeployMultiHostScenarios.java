@@ -290,7 +290,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
         Throwable end = runAsBuild("titanDeploy", Map.of());
 
         assertThat(end).hasMessage("titanDeploy: titan: release " + RELEASE + " could not begin on host host-b: "
-                + "titan-deploy exited 4 (another deployment holds the target's lock): titan-deploy: release "
+                + "titan-deploy exited 4: titan-deploy: release "
                 + "nightly-7-titan holds this host");
         assertThat(commands()).containsExactly("plan", "release begin @host-a", "release begin @host-b",
                 "release abort @host-a");

@@ -10,23 +10,32 @@ import io.titan.deploy.event.DeploymentEvent.RollbackStarted;
 import io.titan.deploy.event.DeploymentEvent.ServiceDeployed;
 import io.titan.deploy.event.DeploymentEvent.ServiceDeploying;
 import io.titan.deploy.event.DeploymentEvent.ServiceFailed;
+import io.titan.deploy.event.DeploymentEvent.ServiceOutput;
 import io.titan.deploy.event.DeploymentEvent.ServiceRolledBack;
 import io.titan.deploy.event.DeploymentEvent.ServiceSkipped;
 import io.titan.deploy.event.DeploymentEvent.ServiceUnchanged;
 import io.titan.deploy.event.DeploymentEvent.ValidationCheck;
 import io.titan.deploy.event.DeploymentEvent.ValidationCompleted;
 import io.titan.deploy.event.DeploymentEvent.ValidationStarted;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.health.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.function.Consumer;
 
 /**
  * One plain line per event, elapsed time first, readable in a Jenkins console (no colour, no
- * cursor tricks): {@code [  2.4s] titan-brain         deployed in 1.1 s}.
+ * cursor tricks): {@code [  2.4s] titan-brain         deployed in 1.1 s}. A failed service's last
+ * output lines follow its {@code FAILED} line, indented.
  */
 final class ConsoleProgress implements Consumer<DeploymentEvent> {
+
+    /** Lines under an event line start past its {@code [  12.3s] } and a little more. */
+    private static final String INDENT = " ".repeat(12);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private final PrintWriter out;
     private final Instant start;
@@ -62,6 +71,8 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
             return service(e.service()) + "removed: " + e.reason();
         } else if (event instanceof ServiceFailed e) {
             return service(e.service()) + "FAILED: " + e.reason();
+        } else if (event instanceof ServiceOutput e) {
+            return output(e);
         } else if (event instanceof ServiceSkipped e) {
             return service(e.service()) + "skipped: " + e.reason();
         } else if (event instanceof DeploymentCompleted e) {
@@ -85,6 +96,21 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
             return "validation " + (e.success() ? "passed" : "FAILED") + " in " + Durations.format(e.duration());
         }
         return null;
+    }
+
+    /**
+     * A service's last lines, under the line that said it failed: one per line, indented past the
+     * elapsed time, each with its stream and UTC time ({@code err 05:05:45.112 text}).
+     */
+    private static String output(ServiceOutput e) {
+        int n = e.lines().size();
+        StringBuilder text = new StringBuilder(service(e.service())).append("last ")
+                .append(n == 1 ? "line" : n + " lines").append(" of its output (UTC):");
+        for (OutputLine line : e.lines()) {
+            text.append(System.lineSeparator()).append(INDENT).append(line.stream().value()).append(' ')
+                    .append(CLOCK.format(line.time())).append("  ").append(line.text());
+        }
+        return text.toString();
     }
 
     private static String service(String name) {

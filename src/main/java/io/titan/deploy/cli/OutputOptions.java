@@ -10,6 +10,7 @@ import io.titan.deploy.report.DeployReport;
 import io.titan.deploy.report.HtmlReport;
 import io.titan.deploy.report.JunitXml;
 import io.titan.deploy.report.Outcome;
+import io.titan.deploy.report.OutputLineReport;
 import io.titan.deploy.report.Report;
 import io.titan.deploy.report.Reports;
 import io.titan.deploy.report.RollbackReport;
@@ -144,6 +145,7 @@ final class OutputOptions {
 
     private static ServiceReport toReport(ServiceOutcome s) {
         return new ServiceReport(s.name(), s.status(), s.level(), s.dependsOn(), s.startedAt(),
-                s.readyAt(), s.duration().toMillis(), s.restarts(), s.message(), s.host());
+                s.readyAt(), s.duration().toMillis(), s.restarts(), s.message(), s.host(),
+                s.output().stream().map(OutputLineReport::of).toList());
     }
 }

@@ -9,6 +9,7 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
+import io.titan.deploy.event.EventJson;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2StatusAdapter;
@@ -143,8 +144,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = "End with one JSON line: {release, name, host, status, stageResult, "
-                + "durationMs, message}; a healthy service also soakMs, the soak `release soak` finishes.")
+        @Option(names = "--json", description = JSON_ANSWER)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -175,8 +175,7 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = "End with one JSON line: {name, host, status, stageResult, "
-                + "durationMs, message}.")
+        @Option(names = "--json", description = JSON_ANSWER)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -213,6 +212,11 @@ final class ReleaseCommand implements Runnable {
         }
     }
 
+    /** What {@code release service --json} and {@code release soak --json} end with ({@link #answer}). */
+    static final String JSON_ANSWER = "End with one JSON line: {release, name, host, status, stageResult, durationMs, "
+            + "message, output}; output: the last lines a failed service printed, [{stream: out|err, time, text}], "
+            + "secrets masked; a service left healthy also soakMs, the soak `release soak` finishes.";
+
     /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
     static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
             throws java.io.IOException {
@@ -226,6 +230,7 @@ final class ReleaseCommand implements Runnable {
             node.put("stageResult", outcome.status().stageResult());
             node.put("durationMs", outcome.duration().toMillis());
             node.put("message", outcome.message());
+            node.set("output", EventJson.toJson(outcome.output()));
             if (outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY) {
                 // How long `release soak` has to watch, counted from when it became healthy.
                 node.put("soakMs", session.topology().service(outcome.name()).soak().toMillis());

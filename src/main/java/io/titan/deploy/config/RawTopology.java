@@ -61,6 +61,7 @@ final class RawTopology {
         public List<String> code;
         public List<String> ignore;
         public String host;
+        public Integer logLines;
         public Boolean cluster;
         public Boolean readyMessage;
         public String killTimeout;
@@ -140,6 +141,7 @@ final class RawTopology {
         public String startupTimeout;
         public String healthTimeout;
         public String soak;
+        public Integer logLines;
         public Boolean cluster;
         public Boolean readyMessage;
         public String killTimeout;

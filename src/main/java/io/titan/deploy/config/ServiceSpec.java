@@ -30,6 +30,7 @@ import java.util.Set;
  * @param ignore         glob patterns of paths, relative to each code path, that are not code
  *                       ({@code ignore: ["docs/**", "*.md"]})
  * @param host           the name of the host it runs on ({@link HostSpec#LOCAL} without {@code hosts:})
+ * @param logLines       how many of its last output lines a failure shows (0 to 1000)
  * @param replacement    how a running start of it is replaced: cluster mode, ready message, kill
  *                       timeout, the bound on downtime
  */
@@ -51,7 +52,11 @@ public record ServiceSpec(
         List<Path> code,
         List<String> ignore,
         String host,
+        int logLines,
         Replacement replacement) {
+
+    /** How many output lines a failure shows when the topology does not say ({@code logLines}). */
+    public static final int DEFAULT_LOG_LINES = 40;
 
     public ServiceSpec {
         args = List.copyOf(args);

@@ -100,7 +100,18 @@ final class ServiceValidation {
                 code(field + ".code", cwd, raw.code),
                 ignore(field + ".ignore", raw.ignore),
                 host.name(),
+                logLines(raw.logLines != null ? field + ".logLines" : "defaults.logLines",
+                        TopologyValidation.firstNonNull(raw.logLines, defaults.logLines, TopologyValidation.DEFAULT_LOG_LINES)),
                 replacement);
+    }
+
+    /** How many output lines a failure shows: bounded, since each may be 1,000 characters in every report. */
+    private int logLines(String field, int lines) {
+        if (lines < 0 || lines > TopologyValidation.MAX_LOG_LINES) {
+            throw v.fail(field, lines + " is out of range 0.." + TopologyValidation.MAX_LOG_LINES
+                    + " (how many of a failed service's last output lines to show; 0 shows none)");
+        }
+        return lines;
     }
 
     /**

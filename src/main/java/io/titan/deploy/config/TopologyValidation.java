@@ -31,6 +31,8 @@ final class TopologyValidation {
     static final Duration DEFAULT_HEALTH = Duration.ofSeconds(5);
     static final Duration DEFAULT_SOAK = Duration.ofSeconds(2);
     static final String DEFAULT_MEMORY = "300M";
+    static final int DEFAULT_LOG_LINES = ServiceSpec.DEFAULT_LOG_LINES;
+    static final int MAX_LOG_LINES = 1000;
     private static final String DEFAULT_HOST = "127.0.0.1";
 
     private final String source;

@@ -103,7 +103,7 @@ public final class DeploymentOrchestrator {
             target.events().emit(new DeploymentEvent.DeploymentStarted(startedAt, record.id(), targets));
             Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.id(),
                     targets, changes.wanted(), changes.plan(), before.definitions().keySet(),
-                    () -> Optional.ofNullable(stopReason)).run(options.strategy(), orphans);
+                    () -> Optional.ofNullable(stopReason), target.environment()).run(options.strategy(), orphans);
             return conclude(record, startedAt, rollout, options, verify, before);
         }
     }

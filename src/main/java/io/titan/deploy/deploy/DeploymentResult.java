@@ -53,11 +53,13 @@ public record DeploymentResult(
      * The release failed and the previous one was restored, or restoring it failed. Each service
      * the rollback put back says so; a failed one keeps its failure, a skipped one why it was skipped,
      * and one the rollback could not bring back (or that did not answer at its end) is failed, saying why.
+     * A service the rollback could not restore carries the restore's last output lines after its own.
      */
     static DeploymentResult rolledBack(String releaseId, String error, Instant startedAt, Instant rollbackStartedAt,
                                        Instant finishedAt, List<ServiceOutcome> services, Rollback.Result restore) {
         List<ServiceOutcome> outcomes = new ArrayList<>();
-        for (ServiceOutcome o : services) {
+        for (ServiceOutcome service : services) {
+            ServiceOutcome o = service.withMoreOutput(restore.output().getOrDefault(service.name(), List.of()));
             String action = restore.actions().get(o.name());
             if (action != null && action.startsWith("failed")) {
                 String why = "rollback failed: " + action.substring("failed".length()).replaceFirst("^: ", "");

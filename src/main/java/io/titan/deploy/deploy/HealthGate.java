@@ -14,6 +14,7 @@ import io.titan.deploy.health.Wait;
 import io.titan.deploy.pm2.Pm2OnlineProbe;
 import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ReadyMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +80,7 @@ final class HealthGate {
     /** Fails closed: no ready message within the budget is a failure, whatever PM2 shows. */
     private void awaitReady(ServiceSpec spec, Pm2Process process, Duration budget, Supplier<Optional<String>> abort) {
         try {
-            if (watch.awaitReady(spec.name(), process.pmId(), budget, abort)) {
+            if (ReadyMessage.await(watch, spec.name(), process.pmId(), budget, abort)) {
                 return;
             }
         } catch (InterruptedException e) {

@@ -121,7 +121,7 @@ public final class HostRelease {
         Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.id(),
                 List.of(name), Map.of(name, app),
                 new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
-                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy);
+                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy, target.environment());
         ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of(), !untilHealthy).outcomes().get(0);
         record(release, record, outcome);
         return outcome;
@@ -152,7 +152,8 @@ public final class HostRelease {
         try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
             target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
-                    outcome.restarts(), outcome.message(), StepDowntime.of(outcome.downtime())));
+                    outcome.restarts(), outcome.message(), ServiceStep.lines(outcome.output()),
+                    StepDowntime.of(outcome.downtime())));
         }
     }
 
@@ -247,14 +248,15 @@ public final class HostRelease {
             List<String> dependsOn = spec == null ? List.of() : spec.dependsOn();
             ServiceStep step = record.steps().get(name);
             if (step == null && "unchanged".equals(record.actions().get(name))) {
-                step = new ServiceStep(ServiceStatus.UNCHANGED.value(), null, null, 0, 0, null, null);
+                step = new ServiceStep(ServiceStatus.UNCHANGED.value(), null, null, 0, 0, null);
             }
             outcomes.add(step == null
                     ? new ServiceOutcome(name, ServiceStatus.SKIPPED, level, dependsOn, null, null, Duration.ZERO, 0,
-                            "not deployed: release " + record.release() + " ended before its turn", target.host(), null)
+                            "not deployed: release " + record.release() + " ended before its turn", target.host())
                     : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
                             instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
-                            step.restarts(), step.message(), target.host(), StepDowntime.of(step)));
+                            step.restarts(), step.message(), target.host(), step.outputLines(),
+                            StepDowntime.of(step)));
         }
         return outcomes;
     }

@@ -3,10 +3,12 @@ package io.titan.deploy.deploy;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.change.ServiceChange;
+import io.titan.deploy.config.Secrets;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.health.Downtime;
 import io.titan.deploy.health.Durations;
@@ -46,10 +48,12 @@ final class Rollout {
     private final Map<String, Pm2App> apps;
     private final Set<String> existed;
     private final Supplier<Optional<String>> stopRequest;
+    private final Map<String, String> environment;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private final Map<String, String> versions = new ConcurrentHashMap<>();
     private volatile String failure;
+    private volatile ProcessWatch watch;
 
     /**
      * @param targets     the release's services, in plan order
@@ -57,10 +61,11 @@ final class Rollout {
      * @param changes     what to do with each (an unchanged service is left alone)
      * @param existed     services PM2 had before the release (deleted before their new start)
      * @param stopRequest a reason to stop from outside (a signal), or empty
+     * @param environment where the services' {@code ${VAR}} secrets come from, to mask them in their output
      */
     Rollout(Topology topology, ProcessControl pm2, EventBus events, Clock clock, String releaseId, List<String> targets,
             Map<String, Pm2App> apps, ChangePlan changes, Set<String> existed,
-            Supplier<Optional<String>> stopRequest) {
+            Supplier<Optional<String>> stopRequest, Map<String, String> environment) {
         this.topology = topology;
         this.pm2 = pm2;
         this.events = events;
@@ -69,6 +74,7 @@ final class Rollout {
         this.apps = apps;
         this.existed = Set.copyOf(existed);
         this.stopRequest = stopRequest;
+        this.environment = Map.copyOf(environment);
         for (String name : targets) {
             Track track = new Track(name);
             if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
@@ -107,6 +113,7 @@ final class Rollout {
         List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
                 .map(t -> t.name).toList();
         try (ProcessWatch watch = pm2.watch()) {
+            this.watch = watch;
             HealthGate gate = new HealthGate(pm2, watch);
             int parallelism = strategy == DeployOptions.Strategy.SEQUENTIAL ? 1 : Integer.MAX_VALUE;
             // Nothing more is started once the daemon counts as gone: the plan was made against it.
@@ -145,6 +152,7 @@ final class Rollout {
                 topology.graph().levelOf(name)));
         try {
             touched.add(name);
+            watch.keepOutput(name, spec.logLines(), Secrets.values(spec.env().values(), environment));
             track.downtime = new ServiceStart(pm2, clock).run(spec, apps.get(name), existed.contains(name), gate, watch,
                     this::stopped);
             track.readyAt = clock.instant();
@@ -230,10 +238,23 @@ final class Rollout {
                 track.message = reason;
                 track.failedAt = clock.instant();
                 events.emit(new DeploymentEvent.ServiceFailed(track.failedAt, releaseId, name, reason));
+                showOutput(track);
             }
         }
         if (failure == null && reason != null) {
             failure = reason;
+        }
+    }
+
+    /** Right after its failure: the last lines the service printed, kept with its outcome and sent as an event. */
+    private void showOutput(Track track) {
+        ProcessWatch open = watch;
+        if (open == null || track.startedAt == null) {
+            return;
+        }
+        track.output = open.output(track.name);
+        if (!track.output.isEmpty()) {
+            events.emit(new DeploymentEvent.ServiceOutput(clock.instant(), releaseId, track.name, track.output));
         }
     }
 
@@ -286,7 +307,7 @@ final class Rollout {
             Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
             list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
                     topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message,
-                    topology.service(t.name).host(), t.downtime));
+                    topology.service(t.name).host(), t.output, t.downtime));
         }
         return list;
     }
@@ -301,6 +322,7 @@ final class Rollout {
         volatile boolean healthy;
         volatile int restarts;
         volatile String message;
+        volatile List<OutputLine> output = List.of();
         volatile Downtime downtime;
 
         Track(String name) {

@@ -1,5 +1,6 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.health.Downtime;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import java.util.List;
  * @param restarts  PM2 restarts seen during the deployment
  * @param message   why it failed or was skipped, or null
  * @param host      the host it runs on
+ * @param output    its last output lines when it failed (and when the rollback could not restore
+ *                  it, the restore's after them), secrets masked; empty otherwise
  * @param downtime  how long it answered nothing while it was replaced, or null when it was not
  *                  replaced (unchanged, skipped, failed before it passed its gate)
  */
@@ -30,14 +33,30 @@ public record ServiceOutcome(
         int restarts,
         String message,
         String host,
+        List<OutputLine> output,
         Downtime downtime) {
 
     public ServiceOutcome {
         dependsOn = List.copyOf(dependsOn);
+        output = output == null ? List.of() : List.copyOf(output);
+    }
+
+    /** An outcome without output lines. */
+    public ServiceOutcome(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
+                          Instant readyAt, Duration duration, int restarts, String message, String host) {
+        this(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message, host, List.of(), null);
     }
 
     public ServiceOutcome withStatus(ServiceStatus newStatus, String newMessage) {
         return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage,
-                host, downtime);
+                host, output, downtime);
+    }
+
+    /** This outcome with {@code more} output lines after its own. */
+    public ServiceOutcome withMoreOutput(List<OutputLine> more) {
+        List<OutputLine> all = new java.util.ArrayList<>(output);
+        all.addAll(more);
+        return new ServiceOutcome(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message,
+                host, all, downtime);
     }
 }

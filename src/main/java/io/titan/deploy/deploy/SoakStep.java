@@ -1,7 +1,9 @@
 package io.titan.deploy.deploy;
 
+import io.titan.deploy.config.Secrets;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.event.DeploymentEvent;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ProcessWatch;
@@ -16,6 +18,7 @@ import java.util.Optional;
  * The rest of a service's soak in a process of its own ({@code release soak}), after another one
  * left it healthy ({@code release service --until healthy}): until its soak time after it became
  * healthy has passed, PM2 must report no exit or restart of it, and none may have happened since.
+ * A service that fails it carries the last lines it printed during this watch.
  */
 final class SoakStep {
 
@@ -27,7 +30,10 @@ final class SoakStep {
         ServiceSpec spec = target.topology().service(name);
         Instant until = Instant.parse(step.readyAt()).plus(spec.soak());
         Optional<String> problem;
+        List<OutputLine> output = List.of();
         try (ProcessWatch watch = target.pm2().watch()) {
+            // From now on: what it printed before this step is in no event this process can still hear.
+            watch.keepOutput(name, spec.logLines(), Secrets.values(spec.env().values(), target.environment()));
             List<Pm2Process> now = processesOf(target, name);
             problem = changedSince(name, now, step.restarts());
             if (problem.isEmpty()) {
@@ -38,6 +44,9 @@ final class SoakStep {
                 }
                 // An exit between the look above and the start of the watch.
                 problem = problem.or(() -> changedSince(name, processesOf(target, name), step.restarts()));
+            }
+            if (problem.isPresent()) {
+                output = watch.output(name);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -50,11 +59,15 @@ final class SoakStep {
         if (problem.isPresent()) {
             String why = problem.get() + " during the " + Durations.format(spec.soak()) + " soak after it became healthy";
             target.events().emit(new DeploymentEvent.ServiceFailed(target.now(), recordId, name, why));
+            if (!output.isEmpty()) {
+                target.events().emit(new DeploymentEvent.ServiceOutput(target.now(), recordId, name, output));
+            }
             outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), StepDowntime.of(step));
+                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), output,
+                    StepDowntime.of(step));
         } else {
             outcome = new ServiceOutcome(name, ServiceStatus.DEPLOYED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host(),
+                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host(), List.of(),
                     StepDowntime.of(step));
         }
         return outcome;

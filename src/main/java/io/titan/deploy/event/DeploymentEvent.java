@@ -84,6 +84,21 @@ public sealed interface DeploymentEvent {
         }
     }
 
+    /**
+     * The last lines a service printed before it failed (or before its restore failed), right after
+     * the event that says so; only sent when there are any.
+     */
+    record ServiceOutput(Instant at, String releaseId, String service, List<OutputLine> lines)
+            implements DeploymentEvent {
+        public ServiceOutput {
+            lines = List.copyOf(lines);
+        }
+
+        public String type() {
+            return "service:output";
+        }
+    }
+
     /** A service was not started because a dependency failed. */
     record ServiceSkipped(Instant at, String releaseId, String service, String reason) implements DeploymentEvent {
         public String type() {

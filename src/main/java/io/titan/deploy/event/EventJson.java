@@ -7,6 +7,7 @@ import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * An event as one JSON object: {@code type}, {@code at} (ISO-8601), then the record's components
@@ -41,6 +42,24 @@ public final class EventJson {
         return node;
     }
 
+    /**
+     * Lines a service printed, as events, reports and {@code release service --json} write them:
+     * {@code [{"stream":"err","time":"2026-12-07T05:05:45.112Z","text":"..."}]}.
+     */
+    public static ArrayNode toJson(List<OutputLine> lines) {
+        ArrayNode array = MAPPER.createArrayNode();
+        lines.forEach(line -> array.add(toJson(line)));
+        return array;
+    }
+
+    private static ObjectNode toJson(OutputLine line) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("stream", line.stream().value());
+        node.put("time", line.time().toString());
+        node.put("text", line.text());
+        return node;
+    }
+
     /** One line of NDJSON, without the newline. */
     public static String toLine(DeploymentEvent event) {
         return toJson(event).toString();
@@ -65,7 +84,13 @@ public final class EventJson {
             node.put(name, n);
         } else if (value instanceof Collection<?> c) {
             ArrayNode array = node.putArray(name);
-            c.forEach(item -> array.add(String.valueOf(item)));
+            c.forEach(item -> {
+                if (item instanceof OutputLine line) {
+                    array.add(toJson(line));
+                } else {
+                    array.add(String.valueOf(item));
+                }
+            });
         } else {
             node.put(name, value.toString());
         }

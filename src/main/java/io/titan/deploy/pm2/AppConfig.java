@@ -3,6 +3,7 @@ package io.titan.deploy.pm2;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.event.OutputLine;
 
 import io.titan.deploy.config.Scripts;
 import java.io.IOException;
@@ -71,11 +72,9 @@ final class AppConfig {
         node.put("merge_logs", true);
         node.put("time", true);
         node.put("log_date_format", Ecosystem.LOG_DATE_FORMAT);
-        Path logs = pm2Home.resolve("logs");
-        String file = app.name().replaceAll("[^a-zA-Z0-9.\\-]", "-");
-        node.put("pm_out_log_path", logs.resolve(file + "-out.log").toString());
-        node.put("pm_err_log_path", logs.resolve(file + "-error.log").toString());
-        node.put("pm_pid_path", pm2Home.resolve("pids").resolve(file + ".pid").toString());
+        node.put("pm_out_log_path", logFile(pm2Home, app.name(), OutputLine.Stream.OUT).toString());
+        node.put("pm_err_log_path", logFile(pm2Home, app.name(), OutputLine.Stream.ERR).toString());
+        node.put("pm_pid_path", pm2Home.resolve("pids").resolve(fileName(app.name()) + ".pid").toString());
         // schema.json defaults that pm2 start fills in.
         node.put("vizion", true);
         node.put("autostart", true);
@@ -96,6 +95,16 @@ final class AppConfig {
             env.put("PYTHONUNBUFFERED", "1");
         }
         return node;
+    }
+
+    /** The PM2 log file of app {@code name}'s {@code stream}, as its {@code pm_out_log_path}/{@code pm_err_log_path}. */
+    static Path logFile(Path pm2Home, String name, OutputLine.Stream stream) {
+        String suffix = stream == OutputLine.Stream.OUT ? "-out.log" : "-error.log";
+        return pm2Home.resolve("logs").resolve(fileName(name) + suffix);
+    }
+
+    private static String fileName(String name) {
+        return name.replaceAll("[^a-zA-Z0-9.\\-]", "-");
     }
 
     /**

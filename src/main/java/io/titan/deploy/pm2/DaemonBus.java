@@ -1,7 +1,9 @@
 package io.titan.deploy.pm2;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.event.OutputLine;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -9,15 +11,17 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A subscription to the PM2 daemon's {@code pub.sock}, where it publishes {@code [s:topic, j:payload]}
  * for every process event and every line an app logs. Everything is read as it comes (a subscriber
- * that stops reading would make the daemon buffer every log line); only {@code process:event}, and
- * an app's {@code process.send('ready')} ({@code process:msg}), are parsed and handed to the
- * listeners, on the reader thread, in the daemon's order.
+ * that stops reading would make the daemon buffer every log line); {@code process:event}, the
+ * apps' output ({@code log:out}, {@code log:err}) and an app's {@code process.send('ready')}
+ * ({@code process:msg}) are parsed and handed to the listeners, on the reader thread, in the
+ * daemon's order.
  *
  * <p>The socket closing means the daemon is gone: listeners hear it at once through
  * {@link ProcessEvents.Listener#closed(String)}. Before a daemon shuts down of its own accord
@@ -111,17 +115,21 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
         if (message.size() < 2 || !message.get(0).isString() || !message.get(1).isJson()) {
             return;
         }
-        if (message.get(0).text().equals("pm2:kill")) {
+        String topic = message.get(0).text();
+        if (topic.equals("log:out") || topic.equals("log:err")) {
+            output(topic.equals("log:out") ? OutputLine.Stream.OUT : OutputLine.Stream.ERR, message.get(1).text());
+            return;
+        }
+        if (topic.equals("pm2:kill")) {
             stopping(message.get(1).text());
             return;
         }
-        String topic = message.get(0).text();
         if (!topic.equals("process:event") && !topic.equals("process:msg")) {
             return;
         }
         ProcessEvent event;
         try {
-            com.fasterxml.jackson.databind.JsonNode payload = JSON.readTree(message.get(1).text());
+            JsonNode payload = JSON.readTree(message.get(1).text());
             if (topic.equals("process:msg")) {
                 // An app's process.send(...): only its 'ready' (readyMessage, PM2's wait_ready) matters here.
                 if (!"ready".equals(payload.path("raw").asText(null))) {
@@ -136,6 +144,29 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
         }
         for (Listener listener : listeners) {
             listener.event(event);
+        }
+    }
+
+    /** A {@code log:out}/{@code log:err} payload: {@code {process: {name, ...}, at, data}}. */
+    private void output(OutputLine.Stream stream, String payload) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return;
+        }
+        String app = node.path("process").path("name").asText("");
+        JsonNode data = node.path("data");
+        if (app.isEmpty() || !data.isTextual()) {
+            return;
+        }
+        long at = node.path("at").asLong(0);
+        Instant when = at > 0 ? Instant.ofEpochMilli(at) : Instant.now();
+        for (Listener listener : listeners) {
+            listener.output(app, stream, when, data.textValue());
         }
     }
 

@@ -41,6 +41,7 @@ public final class Pm2Manager {
     private final Pm2Cli cli;
     private final Pm2Daemon daemon;
     private final Map<String, String> baseEnv;
+    private final Workers workers;
 
     /**
      * @param binary      the pm2 executable, usually from {@link Pm2Binary#resolve(String)}
@@ -75,6 +76,7 @@ public final class Pm2Manager {
         }
         this.cli = new Pm2Cli(this.binary, this.pm2Home, System.getenv());
         this.baseEnv = Pm2Cli.minimalEnv(System.getenv());
+        this.workers = new Workers(daemon, this.pm2Home, baseEnv, timeout, node(), USER);
     }
 
     /** PM2_HOME in this order: the configured value ({@code pm2.home}), env {@code PM2_HOME}, {@code ~/.pm2}. */
@@ -136,12 +138,7 @@ public final class Pm2Manager {
             if (!names.add(app.name())) {
                 throw new Pm2Exception("PM2 app " + app.name() + " is listed twice");
             }
-            if (!Files.isRegularFile(app.script())) {
-                throw new Pm2Exception(app.name() + ": script " + app.script() + " does not exist");
-            }
-            if (!Files.isDirectory(app.cwd())) {
-                throw new Pm2Exception(app.name() + ": cwd " + app.cwd() + " is not a directory");
-            }
+            Workers.requireRunnable(app);
         }
         return retryingOnce(() -> prepare(apps, names));
     }
@@ -166,50 +163,14 @@ public final class Pm2Manager {
         return List.copyOf(started);
     }
 
-    /**
-     * Starts one more cluster worker of {@code app}, as instance {@code instance}, beside the
-     * processes of that name that run already: the first half of what {@code pm2 reload} does for
-     * each worker, with the new definition. Two processes of one name are nothing unusual to the
-     * daemon (its own reload runs the old and the new worker side by side); the pm2 CLI would
-     * restart an app of that name instead, so this goes to the daemon directly.
-     *
-     * @return the worker, with the pid and {@code unique_id} PM2 gave it
-     * @throws Pm2Exception when the app is not in cluster mode, its script or cwd is missing, or the daemon refuses it
-     */
+    /** One more cluster worker of {@code app} beside those of its name that run: {@link Workers#start}. */
     public Pm2Process startWorker(Pm2App app, int instance) {
-        if (!app.clusterMode()) {
-            throw new Pm2Exception(app.name() + " runs in fork mode: it has no workers to start one by one");
-        }
-        if (!Files.isRegularFile(app.script())) {
-            throw new Pm2Exception(app.name() + ": script " + app.script() + " does not exist");
-        }
-        if (!Files.isDirectory(app.cwd())) {
-            throw new Pm2Exception(app.name() + ": cwd " + app.cwd() + " is not a directory");
-        }
-        return retryingOnce(() -> {
-            JsonNode processes = daemon.running().call("prepare", timeout,
-                    AppConfig.worker(app, instance, pm2Home, baseEnv, node(), USER)).path(0);
-            if (!processes.isArray() || processes.size() != 1) {
-                throw new Pm2Exception("PM2 was asked for one worker of " + app.name() + " and started "
-                        + (processes.isArray() ? processes.size() : 0));
-            }
-            return Jlist.process(processes.get(0));
-        });
+        return workers.start(app, instance);
     }
 
-    /**
-     * Stops one process and forgets it, as {@code pm2 delete ID} does: SIGINT, SIGKILL after its
-     * kill timeout; returns once it is gone. Nothing happens when the daemon has no such process.
-     */
+    /** Stops and forgets one process, as {@code pm2 delete ID} does: {@link Workers#stop}. */
     public void stopWorker(int pmId) {
-        retryingOnce(() -> {
-            Optional<DaemonRpc> rpc = daemon.ifRunning();
-            if (rpc.isPresent() && processList(rpc.get()).stream()
-                    .anyMatch(node -> node.path("pm2_env").path("pm_id").asInt(node.path("pm_id").asInt(-1)) == pmId)) {
-                rpc.get().call("deleteProcessId", timeout, pmId);
-            }
-            return null;
-        });
+        workers.stop(pmId);
     }
 
     /** Stops an existing app; PM2 keeps its definition. */
@@ -321,14 +282,6 @@ public final class Pm2Manager {
     }
 
     /**
-     * Every app's current definition, by name (see {@link Pm2AppDefinition} for how its env is
-     * recovered), to restore it exactly later. Empty without a daemon.
-     */
-    public Map<String, Pm2AppDefinition> describeAll() {
-        return snapshot().definitions();
-    }
-
-    /**
      * The process list and every app's definition from one process list of the daemon. Empty
      * without a daemon (none is started for this).
      */
@@ -341,11 +294,11 @@ public final class Pm2Manager {
     }
 
     /**
-     * Starts watching the daemon's process events (the daemon is started when it does not run).
-     * Close the watch when done.
+     * Starts watching the daemon's process events and apps' output (the daemon is started when it
+     * does not run). Close the watch when done.
      */
     public ProcessWatch watch() {
-        return new ProcessWatch(daemon.bus());
+        return new ProcessWatch(daemon.bus(), pm2Home);
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.event.OutputLine;
+import java.time.Instant;
+
 /**
- * A source of PM2 process events, such as the daemon's {@code pub.sock} ({@link DaemonBus}); a
+ * A source of PM2 process events and app output, such as the daemon's {@code pub.sock} ({@link DaemonBus}); a
  * test of scheduling logic can feed a {@link ProcessWatch} from a fake one.
  */
 public interface ProcessEvents {
@@ -10,6 +13,15 @@ public interface ProcessEvents {
     interface Listener {
         /** A process event, in the daemon's order. */
         void event(ProcessEvent event);
+
+        /**
+         * Something an app printed: one or more lines, as the daemon publishes them (each with PM2's
+         * timestamp in front; the last one possibly unfinished).
+         *
+         * @param at when the daemon received it
+         */
+        default void output(String app, OutputLine.Stream stream, Instant at, String data) {
+        }
 
         /** The source closed; no event follows. */
         void closed(String why);

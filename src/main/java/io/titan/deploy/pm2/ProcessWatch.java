@@ -1,6 +1,9 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.event.OutputLine;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Watches apps the engine has started through PM2's event bus: an app that exits, is given up on,
@@ -28,6 +30,9 @@ import java.util.function.Supplier;
  * until the daemon has either announced its shutdown or gone on without one for
  * {@link #DEFAULT_SHUTDOWN_GRACE} after the last app it stopped, the stop might be the daemon's
  * own, and the watch waits to say which.
+ *
+ * <p>It also keeps the last lines of the apps it is asked to ({@link #keepOutput}), to show why one
+ * failed.
  */
 public final class ProcessWatch implements AutoCloseable {
 
@@ -41,14 +46,12 @@ public final class ProcessWatch implements AutoCloseable {
      */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Pm2App.DEFAULT_KILL_TIMEOUT.plusSeconds(1);
 
-    /** How often a wait for a ready message looks at its stop reason between events. */
-    private static final Duration READY_RECHECK = Duration.ofMillis(100);
-
     private final Object lock = new Object();
     private final Map<String, List<ProcessEvent>> events = new HashMap<>();
     private final Map<String, Set<String>> watched = new HashMap<>();
     private final Duration shutdownGrace;
     private final AutoCloseable subscription;
+    private final KeptOutputs outputs;
     private String daemonGone;
     private String daemonStopping;
     /** When an app of the daemon, any app, last stopped on request; 0 before the first. */
@@ -56,12 +59,25 @@ public final class ProcessWatch implements AutoCloseable {
 
     /** Watches what {@code events} reports, from now on; close it when done. */
     public ProcessWatch(ProcessEvents source) {
-        this(source, DEFAULT_SHUTDOWN_GRACE);
+        this(source, null, DEFAULT_SHUTDOWN_GRACE);
     }
 
     /** {@link #ProcessWatch(ProcessEvents)} with another grace, for tests of the verdict itself. */
     ProcessWatch(ProcessEvents source, Duration shutdownGrace) {
+        this(source, null, shutdownGrace);
+    }
+
+    /**
+     * Watches what {@code events} reports; output the events miss is looked for in the apps' log
+     * files under {@code pm2Home} (null: none).
+     */
+    ProcessWatch(ProcessEvents source, Path pm2Home) {
+        this(source, pm2Home, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    private ProcessWatch(ProcessEvents source, Path pm2Home, Duration shutdownGrace) {
         this.shutdownGrace = shutdownGrace;
+        this.outputs = new KeptOutputs(pm2Home);
         this.subscription = source.listen(new ProcessEvents.Listener() {
             @Override
             public void event(ProcessEvent event) {
@@ -70,8 +86,17 @@ public final class ProcessWatch implements AutoCloseable {
                     if (stoppedOnRequest(event)) {
                         lastStop = System.nanoTime();
                     }
+                    if (event.event().equals("online") && endLocked(event.name()) != null) {
+                        // PM2 restarted the app that ended: what the new process prints is not why it ended.
+                        outputs.restarted(event.name(), event.at());
+                    }
                     lock.notifyAll();
                 }
+            }
+
+            @Override
+            public void output(String app, OutputLine.Stream stream, Instant at, String data) {
+                outputs.received(app, stream, at, data);
             }
 
             @Override
@@ -104,6 +129,28 @@ public final class ProcessWatch implements AutoCloseable {
             watched.put(name, ids);
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Keeps the last {@code lines} lines {@code name} prints from now on, {@code secrets} masked;
+     * call it just before starting the app (its predecessor's last words are not kept).
+     */
+    public void keepOutput(String name, int lines, Collection<String> secrets) {
+        outputs.keep(name, lines, secrets);
+    }
+
+    /**
+     * The last lines {@code name} printed since {@link #keepOutput}, oldest first, secrets masked;
+     * lines the events missed come from its PM2 log files. Empty when its output is not kept. When
+     * the watched start has ended (or its daemon is gone), first waits for its output to settle (at
+     * most 500 ms): PM2 may publish the last lines just after the exit.
+     */
+    public List<OutputLine> output(String name) {
+        boolean ended;
+        synchronized (lock) {
+            ended = endLocked(name) != null || problemLocked(name).isPresent();
+        }
+        return outputs.lines(name, ended);
     }
 
     /**
@@ -171,37 +218,11 @@ public final class ProcessWatch implements AutoCloseable {
         return watched.keySet().stream().map(this::endLocked).anyMatch(end -> end != null && stoppedOnRequest(end));
     }
 
-    /**
-     * Whether the process {@code pmId} of {@code name} has said {@code process.send('ready')} since
-     * the watch opened (a service with {@code readyMessage}). pm_ids are not reused while a process
-     * runs, so the message is that process's.
-     */
-    public boolean saidReady(String name, int pmId) {
+    /** Every event about {@code name} since the watch opened, in the daemon's order. */
+    public List<ProcessEvent> events(String name) {
         synchronized (lock) {
-            return events.getOrDefault(name, List.of()).stream()
-                    .anyMatch(e -> e.event().equals(ProcessEvent.READY) && e.pmId() == pmId);
+            return List.copyOf(events.getOrDefault(name, List.of()));
         }
-    }
-
-    /**
-     * Waits until the process {@code pmId} of {@code name} said {@code process.send('ready')}, at
-     * most {@code max}; gives up early when {@code stop} has a reason, the watched start of
-     * {@code name} has a {@link #problem}, or the daemon went.
-     *
-     * @return whether it said so; when not, the caller's {@code stop} or {@link #problem} tells why,
-     *         or else {@code max} passed
-     */
-    public boolean awaitReady(String name, int pmId, Duration max, Supplier<Optional<String>> stop)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!saidReady(name, pmId)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || stop.get().isPresent() || problem(name).isPresent() || daemonLost().isPresent()) {
-                return false;
-            }
-            pause(name, Duration.ofNanos(Math.min(left, READY_RECHECK.toNanos())));
-        }
-        return true;
     }
 
     /**

@@ -249,6 +249,7 @@ public final class HtmlReport {
                     .append("</td>")
                     .append("<td class=\"message\">").append(s.message() == null ? "" : Text.safe(s.message()))
                     .append("</td></tr>\n");
+            OutputBlock.html(html, s, 9);
         }
         html.append("</tbody>\n</table>\n");
     }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * case per service):
  * <ul>
  *   <li>{@code deployed}, {@code unchanged}: passed;</li>
- *   <li>{@code failed}: {@code <failure>} with the service's message;</li>
+ *   <li>{@code failed}: {@code <failure>} with the service's message and its last output lines,
+ *       which also go to {@code <system-out>}/{@code <system-err>} by stream;</li>
  *   <li>{@code rolled-back}: {@code <failure>} too, because the release it belonged to failed; the
  *       message says it was deployed and then rolled back;</li>
  *   <li>{@code skipped}, {@code pending}: {@code <skipped>} with the reason.</li>
@@ -235,7 +236,11 @@ public final class JunitXml {
                 .append("\"/>\n");
     }
 
-    /** Closes the open {@code <testcase} with a failure or skipped child carrying {@code message}. */
+    /**
+     * Closes the open {@code <testcase} with a failure or skipped child carrying {@code message}; a
+     * failure's body adds the service's last output lines, which also go to the test case's
+     * {@code <system-out>} and {@code <system-err>}, by stream.
+     */
     private static void element(StringBuilder xml, String tag, String message, ServiceReport body) {
         String text = Text.safe(message);
         xml.append(">\n    <").append(tag).append(" message=\"").append(text).append('"');
@@ -243,8 +248,21 @@ public final class JunitXml {
             xml.append("/>\n");
         } else {
             xml.append(" type=\"").append(body.status().value()).append("\">").append(text)
+                    .append(Text.safe(OutputBlock.plain(body.name(), body.output())))
                     .append("</").append(tag).append(">\n");
+            stream(xml, "system-out", "out", body.output());
+            stream(xml, "system-err", "err", body.output());
         }
         xml.append("  </testcase>\n");
+    }
+
+    /** The lines of one stream, one per line, as {@code <system-out>} or {@code <system-err>}. */
+    private static void stream(StringBuilder xml, String tag, String stream, List<OutputLineReport> output) {
+        List<OutputLineReport> lines = output.stream().filter(l -> l.stream().equals(stream)).toList();
+        if (!lines.isEmpty()) {
+            xml.append("    <").append(tag).append('>');
+            lines.forEach(l -> xml.append(Text.safe(l.time() + " " + l.text())).append('\n'));
+            xml.append("</").append(tag).append(">\n");
+        }
     }
 }

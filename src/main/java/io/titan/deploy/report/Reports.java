@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -156,6 +157,9 @@ public final class Reports {
             throw new IllegalArgumentException(file + ": field 'type' is '" + type + "', expected '"
                     + expectedType + "'");
         }
+        if (kind == DeployReport.class) {
+            withOutput(tree);
+        }
         try {
             return MAPPER.treeToValue(tree, kind);
         } catch (JsonProcessingException e) {
@@ -164,6 +168,18 @@ public final class Reports {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": not a valid " + expectedType + " report: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reports written before services carried their output lines have no {@code output}: they read
+     * as services without lines (the release history keeps older reports).
+     */
+    private static void withOutput(JsonNode tree) {
+        for (JsonNode service : tree.path("services")) {
+            if (service instanceof ObjectNode node && !node.has("output")) {
+                node.putArray("output");
+            }
         }
     }
 

@@ -25,9 +25,12 @@ import java.util.Optional;
  * @param durationMs from start to ready, or to the failure; 0 when never started
  * @param restarts   PM2 restarts seen during the deployment and soak
  * @param message    one line for a person, e.g. the failure cause; may be null
+ * @param host       the host it runs on
+ * @param output     the last lines it printed when it failed, or when the rollback could not restore
+ *                   it (then the restore's after its own), oldest first; empty otherwise
  */
 @JsonPropertyOrder({"name", "status", "level", "dependsOn", "startedAt", "readyAt", "durationMs",
-        "restarts", "message"})
+        "restarts", "message", "host", "output"})
 public record ServiceReport(
         String name,
         ServiceStatus status,
@@ -42,12 +45,19 @@ public record ServiceReport(
         long durationMs,
         int restarts,
         String message,
-        String host) {
+        String host,
+        List<OutputLineReport> output) {
 
     /** A service of a topology without hosts: it runs on the one local host. */
     public ServiceReport(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
                          Instant readyAt, long durationMs, int restarts, String message) {
         this(name, status, level, dependsOn, startedAt, readyAt, durationMs, restarts, message, "local");
+    }
+
+    /** A service without output lines. */
+    public ServiceReport(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
+                         Instant readyAt, long durationMs, int restarts, String message, String host) {
+        this(name, status, level, dependsOn, startedAt, readyAt, durationMs, restarts, message, host, List.of());
     }
 
     /** The Jenkins result of the service's stage, for the steps: one vocabulary with {@link ServiceStatus}. */
@@ -57,12 +67,13 @@ public record ServiceReport(
         return status.stageResult();
     }
 
-    /** Validates the components and copies {@code dependsOn}. */
+    /** Validates the components and copies {@code dependsOn} and {@code output}. */
     public ServiceReport {
         Checks.requireNonBlank(name, "ServiceReport.name");
         Objects.requireNonNull(status, "ServiceReport.status must not be null (service " + name + ")");
         Checks.requireNonNegative(level, "ServiceReport.level of " + name);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        output = output == null ? List.of() : List.copyOf(output);
         Checks.requireNonNegative(durationMs, "ServiceReport.durationMs of " + name);
         Checks.requireNonNegative(restarts, "ServiceReport.restarts of " + name);
     }

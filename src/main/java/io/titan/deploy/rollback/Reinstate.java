@@ -15,6 +15,7 @@ import io.titan.deploy.pm2.ClusterReload;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ReadyMessage;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessWatch;
 import java.time.Duration;
@@ -101,7 +102,7 @@ final class Reinstate {
             for (Pm2Process process : started) {
                 boolean ready;
                 try {
-                    ready = watch.awaitReady(name, process.pmId(), timeout, abort);
+                    ready = ReadyMessage.await(watch, name, process.pmId(), timeout, abort);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new TitanException(name + ": interrupted while waiting for its ready message", ExitCodes.FAILED);

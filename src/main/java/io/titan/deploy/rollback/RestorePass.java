@@ -28,8 +28,10 @@ import java.util.function.Function;
  * check: it removes the services new in the release (dependents first), then puts each previous
  * definition back in dependency order ({@link Reinstate}), each service stopped only then, once the
  * services it depends on are back, and waits for its health; last it checks every service restored
- * so far ({@link RestoredCheck}). When the daemon goes away meanwhile, the attempt stops starting things
- * and says so; what it started went with the daemon, and the rollback makes another attempt.
+ * so far ({@link RestoredCheck}). When the daemon goes away meanwhile, the attempt stops starting
+ * things and says so; what it started went with the daemon, and the rollback makes another attempt.
+ * A service it cannot restore, or that fails the final check, carries the last lines it printed
+ * since this attempt started it ({@link RestoreOutput}).
  */
 final class RestorePass {
 
@@ -46,6 +48,7 @@ final class RestorePass {
     private final Map<String, String> done = new ConcurrentHashMap<>();
     private final Map<String, Downtime> downtimes = new ConcurrentHashMap<>();
     private Map<String, String> unfit = Map.of();
+    private RestoreOutput output;
     private volatile String callLost;
 
     /**
@@ -74,6 +77,7 @@ final class RestorePass {
             fail(services, "cannot reach the PM2 daemon: " + e.getMessage());
             return Optional.empty();
         }
+        output = new RestoreOutput(scope, watch);
         try (watch) {
             Pm2Snapshot now;
             try {
@@ -165,6 +169,7 @@ final class RestorePass {
             }
             action = "failed: " + e.getMessage();
             problems.putIfAbsent(name, name + ": " + e.getMessage());
+            output.take(name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             action = "failed: interrupted";
@@ -172,6 +177,7 @@ final class RestorePass {
         }
         done.put(name, action);
         scope.rolledBack(record, name, action);
+        output.show(record, name);
     }
 
     /**
@@ -185,6 +191,7 @@ final class RestorePass {
         }
         Pm2App clear = clearPrevious.get(name);
         Pm2App app = clear != null ? clear : before.app().toPm2App(scope.environment());
+        output.keep(name, app, before.app().secretEnv());
         if (!before.running()) {
             scope.pm2().start(app);
             scope.pm2().stop(name);
@@ -226,6 +233,7 @@ final class RestorePass {
                 unfit = all;
             }
         }
+        unfit.keySet().forEach(output::take);
     }
 
     /** Marks every one of {@code names} failed with {@code why}. */
@@ -247,6 +255,7 @@ final class RestorePass {
                 String action = "failed: restored, but at the end of the rollback it " + why;
                 actions.put(name, action);
                 scope.rolledBack(record, name, action);
+                output.show(record, name);
                 atTheEnd.add(name + " " + why);
             }
         }
@@ -254,17 +263,21 @@ final class RestorePass {
         String unanswered = atTheEnd.isEmpty() ? null
                 : "not answering at the end of the rollback: " + String.join("; ", atTheEnd);
         String message = first == null ? unanswered : unanswered == null ? first : first + "; " + unanswered;
-        return new Rollback.Result(message == null, message, orderedActions(), Map.copyOf(downtimes));
+        return new Rollback.Result(message == null, message, orderedActions(),
+                output == null ? Map.of() : output.taken(), Map.copyOf(downtimes));
     }
 
-    /** The last attempt lost its daemon too: nothing it did can be trusted. */
+    /**
+     * The last attempt lost its daemon too: nothing it did can be trusted, and the services' lines
+     * would not say why they are down.
+     */
     Rollback.Result gaveUp(String why) {
         for (String name : toRestore) {
             String action = "failed: " + why;
             actions.put(name, action);
             scope.rolledBack(record, name, action);
         }
-        return new Rollback.Result(false, why, orderedActions(), Map.of());
+        return new Rollback.Result(false, why, orderedActions(), Map.of(), Map.of());
     }
 
     private Map<String, String> orderedActions() {

@@ -4,6 +4,7 @@ import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyGraph;
 import io.titan.deploy.health.Downtime;
 import io.titan.deploy.health.HealthProbe;
@@ -61,11 +62,14 @@ public final class Rollback {
      * @param success every service was restored (and is healthy where it was running)
      * @param message the first problem, or null
      * @param actions   what was done per service: restored, removed, restored stopped, unchanged, or the failure
+     * @param output    the last output lines of each service it started and could not restore, or that
+     *                  did not answer at its end, secrets masked
      * @param downtimes how long each service restored running was unavailable while it was put back
      */
     public record Result(boolean success, String message, Map<String, String> actions,
-                         Map<String, Downtime> downtimes) {
+                         Map<String, List<OutputLine>> output, Map<String, Downtime> downtimes) {
         public Result {
+            output = Map.copyOf(output);
             downtimes = Map.copyOf(downtimes);
         }
     }

@@ -265,10 +265,50 @@ class TopologyLoaderTest {
                           a: {script: a.js, port: 3000}
                           b: {script: b.js, port: 3000}
                         """, "services.b.port", "3000 is already the port of a on host prod-a"),
+                Arguments.of("negative logLines", """
+                        services:
+                          a: {script: a.js, logLines: -1}
+                        """, "services.a.logLines", "-1 is out of range 0..1000"),
+                Arguments.of("too many logLines in defaults", """
+                        defaults: {logLines: 5000}
+                        services:
+                          a: {script: a.js}
+                        """, "defaults.logLines", "5000 is out of range 0..1000"),
+                Arguments.of("logLines not a number", """
+                        services:
+                          a: {script: a.js, logLines: many}
+                        """, "services.a.logLines", "expected a whole number"),
                 Arguments.of("invalid YAML", """
                         services:
                           a: {script: a.js
                         """, "titan.yaml", "line"));
+    }
+
+    @Test
+    void logLinesComeFromTheServiceElseTheDefaultsElseForty() throws IOException {
+        Topology t = loader.load(write("""
+                defaults: {logLines: 5}
+                services:
+                  a: {script: a.js, logLines: 0}
+                  b: {script: b.js}
+                """));
+        Topology plain = loader.load(write("""
+                services:
+                  a: {script: a.js}
+                """));
+
+        assertThat(t.service("a").logLines()).isZero();
+        assertThat(t.service("b").logLines()).isEqualTo(5);
+        assertThat(plain.service("a").logLines()).isEqualTo(40);
+    }
+
+    @Test
+    void theSecretsToMaskAreEachResolvedValueAndEachVariableOnItsOwn() {
+        Map<String, String> environment = Map.of("DB_PASS", "pa55", "TOKEN", "tok-1", "EMPTY", "");
+
+        assertThat(Secrets.values(java.util.List.of(EnvValue.of("postgres://u:${DB_PASS}@db"), EnvValue.of("${TOKEN}"),
+                EnvValue.of("plain-value"), EnvValue.of("${EMPTY}"), EnvValue.of("${UNSET}")), environment))
+                .containsExactlyInAnyOrder("pa55", "postgres://u:pa55@db", "tok-1");
     }
 
     @Test

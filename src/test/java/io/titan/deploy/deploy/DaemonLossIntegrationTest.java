@@ -8,6 +8,7 @@ import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.DeploymentEvent.ServiceDeployed;
 import io.titan.deploy.event.DeploymentEvent.ServiceRolledBack;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.pm2.Pm2Binary;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2Process;
@@ -284,6 +285,18 @@ class DaemonLossIntegrationTest {
                 .map(e -> (DeploymentEvent.RollbackCompleted) e).reduce((a, b) -> b).orElseThrow();
         assertThat(completed.success()).isFalse();
         assertThat(completed.message()).contains("edge").doesNotContain("api").doesNotContain("feed");
+        // What edge printed since the rollback started it: that start's, not PM2's next one's (same words).
+        List<OutputLine> edgeOutput = outcomes.get("edge").output();
+        assertThat(edgeOutput.stream().map(OutputLine::text).filter(t -> t.contains(" listening on "))).hasSize(1);
+        assertThat(outcomes.get("api").output()).isEmpty();
+        int edgeFailed = -1;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof ServiceRolledBack r && r.service().equals("edge")) {
+                edgeFailed = i;
+            }
+        }
+        assertThat(events.get(edgeFailed + 1)).isInstanceOfSatisfying(DeploymentEvent.ServiceOutput.class,
+                output -> assertThat(output.lines()).isEqualTo(edgeOutput));
     }
 
     @Test

@@ -80,7 +80,7 @@ class RolloutTest {
         }
         EventBus bus = new EventBus().onAny(events::add);
         return new Rollout(topology, pm2, bus, Clock.systemUTC(), "r1", order, apps, new ChangePlan(changes, List.of()),
-                Set.of(), () -> Optional.ofNullable(stop.get())).run(strategy, List.of());
+                Set.of(), () -> Optional.ofNullable(stop.get()), Map.of()).run(strategy, List.of());
     }
 
     private Map<String, ServiceStatus> statuses(Rollout.Result result) {
@@ -246,16 +246,6 @@ class RolloutTest {
         private Pm2Process process(String name, Pm2Status status) {
             return new Pm2Process(name, 0, status == Pm2Status.ONLINE ? 1234 : 0, status, 0, 0, null, 0, 0, null,
                     Path.of("/fake/s.js"), Path.of("/fake"), "u-" + name);
-        }
-
-        @Override
-        public Pm2Process startWorker(Pm2App app, int instance) {
-            throw new UnsupportedOperationException("the fake runs fork-mode services only");
-        }
-
-        @Override
-        public void stopWorker(int pmId) {
-            throw new UnsupportedOperationException("the fake runs fork-mode services only");
         }
 
         @Override

@@ -37,6 +37,22 @@ class EventsTest {
     }
 
     @Test
+    void aServicesOutputIsAnArrayOfLinesWithStreamTimeAndText() throws Exception {
+        List<OutputLine> lines = List.of(new OutputLine(OutputLine.Stream.OUT, T0, "starting"),
+                new OutputLine(OutputLine.Stream.ERR, T0.plusMillis(12), "exiting \\x1b \"quoted\""));
+
+        JsonNode json = new ObjectMapper().readTree(EventJson.toLine(
+                new DeploymentEvent.ServiceOutput(T0.plusMillis(20), "r1", "api", lines)));
+
+        assertThat(json.get("type").asText()).isEqualTo("service:output");
+        assertThat(json.get("service").asText()).isEqualTo("api");
+        assertThat(json.get("lines").toString()).isEqualTo("[{\"stream\":\"out\",\"time\":\"2026-11-26T12:00:00Z\","
+                + "\"text\":\"starting\"},{\"stream\":\"err\",\"time\":\"2026-11-26T12:00:00.012Z\","
+                + "\"text\":\"exiting \\\\x1b \\\"quoted\\\"\"}]");
+        assertThat(EventJson.toJson(lines)).isEqualTo(json.get("lines"));
+    }
+
+    @Test
     void aThrowingListenerDoesNotStopTheOthers() {
         List<RuntimeException> errors = new ArrayList<>();
         List<String> seen = new ArrayList<>();

@@ -35,6 +35,7 @@ class DaemonBusTest {
     private SocketChannel publisher;
     private final List<ProcessEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
+    private final List<String> output = new CopyOnWriteArrayList<>();
     private final List<String> stopping = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -47,6 +48,11 @@ class DaemonBusTest {
             @Override
             public void event(ProcessEvent event) {
                 events.add(event);
+            }
+
+            @Override
+            public void output(String app, io.titan.deploy.event.OutputLine.Stream stream, Instant at, String data) {
+                output.add(app + " " + stream.value() + " " + at.toEpochMilli() + " " + data);
             }
 
             @Override
@@ -94,6 +100,19 @@ class DaemonBusTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> events.size() == 1);
         assertThat(events.get(0).uniqueId()).isEqualTo("uid-2");
         assertThat(bus.isOpen()).isTrue();
+    }
+
+    @Test
+    void handsOnWhatAppsPrintWithAppStreamAndTimeAndNothingElseOfThePayload() throws IOException {
+        publish("log:err", "{\"process\":{\"pm_id\":3,\"name\":\"api\",\"rev\":null,\"namespace\":\"default\"},"
+                + "\"at\":1764644000123,\"data\":\"2026-12-07T05:05:45: boom \\u0000\\n\"}");
+        publish("log:out", "{\"process\":{\"pm_id\":4,\"name\":\"web\"},\"at\":1764644000124,\"data\":\"ok\\n\"}");
+        publish("log:out", "{\"process\":{\"pm_id\":4},\"at\":1,\"data\":\"no app name\\n\"}");
+        publish("process:event", exitEvent("api", "uid-4", "stopped", "1", "v"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+        assertThat(output).containsExactly("api err 1764644000123 2026-12-07T05:05:45: boom \u0000\n",
+                "web out 1764644000124 ok\n");
     }
 
     @Test

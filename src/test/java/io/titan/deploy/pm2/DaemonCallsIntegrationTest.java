@@ -167,7 +167,7 @@ class DaemonCallsIntegrationTest {
 
         assertThat(ProcessLiveness.isAlive(running.pid())).isFalse();
         assertThat(pm2.find("dc-delete")).isEmpty();
-        assertThat(java.util.Optional.ofNullable(pm2.describeAll().get("dc-delete"))).isEmpty();
+        assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("dc-delete"))).isEmpty();
         System.out.printf("deleteProcessId (Pm2Manager.delete, with its getMonitorData): %.1f ms%n", micros / 1000.0);
     }
 

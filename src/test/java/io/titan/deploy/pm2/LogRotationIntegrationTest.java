@@ -57,7 +57,7 @@ class LogRotationIntegrationTest {
 
         pm2.kill();
         assertThat(pm2.getProcessList()).isEmpty();
-        assertThat(java.util.Optional.ofNullable(pm2.describeAll().get("anything"))).isEmpty();
+        assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("anything"))).isEmpty();
         assertThat(pm2.isDaemonRunning()).isFalse();
 
         assertThat(pm2.ping()).isTrue();

@@ -81,7 +81,7 @@ class Pm2ManagerIntegrationTest {
 
         assertThat(only("it-stop").status()).isEqualTo(Pm2Status.STOPPED);
         assertThat(ProcessLiveness.isAlive(pid)).isFalse();
-        assertThat(java.util.Optional.ofNullable(pm2.describeAll().get("it-stop")).orElseThrow().running()).isFalse();
+        assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("it-stop")).orElseThrow().running()).isFalse();
 
         pm2.delete("it-stop");
 
@@ -121,12 +121,12 @@ class Pm2ManagerIntegrationTest {
 
         pm2.start(app);
 
-        Pm2AppDefinition definition = java.util.Optional.ofNullable(pm2.describeAll().get("it-describe")).orElseThrow();
+        Pm2AppDefinition definition = java.util.Optional.ofNullable(pm2.snapshot().definitions().get("it-describe")).orElseThrow();
         assertThat(definition.app()).isEqualTo(app);
         assertThat(definition.envExact()).isTrue();
         assertThat(definition.running()).isTrue();
         assertThat(definition.app().env()).doesNotContainKeys("PATH", "HOME", "PM2_HOME");
-        assertThat(java.util.Optional.ofNullable(pm2.describeAll().get("it-nothing"))).isEmpty();
+        assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("it-nothing"))).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +26,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link ProcessWatch} against real pm2 7.0.4: what the daemon's events say about a start, and
- * what losing the daemon does to the watch and to a call in flight. Latencies are printed (in the
+ * {@link ProcessWatch} against real pm2 7.0.4: what the daemon's events say about a start, what
+ * losing the daemon does to the watch and to a call in flight, and the last lines an app printed,
+ * from the daemon's log events and, for a watch that heard none of them, from the app's merged,
+ * timestamped PM2 log files. Latencies are printed (in the
  * surefire output file), not asserted.
  */
 @Integration
 class ProcessWatchIntegrationTest {
 
     private static final String KILLED = "exited with code 0 or was killed by a signal (PM2 reports both as 0)";
+    private static final String SECRET = "s3cr3t-tok-5b1f";
+    private static final String CUT = "... [cut: 3,000 characters in all]";
 
     @TempDir
     static Path home;
@@ -212,6 +218,64 @@ class ProcessWatchIntegrationTest {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> pids.stream().noneMatch(ProcessLiveness::isAlive));
+        }
+    }
+
+    /** A watch on a source that never says anything: what it shows comes from the log files alone. */
+    private static ProcessWatch deaf() {
+        return new ProcessWatch(listener -> () -> { }, home);
+    }
+
+    private static List<String> texts(List<OutputLine> lines) {
+        return lines.stream().map(l -> l.stream().value() + " " + l.text()).toList();
+    }
+
+    @Test
+    void keepsTheLastLinesOfACrashingAppSecretsMaskedFromTheEventsAndFromTheFilesAlike() throws Exception {
+        Pm2App app = standIn("pw-out-crash", freePort()).autorestart(false).env("TOKEN", SECRET).env("PRINT_VAR", "TOKEN")
+                .env("PRINT_LINES", "30").env("CRASH_ON_START", "1").build();
+        try (ProcessWatch watch = pm2.watch(); ProcessWatch files = deaf()) {
+            watch.keepOutput("pw-out-crash", 5, Set.of(SECRET));
+            files.keepOutput("pw-out-crash", 5, Set.of(SECRET));
+            watch.watch("pw-out-crash", pm2.start(app));
+
+            assertThat(watch.awaitProblem("pw-out-crash", Duration.ofSeconds(20))).hasValue("exited with code 1");
+            List<OutputLine> events = watch.output("pw-out-crash");
+            await().atMost(Duration.ofSeconds(10)).until(() -> texts(files.output("pw-out-crash"))
+                    .contains("err stand-in pw-out-crash: CRASH_ON_START=1, exiting"));
+            List<OutputLine> fromFiles = files.output("pw-out-crash");
+
+            for (List<OutputLine> lines : List.of(events, fromFiles)) {
+                assertThat(lines).hasSize(5);
+                assertThat(texts(lines)).contains("err stand-in pw-out-crash: CRASH_ON_START=1, exiting",
+                        "out stand-in pw-out-crash: line 30 of 30").doesNotContain("out stand-in pw-out-crash: line 25 of 30");
+                assertThat(lines).allSatisfy(line -> assertThat(line.text()).doesNotContain(SECRET)
+                        .doesNotContain("2026-").hasSizeLessThanOrEqualTo(OutputLine.MAX_CHARS));
+            }
+        }
+    }
+
+    @Test
+    void showsBinaryAndInvalidUtf8OutputEscapedAndCutsALongLine() throws Exception {
+        // NUL, ^A, an ANSI colour, markup, bytes that are not UTF-8, U+FFFE and U+2028, then 3,000 'A's.
+        String hex = "00011b5b33316d3c2f7072653e26fffe80efbfbee280a8" + "0a" + "41".repeat(3000) + "0a";
+        Pm2App app = standIn("pw-out-binary", freePort()).autorestart(false).env("PRINT_HEX", hex)
+                .env("CRASH_ON_START", "1").build();
+        try (ProcessWatch watch = pm2.watch(); ProcessWatch files = deaf()) {
+            watch.keepOutput("pw-out-binary", 10, Set.of());
+            files.keepOutput("pw-out-binary", 10, Set.of());
+            watch.watch("pw-out-binary", pm2.start(app));
+            assertThat(watch.awaitProblem("pw-out-binary", Duration.ofSeconds(20))).isPresent();
+            await().atMost(Duration.ofSeconds(10)).until(() -> files.output("pw-out-binary").size() == 3);
+
+            for (List<OutputLine> lines : List.of(watch.output("pw-out-binary"), files.output("pw-out-binary"))) {
+                List<String> out = lines.stream().filter(l -> l.stream() == OutputLine.Stream.OUT)
+                        .map(OutputLine::text).toList();
+                // PM2 decodes the app's bytes as UTF-8 before it publishes or writes them: what is not
+                // UTF-8 arrives as U+FFFD.
+                assertThat(out).containsExactly("\\x00\\x01\\x1b[31m</pre>&\ufffd\ufffd\ufffd\\ufffe\\u2028",
+                        "A".repeat(OutputLine.MAX_CHARS - CUT.length()) + CUT);
+            }
         }
     }
 

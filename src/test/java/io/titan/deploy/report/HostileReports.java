@@ -9,13 +9,18 @@ final class HostileReports {
     static final String SCRIPT_NAME = "<script>alert(1)</script>";
     static final String MESSAGE = "Tom & Jerry's \"quoted\" <img src=x onerror=alert(2)> done";
 
+    /** Output lines that try to break out of the page, the XML and the line (as a report file read back may hold). */
+    static final List<OutputLineReport> OUTPUT = List.of(
+            new OutputLineReport("err", SampleReports.at(150), "</pre></td></tr><script>alert(9)</script>"),
+            new OutputLineReport("out", SampleReports.at(160), "]]> & <![CDATA[ \"x\" \u0000\u001b[31m\ud800 \u2028 end"));
+
     private HostileReports() {
     }
 
     static DeployReport deploy() {
         List<ServiceReport> services = List.of(
                 new ServiceReport(SCRIPT_NAME, ServiceStatus.FAILED, 0, List.of(), SampleReports.at(100), null, 2_000, 1,
-                        MESSAGE),
+                        MESSAGE, "local", OUTPUT),
                 new ServiceReport("titan-console\" onmouseover=\"alert(3)", ServiceStatus.SKIPPED, 1,
                         List.of(SCRIPT_NAME), null, null, 0, 0, "</text><script>alert(4)</script>"));
         RollbackReport rollback = new RollbackReport(SampleReports.at(2_200), SampleReports.at(3_000), true,

@@ -49,6 +49,22 @@ class HtmlReportTest {
     }
 
     @Test
+    void aFailedServiceShowsItsLastLinesInARowUnderItsOwnEscaped() {
+        String html = HtmlReport.render(SampleReports.failedAndRolledBack(), PageStyle.LINKED);
+        String hostile = HtmlReport.render(HostileReports.deploy(), PageStyle.LINKED);
+
+        assertThat(html).containsOnlyOnce("<tr class=\"output-row status-failed\">")
+                .contains("<p class=\"output-title\">last 6 lines of titan-brain&#39;s output (UTC)</p>")
+                .contains("<span class=\"line err\"><span class=\"stream\">err</span> "
+                        + "<time datetime=\"2026-11-26T03:12:09.612Z\">03:12:09.612</time> "
+                        + "Error: connect ECONNREFUSED 127.0.0.1:6380 (risk-engine replica)</span>");
+        assertThat(html.indexOf("output-row")).isGreaterThan(html.indexOf("<th scope=\"row\" class=\"name\">titan-brain"))
+                .isLessThan(html.indexOf("<th scope=\"row\" class=\"name\">titan-execution"));
+        assertThat(hostile).contains("&lt;/pre&gt;&lt;/td&gt;&lt;/tr&gt;&lt;script&gt;alert(9)&lt;/script&gt;")
+                .doesNotContain("<script>alert(9)").doesNotContain("\u0000").doesNotContain("\ud800");
+    }
+
+    @Test
     void aNamedRunCarriesItsNameInTheTitleAndHeader() {
         String deploy = HtmlReport.render(SampleReports.successfulDeploy(), PageStyle.LINKED, "prod-a");
         String validate = HtmlReport.render(SampleReports.validation(), PageStyle.LINKED, "<b>x</b>");

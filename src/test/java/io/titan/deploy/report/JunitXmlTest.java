@@ -47,8 +47,40 @@ class JunitXmlTest {
                 .startsWith("rolled back: deployed, then restored to the previous release");
         assertThat(child(testcase(doc, "titan-console"), "skipped").getAttribute("message"))
                 .isEqualTo("skipped: not started: dependency titan-brain failed");
-        assertThat(suite.getElementsByTagName("system-err").item(0).getTextContent())
-                .isEqualTo(SampleReports.BRAIN_FAILURE);
+        NodeList systemErr = suite.getElementsByTagName("system-err");
+        Element suiteErr = (Element) systemErr.item(systemErr.getLength() - 1);
+        assertThat(suiteErr.getParentNode()).isSameAs(suite);
+        assertThat(suiteErr.getTextContent()).isEqualTo(SampleReports.BRAIN_FAILURE);
+    }
+
+    @Test
+    void aFailedServicesLastLinesGoToItsFailureAndByStreamToItsSystemOutAndErr() throws Exception {
+        Document doc = parse(JunitXml.render(SampleReports.failedAndRolledBack()));
+        Element brain = testcase(doc, "titan-brain");
+
+        assertThat(child(brain, "failure").getTextContent()).isEqualTo("failed: " + SampleReports.BRAIN_FAILURE
+                + "\n\nlast 6 lines of titan-brain's output (UTC):\n"
+                + "out 2026-11-26T03:12:09.420Z titan-brain 2.8.0 starting (NODE_ENV=production)\n"
+                + "out 2026-11-26T03:12:09.590Z risk engine: connecting to redis://:***@127.0.0.1:6379/0\n"
+                + "err 2026-11-26T03:12:09.612Z Error: connect ECONNREFUSED 127.0.0.1:6380 (risk-engine replica)\n"
+                + "err 2026-11-26T03:12:09.613Z     at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)\n"
+                + "out 2026-11-26T03:12:24.620Z health: 503, risk engine not ready (attempt 4 of 6)\n"
+                + "err 2026-11-26T03:12:39.160Z risk engine: giving up after 6 attempts; serving 503\n");
+        assertThat(child(brain, "system-out").getTextContent()).isEqualTo(
+                "2026-11-26T03:12:09.420Z titan-brain 2.8.0 starting (NODE_ENV=production)\n"
+                + "2026-11-26T03:12:09.590Z risk engine: connecting to redis://:***@127.0.0.1:6379/0\n"
+                + "2026-11-26T03:12:24.620Z health: 503, risk engine not ready (attempt 4 of 6)\n");
+        assertThat(child(brain, "system-err").getTextContent()).startsWith("2026-11-26T03:12:09.612Z Error:")
+                .endsWith("giving up after 6 attempts; serving 503\n");
+        assertThat(testcase(doc, "titan-shared").getElementsByTagName("system-out").getLength()).isZero();
+    }
+
+    @Test
+    void outputThatTriesToBreakTheXmlStaysText() throws Exception {
+        Element failed = testcase(parse(JunitXml.render(HostileReports.deploy())), HostileReports.SCRIPT_NAME);
+
+        assertThat(child(failed, "failure").getTextContent()).contains("</pre></td></tr><script>alert(9)</script>");
+        assertThat(child(failed, "system-out").getTextContent()).contains("]]> & <![CDATA[ \"x\" ").endsWith(" end\n");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,6 +35,22 @@ class ReportsTest {
     }
 
     @Test
+    void outputLinesRoundTripHostileAsTheyAreAndAReportKeptBeforeThemReadsWithoutAny() throws IOException {
+        Path hostile = dir.resolve("hostile.json");
+        Reports.write(hostile, HostileReports.deploy());
+        Path old = dir.resolve("old.json");
+        ObjectNode json = (ObjectNode) PLAIN.readTree(Reports.toJson(SampleReports.failedAndRolledBack()));
+        json.get("services").forEach(service -> ((ObjectNode) service).remove("output"));
+        Files.writeString(old, json.toString());
+
+        // Engine lines never hold an unpaired surrogate (OutputText escapes it); one in a report from
+        // elsewhere is written as '?', as Java writes every unpaired surrogate in UTF-8.
+        assertThat(Reports.readDeploy(hostile).services().get(0).output()).extracting(OutputLineReport::text)
+                .containsExactly(HostileReports.OUTPUT.get(0).text(), HostileReports.OUTPUT.get(1).text().replace('\ud800', '?'));
+        assertThat(Reports.readDeploy(old).services()).allSatisfy(s -> assertThat(s.output()).isEmpty());
+    }
+
+    @Test
     void validateReportRoundTripsThroughJson() {
         ValidateReport report = SampleReports.validation();
         Path file = dir.resolve("validate.json");
@@ -56,7 +73,12 @@ class ReportsTest {
         assertThat(fieldNames(json.get("rollback"))).containsExactly("startedAt", "finishedAt", "success", "message");
         JsonNode brain = json.get("services").get(2);
         assertThat(fieldNames(brain)).containsExactly("name", "status", "level", "dependsOn", "startedAt", "readyAt",
-                "durationMs", "restarts", "message", "host", "stageResult");
+                "durationMs", "restarts", "message", "host", "output", "stageResult");
+        assertThat(fieldNames(brain.get("output").get(2))).containsExactly("stream", "time", "text");
+        assertThat(brain.get("output").get(2).get("stream").asText()).isEqualTo("err");
+        assertThat(brain.get("output").get(2).get("time").asText()).isEqualTo("2026-11-26T03:12:09.612Z");
+        assertThat(json.get("services").get(0).get("output").isArray()).isTrue();
+        assertThat(json.get("services").get(0).get("output")).isEmpty();
         assertThat(brain.get("readyAt").isNull()).isTrue();
         assertThat(brain.get("dependsOn").toString()).isEqualTo("[\"titan-shared\",\"titan-security\"]");
         assertThat(json.get("services").get(0).get("status").asText()).isEqualTo("rolled-back");

@@ -26,6 +26,14 @@ final class SampleReports {
     static final Instant T0 = Instant.parse("2026-11-26T03:12:04.210Z");
     static final String BRAIN_FAILURE =
             "titan-brain did not become healthy within 30 s (GET http://127.0.0.1:3000/health returned 503)";
+    /** What titan-brain printed before it failed its health check, secrets masked. */
+    static final List<OutputLineReport> BRAIN_OUTPUT = List.of(
+            new OutputLineReport("out", at(5_210), "titan-brain 2.8.0 starting (NODE_ENV=production)"),
+            new OutputLineReport("out", at(5_380), "risk engine: connecting to redis://:****@127.0.0.1:6379/0"),
+            new OutputLineReport("err", at(5_402), "Error: connect ECONNREFUSED 127.0.0.1:6380 (risk-engine replica)"),
+            new OutputLineReport("err", at(5_403), "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)"),
+            new OutputLineReport("out", at(20_410), "health: 503, risk engine not ready (attempt 4 of 6)"),
+            new OutputLineReport("err", at(34_950), "risk engine: giving up after 6 attempts; serving 503"));
     static final List<String> SERVICES = List.of("titan-shared", "titan-security", "titan-brain", "titan-execution",
             "titan-phase1-scavenger", "titan-ai-quant", "titan-console");
 
@@ -67,7 +75,7 @@ final class SampleReports {
                 new ServiceReport("titan-security", ServiceStatus.ROLLED_BACK, 1, List.of("titan-shared"), at(2_460),
                         at(4_910), 2_450, 0, "deployed v2.8.0, healthy after 2.5 s; restored to v2.7.3 by the rollback"),
                 new ServiceReport("titan-brain", ServiceStatus.FAILED, 2, List.of("titan-shared", "titan-security"),
-                        at(4_950), null, 30_000, 0, BRAIN_FAILURE),
+                        at(4_950), null, 30_000, 0, BRAIN_FAILURE, "local", BRAIN_OUTPUT),
                 skipped("titan-execution", 3, List.of("titan-shared", "titan-security", "titan-brain")),
                 skipped("titan-phase1-scavenger", 4, List.of("titan-brain", "titan-execution")),
                 skipped("titan-ai-quant", 4, List.of("titan-brain", "titan-execution")),
