@@ -19,6 +19,7 @@
  *                     (tests check a secret a service prints reaches no report)
  *   PRINT_HEX=hex     at start, write these bytes to stdout as they are (binary, invalid UTF-8)
  *   PRINT_LINES=n     at start, print n numbered lines on stdout
+ *   NO_READY=1        never call process.send('ready') (a service that forgets it under readyMessage)
  *   READY_FILE=path   append the epoch time in ms (with fraction) at which listening began
  *   EXIT_FILE=path    append the epoch time in ms (with fraction) at which the process exits, from
  *                     Node's 'exit' event: process.exit (CRASH_ON_START, CRASH_AFTER_MS, a signal
@@ -145,7 +146,7 @@ function listen() {
       fs.appendFileSync(env.READY_FILE, `${at.toFixed(3)}\n`);
     }
     console.log(`stand-in ${name} ${version} listening on ${host}:${server.address().port}`);
-    if (typeof process.send === 'function') process.send('ready');
+    if (typeof process.send === 'function' && env.NO_READY !== '1') process.send('ready');
     const crashAfter = Number.parseInt(env.CRASH_AFTER_MS || '', 10);
     if (Number.isInteger(crashAfter) && crashAfter >= 0) {
       setTimeout(() => {
