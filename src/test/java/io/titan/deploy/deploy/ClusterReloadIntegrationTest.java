@@ -10,6 +10,7 @@ import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.testing.Integration;
 import io.titan.deploy.testing.LoadLoop;
 import io.titan.deploy.testing.Sandbox;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,5 +195,52 @@ class ClusterReloadIntegrationTest {
             assertThat(((ServiceDeployed) e).failedProbes()).isNull();
         });
         assertThat(Map.of("v", Sandbox.get(port, "/version").orElse(""))).containsEntry("v", "{\"version\":\"2\"}");
+    }
+
+    /*
+     *  base (cluster, 2 workers) <── mid <── top (crashes at start in v2)
+     */
+    @Test
+    void aRollbackPutsTheClusterBackWorkerByWorkerAndStopsEachServiceOnlyOnceItsDependenciesAreBack()
+            throws Exception {
+        int mid = Sandbox.freePort();
+        int top = Sandbox.freePort();
+        java.nio.file.Path exits = sandbox.dir().resolve("mid-exits");
+        String yaml = """
+                pm2: {home: %s, logRotation: {enabled: false}}
+                defaults: {startupTimeout: 10s, healthTimeout: 1s, soak: 300ms}
+                services:
+                  base: {script: %s, port: %d, instances: 2, health: {http: /health}, env: {SERVICE_VERSION: "%s"}}
+                  mid: {script: %s, port: %d, dependsOn: [base], health: {http: /health},
+                        env: {SERVICE_VERSION: "%s", EXIT_FILE: "%s"}}
+                  top: {script: %s, port: %d, dependsOn: [mid], health: {http: /health},
+                        env: {SERVICE_VERSION: "%s", CRASH_ON_START: "%s"}}
+                """;
+        java.util.function.BiFunction<String, String, String> version = (v, crash) -> yaml.formatted(
+                sandbox.pm2Home(), Sandbox.STAND_IN, port, v, Sandbox.STAND_IN, mid, v, exits, Sandbox.STAND_IN, top, v,
+                crash);
+        assertThat(sandbox.deploy(sandbox.topology("v1.yaml", version.apply("1", "0"))).success()).isTrue();
+        try (LoadLoop load = LoadLoop.start(port, "/version", true, 2)) {
+            load.awaitMoreOk(50);
+            sandbox.clearEvents();
+
+            DeploymentResult broken = sandbox.deploy(sandbox.topology("v2.yaml", version.apply("2", "1")));
+            load.awaitMoreOk(50);
+            load.close();
+
+            assertThat(broken.rolledBack()).as(broken.error()).isTrue();
+            assertThat(load.failed()).as(load.toString()).isZero();
+        }
+        Instant baseBack = sandbox.events().stream().filter(ServiceRestored.class::isInstance)
+                .filter(e -> e.service().equals("base")).map(DeploymentEvent::at).findFirst().orElseThrow();
+        List<Double> midExits = java.nio.file.Files.readAllLines(exits).stream().map(Double::parseDouble).toList();
+        // v1 exited when v2 replaced it; v2 when the rollback put v1 back, which must come after base is back.
+        assertThat(midExits).hasSize(2);
+        assertThat(midExits.get(1)).as("mid v2 stopped only after base was restored").isGreaterThanOrEqualTo(
+                (double) baseBack.toEpochMilli());
+        assertThat(Sandbox.get(port, "/version")).hasValue("{\"version\":\"1\"}");
+        assertThat(Sandbox.get(mid, "/version")).hasValue("{\"version\":\"1\"}");
+        assertThat(sandbox.events()).filteredOn(ServiceRestored.class::isInstance).extracting(DeploymentEvent::service)
+                .containsExactly("base", "mid", "top");
     }
 }
