@@ -9,8 +9,6 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
-import io.titan.deploy.event.EventJson;
-import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
@@ -144,7 +142,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = JSON_ANSWER)
+        @Option(names = "--json", description = ServiceAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -161,7 +159,7 @@ final class ReleaseCommand implements Runnable {
             }
             Session session = Session.open(step.topology, spec);
             ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
-            return answer(session, step.release, outcome, json);
+            return ServiceAnswer.print(session, step.release, outcome, json);
         }
     }
 
@@ -175,7 +173,7 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = JSON_ANSWER)
+        @Option(names = "--json", description = ServiceAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -187,7 +185,8 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
-            return answer(session, step.release, step.open(session, events).soak(step.release, name, step.lease), json);
+            return ServiceAnswer.print(session, step.release, step.open(session, events).soak(step.release, name, step.lease),
+                    json);
         }
     }
 
@@ -210,40 +209,6 @@ final class ReleaseCommand implements Runnable {
                         + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
             }
         }
-    }
-
-    /** What {@code release service --json} and {@code release soak --json} end with ({@link #answer}). */
-    static final String JSON_ANSWER = "End with one JSON line: {release, name, host, status, stageResult, durationMs, "
-            + "message, output}; output: the last lines a failed service printed, [{stream: out|err, time, text}], "
-            + "secrets masked; a service left healthy also soakMs, the soak `release soak` finishes.";
-
-    /** Prints what became of one service (a line, or with {@code json} one JSON object) and returns the exit code. */
-    static int answer(Session session, String release, ServiceOutcome outcome, boolean json)
-            throws java.io.IOException {
-        PrintWriter out = session.out();
-        if (json) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
-            node.put("release", release);
-            node.put("name", outcome.name());
-            node.put("host", session.target().host());
-            node.put("status", outcome.status().value());
-            node.put("stageResult", outcome.status().stageResult());
-            node.put("durationMs", outcome.duration().toMillis());
-            node.put("message", outcome.message());
-            node.set("output", EventJson.toJson(outcome.output()));
-            if (outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY) {
-                // How long `release soak` has to watch, counted from when it became healthy.
-                node.put("soakMs", session.topology().service(outcome.name()).soak().toMillis());
-            }
-            out.println(new ObjectMapper().writeValueAsString(node));
-        } else {
-            out.println(outcome.name() + " " + outcome.status().value()
-                    + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
-                    + (outcome.message() == null ? "" : ": " + outcome.message()));
-        }
-        out.flush();
-        boolean ok = outcome.status().ok() || outcome.status() == io.titan.deploy.deploy.ServiceStatus.HEALTHY;
-        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,

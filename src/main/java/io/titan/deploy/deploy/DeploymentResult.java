@@ -66,10 +66,11 @@ public record DeploymentResult(
                 outcomes.add(o.withStatus(ServiceStatus.FAILED, o.status() == ServiceStatus.FAILED
                         ? o.message() + "; " + why : why));
             } else if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
-                outcomes.add(o);
+                outcomes.add(o.withRestoreDowntime(restore.downtimes().get(o.name())));
             } else {
                 outcomes.add(o.withStatus(ServiceStatus.ROLLED_BACK,
-                        o.status() == ServiceStatus.SKIPPED ? o.message() : "rolled back: " + action));
+                        o.status() == ServiceStatus.SKIPPED ? o.message() : "rolled back: " + action)
+                        .withRestoreDowntime(restore.downtimes().get(o.name())));
             }
         }
         String message = restore.success() ? error : error + "; rollback failed: " + restore.message();

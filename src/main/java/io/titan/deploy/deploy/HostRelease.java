@@ -256,7 +256,7 @@ public final class HostRelease {
                     : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
                             instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
                             step.restarts(), step.message(), target.host(), step.outputLines(),
-                            StepDowntime.of(step)));
+                            StepDowntime.of(step), null));
         }
         return outcomes;
     }

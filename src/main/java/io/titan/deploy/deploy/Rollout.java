@@ -307,7 +307,7 @@ final class Rollout {
             Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
             list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
                     topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message,
-                    topology.service(t.name).host(), t.output, t.downtime));
+                    topology.service(t.name).host(), t.output, t.downtime, null));
         }
         return list;
     }

@@ -21,6 +21,7 @@ import java.util.List;
  *                  it, the restore's after them), secrets masked; empty otherwise
  * @param downtime  how long it answered nothing while it was replaced, or null when it was not
  *                  replaced (unchanged, skipped, failed before it passed its gate)
+ * @param restoreDowntime how long it answered nothing while the rollback put it back, or null
  */
 public record ServiceOutcome(
         String name,
@@ -34,7 +35,8 @@ public record ServiceOutcome(
         String message,
         String host,
         List<OutputLine> output,
-        Downtime downtime) {
+        Downtime downtime,
+        Downtime restoreDowntime) {
 
     public ServiceOutcome {
         dependsOn = List.copyOf(dependsOn);
@@ -44,12 +46,18 @@ public record ServiceOutcome(
     /** An outcome without output lines. */
     public ServiceOutcome(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
                           Instant readyAt, Duration duration, int restarts, String message, String host) {
-        this(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message, host, List.of(), null);
+        this(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message, host, List.of(), null, null);
     }
 
     public ServiceOutcome withStatus(ServiceStatus newStatus, String newMessage) {
         return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage,
-                host, output, downtime);
+                host, output, downtime, restoreDowntime);
+    }
+
+    /** This outcome with the downtime of its restore by a rollback. */
+    public ServiceOutcome withRestoreDowntime(Downtime restored) {
+        return new ServiceOutcome(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message,
+                host, output, downtime, restored);
     }
 
     /** This outcome with {@code more} output lines after its own. */
@@ -57,6 +65,6 @@ public record ServiceOutcome(
         List<OutputLine> all = new java.util.ArrayList<>(output);
         all.addAll(more);
         return new ServiceOutcome(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message,
-                host, all, downtime);
+                host, all, downtime, restoreDowntime);
     }
 }

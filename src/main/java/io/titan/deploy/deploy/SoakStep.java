@@ -64,11 +64,11 @@ final class SoakStep {
             }
             outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
                     Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), output,
-                    StepDowntime.of(step));
+                    StepDowntime.of(step), null);
         } else {
             outcome = new ServiceOutcome(name, ServiceStatus.DEPLOYED, level, spec.dependsOn(), startedAt, readyAt,
                     Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host(), List.of(),
-                    StepDowntime.of(step));
+                    StepDowntime.of(step), null);
         }
         return outcome;
     }

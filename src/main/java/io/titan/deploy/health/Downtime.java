@@ -67,10 +67,19 @@ public record Downtime(Instant from, Instant until, int failedProbes, String not
      * {@code unavailable 380 ms (19 failed probes)}, {@code downtime: not measured (no health check)}.
      */
     public String text() {
-        if (!measured()) {
-            return "downtime: not measured (" + notMeasured + ")";
+        return measured() ? describe(window().orElseThrow(), failedProbes) : "downtime: not measured (" + notMeasured + ")";
+    }
+
+    /**
+     * The phrase for a window and its failed probes as events carry them: {@code unavailable 0 ms},
+     * {@code unavailable 380 ms (19 failed probes)}, or {@code downtime: not measured} when null.
+     */
+    public static String describe(Duration window, Integer failedProbes) {
+        if (window == null) {
+            return "downtime: not measured";
         }
-        String probes = failedProbes == 0 ? "" : " (" + failedProbes + (failedProbes == 1 ? " failed probe)" : " failed probes)");
-        return "unavailable " + window().orElseThrow().toMillis() + " ms" + probes;
+        int failed = failedProbes == null ? 0 : failedProbes;
+        String probes = failed == 0 ? "" : " (" + failed + (failed == 1 ? " failed probe)" : " failed probes)");
+        return "unavailable " + window.toMillis() + " ms" + probes;
     }
 }
