@@ -120,17 +120,7 @@ final class DowntimeBench {
     }
 
     private static Topology api(Sandbox sandbox, String mode, int port, int version) {
-        return sandbox.topology("v" + version + ".yaml", """
-                pm2: {home: %s, logRotation: {enabled: false}}
-                defaults: {startupTimeout: 30s, healthTimeout: 1s, soak: 200ms}
-                services:
-                  api:
-                    script: %s
-                    port: %d
-                    %s
-                    health: {http: /health}
-                    env: {SERVICE_VERSION: "%d"}
-                """.formatted(sandbox.pm2Home(), Sandbox.STAND_IN, port, mode, version));
+        return sandbox.api("v" + version + ".yaml", port, mode, "SERVICE_VERSION: \"" + version + "\"");
     }
 
     /**

@@ -41,17 +41,7 @@ class ClusterReloadIntegrationTest {
     }
 
     private Topology api(String file, String mode, String version, String extraEnv) {
-        return sandbox.topology(file, """
-                pm2: {home: %s, logRotation: {enabled: false}}
-                defaults: {startupTimeout: 10s, healthTimeout: 1s, soak: 300ms}
-                services:
-                  api:
-                    script: %s
-                    port: %d
-                    %s
-                    health: {http: /health}
-                    env: {SERVICE_VERSION: "%s"%s}
-                """.formatted(sandbox.pm2Home(), Sandbox.STAND_IN, port, mode, version, extraEnv));
+        return sandbox.api(file, port, mode, "SERVICE_VERSION: \"" + version + "\"" + extraEnv);
     }
 
     /** Redeploys under load without and with keep-alive and returns the service:deployed of each redeploy. */
@@ -118,7 +108,7 @@ class ClusterReloadIntegrationTest {
             load.awaitMoreOk(50);
             sandbox.clearEvents();
             // Its /health answers 503, so the new worker never passes its gate; /version it answers.
-            DeploymentResult broken = sandbox.deploy(api("v2.yaml", "instances: 2\n    startupTimeout: 2s", "2",
+            DeploymentResult broken = sandbox.deploy(api("v2.yaml", "instances: 2\nstartupTimeout: 2s", "2",
                     ", UNHEALTHY: \"1\""));
             load.awaitMoreOk(50);
             load.close();
@@ -137,10 +127,10 @@ class ClusterReloadIntegrationTest {
 
     @Test
     void aWorkerThatNeverSaysReadyFailsItsGateWhenTheServiceSendsReadyMessages() throws Exception {
-        assertThat(sandbox.deploy(api("v1.yaml", "cluster: true\n    readyMessage: true", "1", "")).success()).isTrue();
+        assertThat(sandbox.deploy(api("v1.yaml", "cluster: true\nreadyMessage: true", "1", "")).success()).isTrue();
 
-        DeploymentResult silent = sandbox.deploy(api("v2.yaml", "cluster: true\n    readyMessage: true\n"
-                + "    startupTimeout: 2s", "2", ", NO_READY: \"1\""));
+        DeploymentResult silent = sandbox.deploy(api("v2.yaml", "cluster: true\nreadyMessage: true\n"
+                + "startupTimeout: 2s", "2", ", NO_READY: \"1\""));
 
         assertThat(silent.success()).isFalse();
         assertThat(silent.error()).contains("did not call process.send('ready') within 2 s (readyMessage: true)");
@@ -166,7 +156,7 @@ class ClusterReloadIntegrationTest {
     void aReplacementLongerThanMaxDowntimeFailsAndIsRolledBack() throws Exception {
         assertThat(sandbox.deploy(api("v1.yaml", "instances: 1", "1", "")).success()).isTrue();
 
-        DeploymentResult slow = sandbox.deploy(api("v2.yaml", "instances: 1\n    maxDowntime: 100ms", "2",
+        DeploymentResult slow = sandbox.deploy(api("v2.yaml", "instances: 1\nmaxDowntime: 100ms", "2",
                 ", START_DELAY_MS: \"500\""));
 
         assertThat(slow.success()).isFalse();
