@@ -15,6 +15,9 @@ List call(Object userConfig = [:]) {
             // This call's name: prefixes its report files and names its page. Default: the topology file's base
             // name; a name taken in this build gets -2, -3, ...
             name     : null,
+            // The host to show, for a topology with several (run the step on its agent); default all the
+            // topology's services, of every host, as this agent's PM2 knows them.
+            host     : null,
             // PM2_HOME of the target, when the topology does not set pm2.home.
             pm2Home  : null,
             // The CLI: a launcher path or a .jar; default env TITAN_DEPLOY_CLI, then titan-deploy on PATH.
@@ -35,6 +38,9 @@ List call(Object userConfig = [:]) {
     // One call: the table goes to the log; the JSON, JUnit XML and HTML page to files.
     List args = ['status', '--config', config.config, '--report', files.report, '--junit', files.junit,
                  '--html', files.html, '--html-inline', files.email]
+    if (config.host) {
+        args += ['--host', config.host]
+    }
     int rc = cli.run(label: "titan-deploy status (${name})", args: args, dir: dir,
             outputs: [files.report, files.junit, files.html, files.email], err: files.err)
     if (!fileExists(files.report)) {

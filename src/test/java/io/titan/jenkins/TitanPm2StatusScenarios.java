@@ -123,6 +123,15 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
     }
 
     @Test
+    void hostShowsThatHostsServicesOnly() throws Exception {
+        cli.output.put("status", Fixtures.status("online"));
+
+        callStep("titanPm2Status", TitanDeployScenarios.args("host", "exchange-gw"));
+
+        assertThat(cli.runs).singleElement().satisfies(run -> assertThat(run).containsSubsequence("--host", "exchange-gw"));
+    }
+
+    @Test
     void readsArgumentsAsTheOtherStepsDo() throws Exception {
         cli.output.put("status", Fixtures.status("online"));
         write("deploy/prod.yaml", "services: {}\n");

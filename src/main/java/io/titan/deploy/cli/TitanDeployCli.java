@@ -44,12 +44,40 @@ public final class TitanDeployCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        String training = System.getenv("TITAN_CDS_TRAINING");
+        if (training != null) {
+            loadForArchive(java.nio.file.Path.of(training));
+        }
         int code = execute(args);
         if (!Signals.terminating()) {
             // Socket readers blocked in native reads would hold the JVM's exit up for ~300 ms.
             Pm2Manager.disconnectAll();
             // During a signal the shutdown hook is waiting for the rollback; exit would deadlock.
             System.exit(code);
+        }
+    }
+
+    /**
+     * The build's class-data archive training run: loads (without initializing) every class named in
+     * {@code list} (one per line, {@code #} comments), so that the archive holds what a release's
+     * commands load, not only what the training command does. Names that no longer exist are skipped.
+     */
+    private static void loadForArchive(java.nio.file.Path list) {
+        ClassLoader loader = TitanDeployCli.class.getClassLoader();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(list)) {
+                String name = line.trim();
+                if (name.isEmpty() || name.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    Class.forName(name, false, loader);
+                } catch (ClassNotFoundException | LinkageError gone) {
+                    // Renamed or removed since the list was captured: nothing to archive.
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("TITAN_CDS_TRAINING: " + list, e);
         }
     }
 

@@ -219,10 +219,11 @@ class MultiHostReleaseIntegrationTest {
     void aStepKilledMidServiceIsRestoredByTheNextBeginOnceTheLeaseRanOut() throws IOException {
         release(release("1", null, null), "r1");
         Path v2 = release("2", null, "slow");
-        assertThat(step(v2, "r2", "host-b", "begin", "--lease", "2s").exitCode()).isZero();
+        // Long enough that the begin below comes before it runs out on a loaded machine (a CLI start took 2 s).
+        assertThat(step(v2, "r2", "host-b", "begin", "--lease", "8s").exitCode()).isZero();
         Path events = sandbox.dir().resolve("brain-events.ndjson");
         List<String> args = List.of("release", "service", "titan-brain", "--config", v2.toString(), "--host", "host-b",
-                "--release", "r2", "--lease", "2s", "--events", events.toString());
+                "--release", "r2", "--lease", "8s", "--events", events.toString());
         Cli killed = Cli.start(sandbox.dir(), Map.of(), args.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(events)
                 && Files.readString(events).contains("service:deploying"));
@@ -230,12 +231,16 @@ class MultiHostReleaseIntegrationTest {
 
         Cli tooEarly = step(v2, "r3", "host-b", "begin");
         assertThat(tooEarly.exitCode()).as("the lease still holds").isEqualTo(4);
-        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
-        Cli next = step(release("3", null, null), "r3", "host-b", "begin");
+        Path v3 = release("3", null, null);
+        Cli[] next = new Cli[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            next[0] = step(v3, "r3", "host-b", "begin");
+            return next[0].exitCode() != 4;
+        });
 
-        assertThat(next.exitCode()).as(next.stdout() + next.stderr()).isZero();
-        assertThat(next.stdout()).contains("release r2").contains("did not finish");
+        assertThat(next[0].exitCode()).as(next[0].stdout() + next[0].stderr()).isZero();
+        assertThat(next[0].stdout()).contains("release r2").contains("did not finish");
         assertThat(version("127.0.0.3", brainPort)).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
-        assertThat(step(release("3", null, null), "r3", "host-b", "abort").exitCode()).isZero();
+        assertThat(step(v3, "r3", "host-b", "abort").exitCode()).isZero();
     }
 }
