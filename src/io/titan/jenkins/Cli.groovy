@@ -12,6 +12,8 @@ class Cli implements Serializable {
 
     private static final long serialVersionUID = 1L
 
+    /** What the runner's client answers when there is no runner, or it refuses the step (bin/titan-deploy-step). */
+    private static final int RUNNER_ABSENT = 75
     /** The CLI's exit code for bad input (see {@code titan-deploy --help}). */
     private static final int BAD_INPUT = 2
     /** The shell's exit codes for a command it cannot find (127) or cannot execute (126). */
@@ -114,8 +116,7 @@ class Cli implements Serializable {
     int run(Map call) {
         String launcher = launcher()
         String script = call.tee ? teeScript(launcher, call)
-                : script(launcher, (List) call.args, call.dir as String, (List<String>) call.outputs ?: [],
-                call.err as String, call.stdout as String)
+                : script(launcher, call)
         List env = pm2Home ? ["PM2_HOME=${pm2Home}".toString()] : []
         int rc = 0
         steps.withEnv(env) {
@@ -125,18 +126,37 @@ class Cli implements Serializable {
     }
 
     @NonCPS
-    static String script(String launcher, List args, String dir, List<String> outputs, String errFile,
-                         String stdoutFile) {
+    static String script(String launcher, Map call) {
+        String errFile = call.err
+        String stdoutFile = call.stdout
+        List<String> outputs = (List<String>) call.outputs ?: []
         String redirect = stdoutFile ? " >${Shell.quote(stdoutFile)}" : ''
-        List<String> dirs = [dir, parent(errFile), stdoutFile ? parent(stdoutFile) : null]
+        List<String> dirs = [call.dir as String, parent(errFile), stdoutFile ? parent(stdoutFile) : null]
                 .findAll { String d -> d }.unique()
         return [SHEBANG,
                 "mkdir -p ${Shell.join(dirs)}",
                 outputs ? "rm -f ${Shell.join(outputs)}" : ':',
-                "${launcher} ${Shell.join(args)}${redirect} 2>${Shell.quote(errFile)}",
-                'rc=$?',
+                invocation(launcher, call, redirect),
                 "cat ${Shell.quote(errFile)} >&2",
                 'exit $rc'].join('\n')
+    }
+
+    /**
+     * The CLI call of a script, leaving its exit code in {@code rc}: through the release's runner on
+     * this host when {@code call.runner} names one (a warm titan-deploy: no JVM start), else, and when
+     * the runner is gone or refuses the step (its client exits 75), by starting the CLI.
+     */
+    @NonCPS
+    private static String invocation(String launcher, Map call, String redirect) {
+        String args = Shell.join((List) call.args)
+        String err = " 2>${Shell.quote(call.err as String)}"
+        String direct = "${launcher} ${args}${redirect}${err}"
+        Map runner = (Map) call.runner
+        if (!runner) {
+            return "${direct}\nrc=\$?"
+        }
+        String viaRunner = "${Shell.join([runner.node, runner.client, runner.socket])} ${args}${redirect}${err}"
+        return "${viaRunner}\nrc=\$?\nif [ \$rc -eq ${RUNNER_ABSENT} ]; then ${direct}; rc=\$?; fi"
     }
 
     /**
@@ -155,8 +175,8 @@ class Cli implements Serializable {
                 "mkdir -p ${Shell.join(dirs)}",
                 "rm -f ${Shell.join(stale)}",
                 delay > 0 ? "sleep ${delay}" : ':',
-                "{ ${launcher} ${Shell.join((List) call.args)} 2>${Shell.quote(errFile)}; " +
-                        "echo \$? >${Shell.quote(rcFile)}; } | tee ${Shell.quote(teeFile)}",
+                "{ ${invocation(launcher, call, '').replace('\n', '; ')}; " +
+                        "echo \$rc >${Shell.quote(rcFile)}; } | tee ${Shell.quote(teeFile)}",
                 "rc=\$(cat ${Shell.quote(rcFile)} 2>/dev/null || echo 1)",
                 "cat ${Shell.quote(errFile)} >&2",
                 'exit $rc'].join('\n')

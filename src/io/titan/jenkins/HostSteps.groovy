@@ -30,6 +30,12 @@ class HostSteps implements Serializable {
      * has the topology and the checkout its relative paths point into.
      */
     private final Map workspaces = [:]
+    /**
+     * Host to its release runner ({@code [socket, client, node]}, from {@code release begin --runner}): a
+     * warm titan-deploy there that runs the host's later steps without a JVM start each. A step whose
+     * runner is gone runs the CLI itself (see Cli.run).
+     */
+    private final Map runners = [:]
 
     HostSteps(Object steps, Cli cli, Map config) {
         this.steps = steps
@@ -102,10 +108,15 @@ class HostSteps implements Serializable {
      */
     boolean begin(Map host) {
         String err = scratch(host, 'begin.stderr')
-        List args = ['release', 'begin'] + common(host) + beginFlags(host)
-        int rc = cli.run(label: "titan-deploy release begin (${label(host)})", args: args, dir: dir, outputs: [],
+        String runner = scratch(host, 'runner.json')
+        List args = ['release', 'begin'] + common(host) + beginFlags(host) + ['--runner', runner]
+        int rc = cli.run(label: "titan-deploy release begin (${label(host)})", args: args, dir: dir, outputs: [runner],
                 err: err)
         if (rc == 0) {
+            // The release's runner on that host, when one started: the later steps go through it.
+            if (steps.fileExists(runner)) {
+                runners[host.name] = Json.parse(cli.read(runner), runner)
+            }
             return true
         }
         String detail = cli.stderr(err)
@@ -163,7 +174,7 @@ class HostSteps implements Serializable {
         String out = scratch(host, "${step}.out")
         String err = scratch(host, "${step}.stderr")
         int rc = cli.run(label: "titan-deploy ${what} (${label(host)})", args: args + ['--json'], dir: dir,
-                outputs: [], err: err, tee: out, delay: delaySeconds)
+                outputs: [], err: err, tee: out, delay: delaySeconds, runner: runners[host.name])
         String stderr = cli.stderr(err)
         if (Cli.cannotRun(rc)) {
             stderr = cli.cannotRunMessage(stderr)
@@ -176,6 +187,7 @@ class HostSteps implements Serializable {
     Map validate(Map host) {
         Map f = Args.files(dir, "${prefix(host)}-deploy-validate")
         int rc = cli.run(label: "titan-deploy validate (${label(host)})", dir: dir, outputs: [f.report, f.events],
+                runner: runners[host.name],
                 err: f.err, args: ['validate', '--config', config.config, '--host', host.name, '--report', f.report,
                                    '--events', f.events])
         String where = Schedule.namesHosts(schedule) ? " on ${host.name}" : ''
@@ -195,6 +207,7 @@ class HostSteps implements Serializable {
     Map finish(Map host) {
         Map f = files(host)
         int rc = cli.run(label: "titan-deploy release finish (${label(host)})", dir: dir, outputs: outputs(f, host),
+                runner: runners[host.name],
                 err: f.err, args: ['release', 'finish'] + common(host) + ['--no-validate'] + reportArgs(host, f))
         Map report = report(f)
         publish(host)
@@ -216,6 +229,7 @@ class HostSteps implements Serializable {
         }
         // After a finish that was cut off, its reports stay until the abort writes its own: they may be the release's.
         int rc = cli.run(label: "titan-deploy release abort${keep ? ' --keep' : ''} (${label(host)})", args: args,
+                runner: runners[host.name],
                 dir: dir, outputs: afterFinish ? [] : outputs(f, host), err: f.err)
         Map report = rc in [0, 3] ? report(f) : [:]
         String where = Schedule.namesHosts(schedule) ? "${host.name}: " : ''

@@ -21,6 +21,24 @@ class ArchitectureTest {
 
     private static final Path MAIN = Path.of("src/main/java/io/titan/deploy");
     private static final Pattern IMPORT = Pattern.compile("^import io\\.titan\\.deploy\\.([a-z0-9]+)\\.", Pattern.MULTILINE);
+    /** A class of another package named in code, imported or written out in full. */
+    private static final Pattern REFERENCE = Pattern.compile("\\bio\\.titan\\.deploy\\.([a-z0-9]+)\\.[A-Z]");
+
+    /**
+     * The packages bottom up, as docs/architecture.md's table lists them: a package may use only
+     * packages of lower layers, never one of its own layer or above.
+     */
+    private static final List<Set<String>> LAYERS = List.of(
+            Set.of("graph", "event"),
+            Set.of("config"),
+            Set.of("pm2"),
+            Set.of("health"),
+            Set.of("change", "validate"),
+            Set.of("release"),
+            Set.of("rollback"),
+            Set.of("deploy"),
+            Set.of("report", "api"),
+            Set.of("cli"));
 
     @Test
     void noPackageImportsAPackageThatImportsItBack() throws IOException {
@@ -42,6 +60,36 @@ class ArchitectureTest {
             findCycles(uses, List.of(start), cycles);
         }
         assertThat(cycles).as("package cycles (package -> what it imports)").isEmpty();
+    }
+
+    @Test
+    void noPackageUsesOneOfItsOwnLayerOrAbove() throws IOException {
+        Map<String, Integer> layerOf = new TreeMap<>();
+        for (int i = 0; i < LAYERS.size(); i++) {
+            for (String pkg : LAYERS.get(i)) {
+                layerOf.put(pkg, i);
+            }
+        }
+        List<String> upward = new ArrayList<>();
+        for (Path file : sources()) {
+            String pkg = MAIN.relativize(file.getParent()).toString();
+            if (pkg.isEmpty()) {
+                continue;
+            }
+            assertThat(layerOf).as("the layer of package " + pkg).containsKey(pkg);
+            String code = Files.readString(file).replaceFirst("(?m)^package [^;]*;", "");
+            Matcher m = REFERENCE.matcher(code);
+            Set<String> used = new TreeSet<>();
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+            for (String other : used) {
+                if (!other.equals(pkg) && layerOf.getOrDefault(other, Integer.MAX_VALUE) >= layerOf.get(pkg)) {
+                    upward.add(MAIN.relativize(file) + " (" + pkg + ") uses " + other);
+                }
+            }
+        }
+        assertThat(upward).as("uses of a package of the same layer or above").isEmpty();
     }
 
     @Test

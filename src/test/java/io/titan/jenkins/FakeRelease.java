@@ -69,6 +69,8 @@ final class FakeRelease {
      * order its branches start in, which in Jenkins is all at once.
      */
     boolean dependentsFirst;
+    /** Whether {@code release begin --runner} starts a release runner (writes its file). */
+    boolean runners;
     /** Whether the topology has a validation section ({@code plan --json}'s {@code validation}). */
     boolean validation = true;
     /** Host to its open release's id and each service's recorded outcome. */
@@ -165,7 +167,12 @@ final class FakeRelease {
         only.put(host, wanted);
         StringBuilder out = new StringBuilder("release " + release + " on host " + host + ":\n");
         servicesOf(host).forEach(s -> out.append("  ").append(s.name()).append("  restart  code\n"));
-        return new Answer(0, out.toString(), "", Map.of());
+        Map<String, String> files = new LinkedHashMap<>();
+        if (runners && options.containsKey("--runner")) {
+            files.put(options.get("--runner"), "{\"socket\":\"/tmp/titan-deploy-ci/runner-" + host
+                    + ".sock\",\"client\":\"/opt/titan/bin/titan-deploy-step\",\"node\":\"/usr/bin/node\"}\n");
+        }
+        return new Answer(0, out.toString(), "", files);
     }
 
     private Answer service(String host, String release, String name, boolean untilHealthy) {

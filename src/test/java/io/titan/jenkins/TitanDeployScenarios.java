@@ -50,7 +50,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                 .noneMatch(s -> s.contains(" before "));
         assertThat(cli.runs.get(0)).containsExactly("plan", "--json", "--config", "titan.yaml");
         assertThat(run("release begin @local")).containsExactly("release", "begin", "--config", "titan.yaml",
-                "--host", "local", "--release", RELEASE);
+                "--host", "local", "--release", RELEASE, "--runner", "titan-reports/titan-steps/runner.json");
         assertThat(run("release service titan-brain @local")).containsExactly("release", "service", "titan-brain",
                 "--config", "titan.yaml", "--host", "local", "--release", RELEASE, "--until", "healthy", "--json");
         assertThat(run("release soak titan-brain @local")).containsExactly("release", "soak", "titan-brain",
@@ -173,6 +173,32 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
     }
 
     @Test
+    void theStepsAfterBeginGoThroughTheReleasesRunnerWhenOneStarted() {
+        release.runners = true;
+
+        callStep("titanDeploy", Map.of());
+
+        String runner = "'/usr/bin/node' '/opt/titan/bin/titan-deploy-step' '/tmp/titan-deploy-ci/runner-local.sock'";
+        // plan and begin start the CLI; every later step goes through the runner, falling back to the CLI.
+        assertThat(cli.launchers.subList(0, 2)).containsOnly("titan-deploy");
+        assertThat(cli.launchers.subList(2, cli.launchers.size())).containsOnly(runner);
+        assertThat(shScripts.subList(2, shScripts.size())).allSatisfy(script -> assertThat(script)
+                .contains(runner).contains("if [ $rc -eq 75 ]; then titan-deploy '"));
+        assertThat(buildResult()).isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void aStepWhoseRunnerIsGoneStartsTheCliItself() {
+        release.runners = true;
+        cli.runnerGone = true;
+
+        callStep("titanDeploy", Map.of());
+
+        assertThat(cli.launchers).containsOnly("titan-deploy");
+        assertThat(buildResult()).isEqualTo("SUCCESS");
+    }
+
+    @Test
     void sequentialDeploysOneServiceAtATimeWithoutParallel() {
         callStep("titanDeploy", args("strategy", "sequential"));
 
@@ -226,7 +252,8 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
         assertThat(commands()).containsExactly("plan", "release begin @local", "release service titan-brain @local",
                 "release service titan-console @local", "release finish @local");
         assertThat(run("release begin @local")).containsExactly("release", "begin", "--config", "deploy/prod.yaml",
-                "--host", "local", "--release", id, "--only", "titan-brain,titan-console", "--wait-lock", "5m");
+                "--host", "local", "--release", id, "--only", "titan-brain,titan-console", "--wait-lock", "5m",
+                "--runner", "out/reports/prod-a-steps/runner.json");
         assertThat(run("release finish @local")).containsExactly("release", "finish", "--config", "deploy/prod.yaml",
                 "--host", "local", "--release", id, "--no-validate", "--name", "prod-a",
                 "--report", "out/reports/prod-a-deploy.json", "--junit", "out/reports/prod-a-deploy-junit.xml",

@@ -32,6 +32,24 @@ public record ChangeDetection(Map<String, Pm2App> wanted, ObservedState observed
     public static ChangeDetection of(Topology topology, List<String> targets, Map<String, Pm2App> apps,
                                      Pm2Snapshot snapshot, Fingerprinter fingerprinter, boolean force,
                                      boolean removeOrphans) {
+        Map<String, Pm2App> wanted = fingerprinted(topology, targets, apps, fingerprinter);
+        ChangePlanner planner = new ChangePlanner(topology);
+        Map<String, HealthProbe> probes = new TreeMap<>();
+        for (String name : planner.needHealth(targets, wanted, new ObservedState(snapshot, Map.of()))) {
+            ServiceHealth.probe(topology.service(name)).ifPresent(probe -> probes.put(name, probe));
+        }
+        ObservedState observed = ObservedState.observe(snapshot, probes, name -> topology.service(name).healthTimeout());
+        return new ChangeDetection(wanted, observed, planner.plan(targets, wanted, observed, force, removeOrphans));
+    }
+
+    /**
+     * The definitions of {@code targets} (plan order) as a deploy starts them: each carrying its
+     * fingerprint, code hashed once per folder, services in parallel.
+     *
+     * @param apps the definitions of {@code targets}, secrets resolved
+     */
+    public static Map<String, Pm2App> fingerprinted(Topology topology, List<String> targets, Map<String, Pm2App> apps,
+                                                    Fingerprinter fingerprinter) {
         Map<String, Pm2App> fingerprinted = new ConcurrentHashMap<>();
         targets.parallelStream().forEach(name -> {
             ServiceSpec spec = topology.service(name);
@@ -41,12 +59,6 @@ public record ChangeDetection(Map<String, Pm2App> wanted, ObservedState observed
         });
         Map<String, Pm2App> wanted = new LinkedHashMap<>();
         targets.forEach(name -> wanted.put(name, fingerprinted.get(name)));
-        ChangePlanner planner = new ChangePlanner(topology);
-        Map<String, HealthProbe> probes = new TreeMap<>();
-        for (String name : planner.needHealth(targets, wanted, new ObservedState(snapshot, Map.of()))) {
-            ServiceHealth.probe(topology.service(name)).ifPresent(probe -> probes.put(name, probe));
-        }
-        ObservedState observed = ObservedState.observe(snapshot, probes, name -> topology.service(name).healthTimeout());
-        return new ChangeDetection(wanted, observed, planner.plan(targets, wanted, observed, force, removeOrphans));
+        return wanted;
     }
 }

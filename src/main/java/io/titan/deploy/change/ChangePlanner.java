@@ -101,7 +101,11 @@ public final class ChangePlanner {
         Optional<Fingerprint> deployed = Fingerprint.decode(running.app().fingerprint());
         Optional<Fingerprint> wanted = Fingerprint.decode(app.fingerprint());
         List<String> reasons = new ArrayList<>();
-        if (deployed.isEmpty()) {
+        int format = Fingerprint.formatOf(running.app().fingerprint());
+        if (format > Fingerprint.FORMAT_VERSION) {
+            reasons.add("running app's fingerprint is of format version " + format + ", newer than this titan-deploy's "
+                    + Fingerprint.FORMAT_VERSION + ": not compared");
+        } else if (deployed.isEmpty()) {
             reasons.add("running app carries no fingerprint (not started by this engine, or by an older version of it)");
         } else if (wanted.isPresent()) {
             reasons.addAll(wanted.get().changesFrom(deployed.get()));

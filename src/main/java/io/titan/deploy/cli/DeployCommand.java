@@ -4,8 +4,7 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
-import io.titan.deploy.pm2.Pm2Control;
-import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.deploy.TitanDeploymentPipeline;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventBus;
@@ -66,6 +65,9 @@ final class DeployCommand implements Callable<Integer> {
             description = "Wait this long (e.g. 5m) for another deployment of this target to finish instead of exiting 4.")
     Duration waitLock = Duration.ZERO;
 
+    @Mixin
+    TakeOver takeOver;
+
     @Option(names = "--history-html", paramLabel = "FILE",
             description = "After the deployment, write the target's release history page (as history --html does) "
                     + "to FILE, with its stylesheet beside it.")
@@ -91,8 +93,8 @@ final class DeployCommand implements Callable<Integer> {
             outputs.add(historyHtml.toAbsolutePath());
         }
         DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
-                removeOrphans, outputs, waitDependencies);
-        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), new Pm2Control(target.pm2()),
+                removeOrphans, outputs, waitDependencies, takeOver.value);
+        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), target.pm2(),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events, t);
              Signals.Registration signal = Signals.onTermination(reason -> {

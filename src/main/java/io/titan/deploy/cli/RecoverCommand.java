@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.pm2.Pm2Control;
+import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseJournal;
-import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
@@ -42,6 +41,9 @@ final class RecoverCommand implements Callable<Integer> {
             description = "Wait this long for a deployment or restore of this target instead of exiting 4.")
     Duration waitLock = Duration.ZERO;
 
+    @Mixin
+    TakeOver takeOver;
+
     @Option(names = "--json", description = "Print the outcome as JSON.")
     boolean json;
 
@@ -61,10 +63,11 @@ final class RecoverCommand implements Callable<Integer> {
         ReleaseJournal journal = new ReleaseJournal(target.stateDir(), session.clock());
         ObjectNode outcome = new ObjectMapper().createObjectNode();
         int exit = ExitCodes.OK;
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), restorer ? "recover (restorer)" : "recover",
-                waitLock, json ? line -> { } : out::println)) {
-            // A release a live pipeline carries out here is the pipeline's to finish or abort: exit 4.
-            Optional<ReleaseLease> expired = ReleaseLease.requireFree(target.stateDir(), session.clock().instant(), null);
+        // A release a live pipeline carries out here is the pipeline's to finish or abort: acquiring
+        // the host exits 4 unless --take-over.
+        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command(
+                restorer ? "recover (restorer)" : "recover", takeOver.value), waitLock, session.clock(),
+                json ? line -> { } : out::println)) {
             Optional<ReleaseRecord> unfinished = journal.unfinished();
             if (unfinished.isEmpty()) {
                 Optional<ReleaseRecord> latest = journal.latest();
@@ -75,7 +78,7 @@ final class RecoverCommand implements Callable<Integer> {
                         + (r.error() == null ? "" : " (" + r.error() + ")")).orElse("nothing to recover: no releases yet"));
             } else {
                 ReleaseRecord record = unfinished.get();
-                Pm2Control pm2 = new Pm2Control(target.pm2());
+                Pm2Manager pm2 = target.pm2();
                 pm2.initialize();
                 Rollback.Result result = Recovery.restore(journal, new Rollback(pm2, session.events(), session.clock(),
                                 System.getenv(), t), record, record.services(), Map.of(), Set.of(),
@@ -91,7 +94,6 @@ final class RecoverCommand implements Callable<Integer> {
                 outcome.set("services", new ObjectMapper().valueToTree(result.actions()));
                 exit = result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
             }
-            expired.ifPresent(lease -> ReleaseLease.clear(target.stateDir()));
         } catch (TitanException e) {
             if (!json) {
                 throw e;

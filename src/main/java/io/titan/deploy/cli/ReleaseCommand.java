@@ -9,8 +9,7 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentResult;
 import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceOutcome;
-import io.titan.deploy.pm2.Pm2Control;
-import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
 import io.titan.deploy.validate.ValidationResult;
@@ -59,9 +58,10 @@ final class ReleaseCommand implements Runnable {
         String release;
 
         @Option(names = "--lease", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
-                description = "How long the host stays the release's without another step (default 30m); every "
-                        + "step renews it. A pipeline that died loses the host when it runs out.")
-        Duration lease = Duration.ofMinutes(30);
+                description = "How long the host stays the release's without another step: given to begin (default "
+                        + "30m), it is the release's, and every later step renews it for as long unless it gives "
+                        + "another. A pipeline that died loses the host when it runs out.")
+        Duration lease;
 
         HostRelease open(Session session, java.nio.file.Path events) {
             if (events != null) {
@@ -69,7 +69,7 @@ final class ReleaseCommand implements Runnable {
                 session.events().onAny(OutputOptions.eventWriter(events, session.topology()));
             }
             Target target = session.target();
-            return new HostRelease(session.topology(), target.host(), new Pm2Control(target.pm2()), target.stateDir(),
+            return new HostRelease(session.topology(), target.host(), target.pm2(), target.stateDir(),
                     session.events(), System.getenv(), session.clock(),
                     line -> session.out().println("titan-deploy: " + line));
         }
@@ -97,8 +97,17 @@ final class ReleaseCommand implements Runnable {
                 description = "Wait this long for a deployment of this host under way instead of exiting 4.")
         Duration waitLock = Duration.ZERO;
 
+        @Mixin
+        TakeOver takeOver;
+
         @Option(names = "--json", description = "Print the plan as JSON: {release, host, services[], orphans[]}.")
         boolean json;
+
+        @Option(names = "--runner", paramLabel = "FILE", description = "Start the release's runner on this host, a "
+                + "warm titan-deploy that runs its later steps (service, soak, finish, abort, validate) for "
+                + "bin/titan-deploy-step in this folder and environment, so that no step pays a JVM start; write "
+                + "{socket, client, node} to FILE (no file: no runner could start). It ends with the release here.")
+        java.nio.file.Path runner;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
         java.nio.file.Path events;
@@ -110,9 +119,16 @@ final class ReleaseCommand implements Runnable {
         public Integer call() throws Exception {
             Session session = Session.open(step.topology, spec);
             ChangePlan plan = step.open(session, events).begin(step.release, step.lease,
-                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock)
+                    DeployOptions.defaults().withForce(force).withWaitLock(waitLock).withTakeOver(takeOver.value)
                             .withOnly(new java.util.LinkedHashSet<>(only)).withRemoveOrphans(removeOrphans));
             PrintWriter out = session.out();
+            // It outlives the lease it was given by a little: a pipeline that died leaves it nothing to do.
+            if (runner != null) {
+                java.nio.file.Files.deleteIfExists(runner);
+                RunnerLauncher.start(session.target().stateDir(), session.target().host(), step.release,
+                        step.lease.plusMinutes(1), System.getenv(), line -> out.println("titan-deploy: " + line))
+                        .ifPresent(r -> RunnerLauncher.write(runner, r));
+            }
             if (json) {
                 ObjectNode node = new ObjectMapper().createObjectNode();
                 node.put("release", step.release);

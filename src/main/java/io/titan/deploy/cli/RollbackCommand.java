@@ -3,8 +3,8 @@ package io.titan.deploy.cli;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.EventBus;
+import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseRecord;
@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code titan-deploy rollback}: puts back the release before the current one. An unfinished
- * release (its deployer was killed) counts as current, so this is also the manual recovery.
+ * release (its deployer was killed, or a dead pipeline's release taken over with
+ * {@code --take-over}) counts as current, so this is also the manual recovery: restoring that
+ * release's part is the rollback.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Restore the release before the current one (or before an unfinished one).")
@@ -39,6 +41,9 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--wait-lock", paramLabel = "DURATION", converter = DeployCommand.DurationConverter.class,
             description = "Wait this long for another deployment of this target instead of exiting 4.")
     Duration waitLock = Duration.ZERO;
+
+    @Mixin
+    TakeOver takeOver;
 
     @Spec
     CommandSpec spec;
@@ -52,7 +57,8 @@ final class RollbackCommand implements Callable<Integer> {
         Clock clock = session.clock();
         EventBus events = session.events();
         ReleaseStore store = new ReleaseStore(target.stateDir());
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), "rollback", waitLock, out::println)) {
+        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("rollback",
+                takeOver.value), waitLock, clock, out::println)) {
             Optional<ReleaseRecord> current = store.list().stream()
                     .filter(r -> r.status() == Status.DEPLOYED || r.status() == Status.IN_PROGRESS)
                     .findFirst();
@@ -61,7 +67,7 @@ final class RollbackCommand implements Callable<Integer> {
                         ExitCodes.BAD_INPUT);
             }
             ReleaseRecord record = current.get();
-            Pm2Control pm2 = new Pm2Control(target.pm2());
+            Pm2Manager pm2 = target.pm2();
             pm2.initialize();
             Rollback.Result result = Recovery.restore(new ReleaseJournal(target.stateDir(), clock),
                     new Rollback(pm2, events, clock, System.getenv(), t), record, record.services(), Map.of(), Set.of(),

@@ -2,7 +2,11 @@ package io.titan.deploy.cli;
 
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.graph.DependencyWalk;
+import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
+import io.titan.deploy.release.ReleaseJournal;
+import io.titan.deploy.rollback.Recovery;
+import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +21,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code titan-deploy stop}: stops and deletes the topology's apps, dependents first. */
+/**
+ * {@code titan-deploy stop}: stops and deletes the topology's apps, dependents first. A release
+ * whose lease it ends ({@code --take-over}, or run out) is restored first, so that its record does
+ * not stay unfinished for the next deploy to restore over a stopped host.
+ */
 @Command(name = "stop", mixinStandardHelpOptions = true,
         description = "Stop and delete the topology's PM2 apps in reverse dependency order.")
 final class StopCommand implements Callable<Integer> {
@@ -28,6 +36,9 @@ final class StopCommand implements Callable<Integer> {
     @Option(names = "--kill-daemon", description = "Also stop the PM2 daemon of this target.")
     boolean killDaemon;
 
+    @Mixin
+    TakeOver takeOver;
+
     @Spec
     CommandSpec spec;
 
@@ -37,7 +48,14 @@ final class StopCommand implements Callable<Integer> {
         Topology t = session.topology();
         Target target = session.target();
         PrintWriter out = session.out();
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), "stop", Duration.ZERO, out::println)) {
+        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("stop", takeOver.value),
+                Duration.ZERO, session.clock(), out::println)) {
+            if (lock.ended().isPresent()) {
+                Pm2Manager pm2 = target.pm2();
+                pm2.initialize();
+                Recovery.restoreUnfinished(new ReleaseJournal(target.stateDir(), session.clock()), new Rollback(pm2,
+                        session.events(), session.clock(), System.getenv(), t), out::println);
+            }
             // Dependents first, independent services at the same time: the walk deploys and rollbacks use.
             Map<String, Boolean> removed = new ConcurrentHashMap<>();
             DependencyWalk.inReverseDependencyOrder(t.graph().plan().order(), t.graph(),

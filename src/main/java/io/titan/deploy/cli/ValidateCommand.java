@@ -2,7 +2,7 @@ package io.titan.deploy.cli;
 
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.pm2.Pm2StatusAdapter;
+import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.validate.CheckResult;
 import io.titan.deploy.validate.DeploymentValidator;

@@ -41,13 +41,6 @@ public final class Apps {
         return apps;
     }
 
-    /** The PM2 definition with secrets shown as {@code ****}, for printing. */
-    public static Pm2App toDisplayApp(ServiceSpec spec) {
-        Map<String, String> env = new TreeMap<>();
-        spec.env().forEach((key, value) -> env.put(key, value.display()));
-        return withEnv(spec, env);
-    }
-
     private static Pm2App withEnv(ServiceSpec spec, Map<String, String> env) {
         return Pm2App.builder(spec.name(), spec.script())
                 .cwd(spec.cwd())

@@ -90,7 +90,8 @@ public final class DeploymentOrchestrator {
         Topology topology = target.topology();
         List<String> targets = Targets.of(topology, target.host(), options.only());
         Map<String, Pm2App> apps = Apps.toPm2Apps(topology, targets, target.environment());
-        try (DeployLock lock = target.lock("deploy " + topology.source(), options.waitLock())) {
+        try (DeployLock lock = target.lock(DeployLock.Claim.command("deploy " + topology.source(), options.takeOver()),
+                options.waitLock())) {
             HostTarget.Observed observed = target.observe(targets, apps, Set.of(), options.waitDependencies(), options);
             Pm2Snapshot before = observed.before();
             ChangeDetection changes = observed.changes();

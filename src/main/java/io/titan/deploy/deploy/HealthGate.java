@@ -11,7 +11,7 @@ import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeWaitStrategy;
 import io.titan.deploy.health.TimeSource;
 import io.titan.deploy.health.Wait;
-import io.titan.deploy.pm2.Pm2OnlineProbe;
+import io.titan.deploy.health.Pm2OnlineProbe;
 import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ReadyMessage;

@@ -14,7 +14,7 @@ import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2OnlineProbe;
+import io.titan.deploy.health.Pm2OnlineProbe;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
@@ -57,16 +57,16 @@ public final class HostRelease {
     /**
      * Takes the host for {@code release} until {@code lease} runs out, restores what a dead
      * pipeline or deployer left unfinished, records every service of the host as it runs now, and
-     * plans. Nothing is started yet.
+     * plans. Nothing is started yet. {@code lease} is the release's: every later step renews it for
+     * as long unless it gives another. Null: {@link ReleaseLease#DEFAULT_DURATION}.
      *
-     * @throws TitanException exit 4 when another release holds the host; exit 2 when this one
-     *                        already began here
+     * @throws TitanException exit 4 when another release holds the host (unless
+     *                        {@link DeployOptions#takeOver()}); exit 2 when this one already began here
      */
     public ChangePlan begin(String release, Duration lease, DeployOptions options) {
         requireName(release);
-        try (DeployLock lock = target.lock("release begin " + release, options.waitLock())) {
-            Optional<ReleaseLease> held = ReleaseLease.read(target.stateDir());
-            if (held.isPresent() && held.get().release().equals(release) && !held.get().expired(target.now())) {
+        try (DeployLock lock = target.lock(DeployLock.Claim.begin(release, options.takeOver()), options.waitLock())) {
+            if (lock.lease().isPresent()) {
                 throw new ConfigException("release " + release + " already began on host " + target.host()
                         + "; carry it on with `release service`, or end it with `release finish` or `release abort`");
             }
@@ -85,7 +85,9 @@ public final class HostRelease {
             });
             ReleaseRecord record = target.journal().begin(target.topology().source(), release, target.host(), recorded,
                     before.definitions(), changes.wanted(), Apps.secretTemplates(target.topology()), actions);
-            new ReleaseLease(release, record.id(), target.now().plus(lease)).write(target.stateDir());
+            Duration given = lease == null ? ReleaseLease.DEFAULT_DURATION : lease;
+            new ReleaseLease(release, record.id(), target.now().plus(given), given,
+                    ReleaseLease.holderOf(target.environment())).write(target.stateDir());
             target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.id(), targets));
             return changes.plan();
         }
@@ -94,7 +96,8 @@ public final class HostRelease {
     /**
      * Deploys one service of the open release as planned (start, restart, or nothing when
      * unchanged): its dependencies must answer their health checks, wherever they run; then it
-     * starts, passes its health gate and soaks.
+     * starts, passes its health gate and soaks. Like every later step, it renews the release's lease
+     * for {@code lease}, or, when null, for as long as the lease was given.
      *
      * @return what became of it; {@link ServiceStatus#FAILED} leaves the release open for an abort
      * @throws TitanException exit 2 when the service is not this host's part of the release
@@ -149,7 +152,7 @@ public final class HostRelease {
     }
 
     private void record(String release, ReleaseRecord record, ServiceOutcome outcome) {
-        try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
+        try (DeployLock lock = target.lock(DeployLock.Claim.step(release), Duration.ofSeconds(30))) {
             target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
                     outcome.restarts(), outcome.message(), ServiceStep.lines(outcome.output()),
@@ -191,7 +194,7 @@ public final class HostRelease {
      * debugging): nothing restored, the host freed.
      */
     public DeploymentResult keep(String release, String why) {
-        ReleaseRecord record = renew(release, Duration.ofMinutes(5));
+        ReleaseRecord record = renew(release, null);
         target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.id(), why));
         target.journal().failed(record, why);
         ReleaseLease.clear(target.stateDir());
@@ -223,7 +226,7 @@ public final class HostRelease {
      * @return the host's part, each service the restore put back {@link ServiceStatus#ROLLED_BACK}
      */
     public DeploymentResult abort(String release, String why) {
-        ReleaseRecord record = renew(release, Duration.ofMinutes(5));
+        ReleaseRecord record = renew(release, null);
         Instant rollbackStartedAt = target.now();
         target.events().emit(new DeploymentEvent.DeploymentFailed(rollbackStartedAt, record.id(), why));
         Rollback.Result restore = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
@@ -269,23 +272,22 @@ public final class HostRelease {
         return text == null ? null : Instant.parse(text);
     }
 
-    /** The release's record, after checking the lease is this release's and renewing it. */
+    /**
+     * The release's record, after checking the lease is this release's and renewing it for
+     * {@code lease} (null: for as long as it was given).
+     */
     private ReleaseRecord renew(String release, Duration lease) {
         requireName(release);
-        try (DeployLock lock = target.lock("release " + release, Duration.ofSeconds(30))) {
-            ReleaseLease held = ReleaseLease.read(target.stateDir()).orElseThrow(() -> new ConfigException(
+        try (DeployLock lock = target.lock(DeployLock.Claim.step(release), Duration.ofSeconds(30))) {
+            ReleaseLease held = lock.lease().orElseThrow(() -> new ConfigException(
                     "release " + release + " is not open on host " + target.host() + ": no release holds it"
                             + target.journal().history().stream().filter(r -> release.equals(r.release())).findFirst()
                             .map(r -> " (release " + release + " ended here: " + r.status().name()
                                     .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")").orElse("")));
-            if (!held.release().equals(release)) {
-                throw new TitanException("release " + held.release() + " holds host " + target.host() + ", not "
-                        + release + " (lease until " + held.expires() + ")", ExitCodes.LOCKED);
-            }
             ReleaseRecord record = target.journal().find(held.record()).orElseThrow(() -> new TitanException(
                     "the record " + held.record() + " of release " + release + " is gone from " + target.stateDir(),
                     ExitCodes.FAILED));
-            held.renewedUntil(target.now().plus(lease)).write(target.stateDir());
+            held.renewed(target.now(), lease).write(target.stateDir());
             return record;
         }
     }

@@ -52,7 +52,7 @@ record HostTarget(Topology topology, String host, ProcessControl pm2, Path state
      */
     Observed observe(List<String> targets, Map<String, Pm2App> apps, Set<String> elsewhere, Duration waitOtherHosts,
                      DeployOptions options) {
-        Recovery.restoreUnfinished(journal, rollback(), stateDir, clock, log);
+        Recovery.restoreUnfinished(journal, rollback(), log);
         pm2.initialize();
         events.emit(new DeploymentEvent.Pm2Started(now(), pm2.home()));
         Pm2Snapshot before = pm2.snapshot();
@@ -63,9 +63,12 @@ record HostTarget(Topology topology, String host, ProcessControl pm2, Path state
         return new Observed(before, changes);
     }
 
-    /** Takes the host's deploy lock for {@code holder}, waiting up to {@code wait} for another holder. */
-    DeployLock lock(String holder, Duration wait) {
-        return DeployLock.acquire(stateDir, holder, wait, log);
+    /**
+     * Acquires the host for {@code claim}, waiting up to {@code wait} for another holder of its lock;
+     * a release that holds the host turns it away unless the claim is the release's own or takes it over.
+     */
+    DeployLock lock(DeployLock.Claim claim, Duration wait) {
+        return DeployLock.acquire(stateDir, claim, wait, clock, log);
     }
 
     Instant now() {

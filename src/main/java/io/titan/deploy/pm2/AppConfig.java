@@ -3,9 +3,10 @@ package io.titan.deploy.pm2;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.config.ByteSize;
+import io.titan.deploy.config.Scripts;
 import io.titan.deploy.event.OutputLine;
 
-import io.titan.deploy.config.Scripts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,17 @@ import java.util.TreeMap;
  * {@code AppConfigGoldenTest}, which is what guards a PM2 upgrade.
  */
 final class AppConfig {
+
+    /**
+     * Env key listing the app's own env keys; reserved, rejected in {@link Pm2App#env()}. The daemon
+     * hands every app a whole environment and keeps no record of which keys were the app's own, so
+     * the list is the only way {@link Jlist} can give back exactly the env the engine defined.
+     */
+    static final String ENV_KEYS_MARKER = "TITAN_PM2_ENV_KEYS";
+    /** Env key that keeps {@link Pm2App#fingerprint()} with the app in PM2; reserved. */
+    static final String FINGERPRINT_KEY = "TITAN_FINGERPRINT";
+    /** The timestamp format PM2 applies to log lines when {@code time} is true (it replaces any other). */
+    static final String LOG_DATE_FORMAT = "YYYY-MM-DDTHH:mm:ss";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,12 +78,12 @@ final class AppConfig {
             node.put("wait_ready", true);
         }
         if (app.maxMemoryRestart() != null) {
-            node.put("max_memory_restart", bytes(app.maxMemoryRestart()));
+            node.put("max_memory_restart", ByteSize.parse(app.maxMemoryRestart()).bytes());
         }
         // One log file per app, not one per cluster instance; timestamps in PM2's own format.
         node.put("merge_logs", true);
         node.put("time", true);
-        node.put("log_date_format", Ecosystem.LOG_DATE_FORMAT);
+        node.put("log_date_format", LOG_DATE_FORMAT);
         node.put("pm_out_log_path", logFile(pm2Home, app.name(), OutputLine.Stream.OUT).toString());
         node.put("pm_err_log_path", logFile(pm2Home, app.name(), OutputLine.Stream.ERR).toString());
         node.put("pm_pid_path", pm2Home.resolve("pids").resolve(fileName(app.name()) + ".pid").toString());
@@ -134,9 +146,9 @@ final class AppConfig {
         Map<String, String> env = new TreeMap<>(baseEnv);
         env.put("PWD", app.cwd().toString());
         env.putAll(app.env());
-        env.put(Ecosystem.ENV_KEYS_MARKER, String.join(",", app.env().keySet()));
+        env.put(ENV_KEYS_MARKER, String.join(",", app.env().keySet()));
         if (app.fingerprint() != null) {
-            env.put(Ecosystem.FINGERPRINT_KEY, app.fingerprint());
+            env.put(FINGERPRINT_KEY, app.fingerprint());
         }
         env.put("PM2_HOME", pm2Home.toString());
         return env;
@@ -172,21 +184,8 @@ final class AppConfig {
         }
     }
 
-    /** {@code 300M} as PM2 stores it: bytes (K, M and G are powers of 1024). */
-    static long bytes(String size) {
-        char unit = size.charAt(size.length() - 1);
-        int shift = switch (unit) {
-            case 'K' -> 10;
-            case 'M' -> 20;
-            case 'G' -> 30;
-            default -> 0;
-        };
-        String digits = shift == 0 ? size : size.substring(0, size.length() - 1);
-        return Long.parseLong(digits) << shift;
-    }
-
     /** The environment keys of every app this engine starts that are not the app's own. */
     static List<String> ownKeys() {
-        return List.of("PWD", Ecosystem.ENV_KEYS_MARKER, "PM2_HOME");
+        return List.of("PWD", ENV_KEYS_MARKER, "PM2_HOME");
     }
 }

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Finds a program on {@code PATH}, as a shell would. */
-final class Executables {
+public final class Executables {
 
     private Executables() {
     }
 
     /** The first executable file called {@code name} in the {@code PATH} of {@code env}. */
-    static Optional<Path> find(String name, Map<String, String> env) {
+    public static Optional<Path> find(String name, Map<String, String> env) {
         for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, name);

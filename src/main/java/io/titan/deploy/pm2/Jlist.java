@@ -1,6 +1,7 @@
 package io.titan.deploy.pm2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.titan.deploy.config.ByteSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,19 +85,21 @@ final class Jlist {
     }
 
     /**
-     * The definition of an app from its jlist entries (one per instance).
+     * The definition of an app from its entries in the process list (one per instance).
      *
-     * <p>PM2 keeps no copy of the app's own env: {@code pm2_env.env} is the pm2 caller's
-     * environment with the app's env merged over it, and every one of those keys is also copied to
-     * the top level of {@code pm2_env}. The ecosystem file therefore records the app's keys under
-     * {@link Ecosystem#ENV_KEYS_MARKER}, and only those keys are read back from {@code pm2_env.env}.
+     * <p>PM2 keeps no copy of the app's own env: {@code pm2_env.env} is the whole environment the
+     * app was started with (for an app this engine started, the minimal base, PWD and PM2_HOME with
+     * the app's env over them; for one started by the pm2 CLI, that CLI's environment), and every one
+     * of those keys is also copied to the top level of {@code pm2_env}. {@link AppConfig} therefore
+     * sends the app's keys under {@link AppConfig#ENV_KEYS_MARKER}, and only those keys are read back
+     * from {@code pm2_env.env}.
      */
     static Pm2AppDefinition definition(List<JsonNode> instances) {
         JsonNode first = instances.get(0);
         JsonNode env = first.path("pm2_env");
         String name = name(first);
         JsonNode appEnv = env.path("env");
-        JsonNode marker = appEnv.get(Ecosystem.ENV_KEYS_MARKER);
+        JsonNode marker = appEnv.get(AppConfig.ENV_KEYS_MARKER);
         Map<String, String> values = new TreeMap<>();
         if (marker != null) {
             for (String key : marker.asText("").split(",")) {
@@ -123,7 +126,7 @@ final class Jlist {
                 .killTimeout(millis(env.path("kill_timeout"), Pm2App.DEFAULT_KILL_TIMEOUT))
                 .minUptime(millis(env.path("min_uptime"), Pm2App.DEFAULT_MIN_UPTIME))
                 .restartDelay(millis(env.path("restart_delay"), Duration.ZERO))
-                .fingerprint(marker == null ? null : textOrNull(appEnv.path(Ecosystem.FINGERPRINT_KEY)))
+                .fingerprint(marker == null ? null : textOrNull(appEnv.path(AppConfig.FINGERPRINT_KEY)))
                 .cluster("cluster_mode".equals(env.path("exec_mode").asText("")))
                 .waitReady(env.path("wait_ready").asBoolean(false))
                 .build();
@@ -144,20 +147,10 @@ final class Jlist {
 
     /** PM2 stores max_memory_restart in bytes; give it back in the largest exact unit. */
     static String memory(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
+        if (node.isMissingNode() || node.isNull() || node.asLong(0) <= 0) {
             return null;
         }
-        long bytes = node.asLong(0);
-        if (bytes <= 0) {
-            return null;
-        }
-        for (String unit : List.of("G", "M", "K")) {
-            long size = 1L << (unit.equals("G") ? 30 : unit.equals("M") ? 20 : 10);
-            if (bytes % size == 0) {
-                return bytes / size + unit;
-            }
-        }
-        return Long.toString(bytes);
+        return new ByteSize(node.asLong()).toPm2();
     }
 
     private static Duration millis(JsonNode node, Duration fallback) {

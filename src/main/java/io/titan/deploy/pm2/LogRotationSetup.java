@@ -2,6 +2,7 @@ package io.titan.deploy.pm2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.config.LogRotation;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,13 @@ import java.util.Map;
  */
 final class LogRotationSetup {
 
+    /** The module. */
+    static final String MODULE = "pm2-logrotate";
+    /** The version pinned in package.json, installed where the module is missing. */
+    static final String VERSION = "3.0.0";
+    /** Daily at midnight: the files pm2-logrotate's {@code retain} counts are then days. */
+    static final String ROTATE_INTERVAL = "0 0 * * *";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Pm2Cli cli;
@@ -49,26 +57,36 @@ final class LogRotationSetup {
                 }
             }
             env.put("npm_config_prefer_offline", "true");
-            cli.run(List.of("install", LogRotation.MODULE + "@" + LogRotation.VERSION), Pm2Manager.INSTALL_TIMEOUT, env,
+            cli.run(List.of("install", MODULE + "@" + VERSION), Pm2Manager.INSTALL_TIMEOUT, env,
                     List.of());
             if (!logRotateInstalled()) {
-                throw new Pm2Exception("pm2 install " + LogRotation.MODULE + " reported success but "
+                throw new Pm2Exception("pm2 install " + MODULE + " reported success but "
                         + pm2Home.resolve("module_conf.json") + " does not list the module");
             }
         }
         Map<String, String> current = moduleConf();
         // Each `pm2 set` of a module key restarts the module, so only changed values are set.
-        logRotation.settings().forEach((key, wanted) -> {
+        settings(logRotation).forEach((key, wanted) -> {
             if (!wanted.equals(current.get(key))) {
                 cli.run(List.of("set", key, wanted), timeout, Map.of(), List.of());
             }
         });
     }
 
+    /** The pm2-logrotate settings as {@code pm2 set} keys ({@code pm2-logrotate:max_size}) and values. */
+    static Map<String, String> settings(LogRotation logRotation) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(MODULE + ":max_size", logRotation.maxSize().toPm2());
+        settings.put(MODULE + ":retain", Integer.toString(logRotation.retainDays()));
+        settings.put(MODULE + ":compress", Boolean.toString(logRotation.compress()));
+        settings.put(MODULE + ":rotateInterval", ROTATE_INTERVAL);
+        return settings;
+    }
+
     private boolean logRotateInstalled() {
         JsonNode conf = readModuleConf();
-        return conf.path("module-db-v2").has(LogRotation.MODULE)
-                && Files.isDirectory(pm2Home.resolve("modules").resolve(LogRotation.MODULE));
+        return conf.path("module-db-v2").has(MODULE)
+                && Files.isDirectory(pm2Home.resolve("modules").resolve(MODULE));
     }
 
     /**

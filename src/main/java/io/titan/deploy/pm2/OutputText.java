@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class OutputText {
 
-    /** What PM2 puts before each line with {@code log_date_format} {@value Ecosystem#LOG_DATE_FORMAT}. */
+    /** What PM2 puts before each line with {@code log_date_format} {@value AppConfig#LOG_DATE_FORMAT}. */
     private static final Pattern STAMP = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}): ");
 
     /**

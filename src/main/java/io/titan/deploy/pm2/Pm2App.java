@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The complete PM2 definition of one app, as the engine controls it. Everything PM2 needs to start
- * the app the same way again is here, so a definition read back with
- * {@link Pm2Manager#describe(String)} can restore a previous release exactly.
+ * the app the same way again is here, so a definition read back from PM2
+ * ({@link Pm2Manager#snapshot()}) can restore a previous release exactly.
  *
  * <p>Build one with {@link #builder(String, Path)}; only name and script are required. The
  * {@link #toString()} of a definition never shows env values, which may be secrets.
@@ -161,7 +161,7 @@ public record Pm2App(
             if (key == null || !ENV_KEY.matcher(key).matches()) {
                 throw bad(name, "env key must be a variable name, got '" + key + "'");
             }
-            if (key.equals(Ecosystem.ENV_KEYS_MARKER) || key.equals(Ecosystem.FINGERPRINT_KEY)) {
+            if (key.equals(AppConfig.ENV_KEYS_MARKER) || key.equals(AppConfig.FINGERPRINT_KEY)) {
                 throw bad(name, "env key " + key + " is reserved for the engine");
             }
             if (value == null) {

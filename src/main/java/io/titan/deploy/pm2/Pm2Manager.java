@@ -1,6 +1,8 @@
 package io.titan.deploy.pm2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.config.LogRotation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * the caller's whole environment to every app, and a credential the Jenkins agent holds for one
  * service would reach every service.
  */
-public final class Pm2Manager {
+public final class Pm2Manager implements ProcessControl {
 
     /** Default time a call that starts or stops processes may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -41,7 +43,6 @@ public final class Pm2Manager {
     private final Pm2Cli cli;
     private final Pm2Daemon daemon;
     private final Map<String, String> baseEnv;
-    private final Workers workers;
 
     /**
      * @param binary      the pm2 executable, usually from {@link Pm2Binary#resolve(String)}
@@ -76,7 +77,6 @@ public final class Pm2Manager {
         }
         this.cli = new Pm2Cli(this.binary, this.pm2Home, System.getenv());
         this.baseEnv = Pm2Cli.minimalEnv(System.getenv());
-        this.workers = new Workers(daemon, this.pm2Home, baseEnv, timeout, node(), USER);
     }
 
     /** PM2_HOME in this order: the configured value ({@code pm2.home}), env {@code PM2_HOME}, {@code ~/.pm2}. */
@@ -96,11 +96,17 @@ public final class Pm2Manager {
         return pm2Home;
     }
 
+    @Override
+    public String home() {
+        return pm2Home.toString();
+    }
+
     /**
      * Connects to the daemon, starting it when none runs, and checks its version; when log
      * rotation is enabled, sets pm2-logrotate up as {@link LogRotationSetup} says. A target that is
      * already set up costs a socket call or two and no pm2 CLI at all.
      */
+    @Override
     public void initialize() {
         daemon.running();
         if (logRotation.enabled()) {
@@ -109,6 +115,7 @@ public final class Pm2Manager {
     }
 
     /** Starts one app; see {@link #startAll(List)}. */
+    @Override
     public List<Pm2Process> start(Pm2App app) {
         return startAll(List.of(app));
     }
@@ -143,12 +150,20 @@ public final class Pm2Manager {
         return retryingOnce(() -> prepare(apps, names));
     }
 
+    /**
+     * The app object {@link #start} sends the daemon for {@code app} (its {@code prepare} call):
+     * what {@code titan-deploy ecosystem} prints. It holds secrets in clear.
+     */
+    public ObjectNode appConfig(Pm2App app) {
+        return AppConfig.of(app, pm2Home, baseEnv, node(), USER);
+    }
+
     private List<Pm2Process> prepare(List<Pm2App> apps, Set<String> names) {
         DaemonRpc rpc = daemon.running();
         callEach(rpc, "deleteProcessId", ids(rpc, names), id -> id);
         List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
         for (Pm2App app : apps) {
-            replies.add(rpc.send("prepare", AppConfig.of(app, pm2Home, baseEnv, node(), USER)));
+            replies.add(rpc.send("prepare", appConfig(app)));
         }
         List<Pm2Process> started = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
@@ -163,24 +178,35 @@ public final class Pm2Manager {
         return List.copyOf(started);
     }
 
-    /** One more cluster worker of {@code app} beside those of its name that run: {@link Workers#start}. */
+    @Override
     public Pm2Process startWorker(Pm2App app, int instance) {
-        return workers.start(app, instance);
+        return new Workers(daemon, pm2Home, baseEnv, timeout, node(), USER).start(app, instance);
     }
 
-    /** Stops and forgets one process, as {@code pm2 delete ID} does: {@link Workers#stop}. */
+    @Override
     public void stopWorker(int pmId) {
-        workers.stop(pmId);
+        new Workers(daemon, pm2Home, baseEnv, timeout, node(), USER).stop(pmId);
     }
 
     /** Stops an existing app; PM2 keeps its definition. */
+    @Override
     public void stop(String name) {
-        onExisting("stop", name, "stopProcessId", id -> id);
+        Pm2App.requireName(name);
+        retryingOnce(() -> {
+            Optional<DaemonRpc> rpc = daemon.ifRunning();
+            List<Integer> ids = rpc.isEmpty() ? List.of() : ids(rpc.get(), Set.of(name));
+            if (ids.isEmpty()) {
+                throw new Pm2Exception("cannot stop " + name + ": PM2 (" + pm2Home + ") has no such app");
+            }
+            callEach(rpc.get(), "stopProcessId", ids, id -> id);
+            return null;
+        });
     }
 
-    /** Stops and forgets an existing app. */
+    /** Stops and forgets the app; nothing happens when PM2 has none of that name. */
+    @Override
     public void delete(String name) {
-        onExisting("delete", name, "deleteProcessId", id -> id);
+        deleteIfPresent(name);
     }
 
     /**
@@ -201,25 +227,6 @@ public final class Pm2Manager {
         List<Integer> ids = ids(rpc.get(), Set.of(name));
         callEach(rpc.get(), "deleteProcessId", ids, id -> id);
         return !ids.isEmpty();
-    }
-
-    /** The action on every process of an app that must exist. */
-    private void onExisting(String action, String name, String method, java.util.function.Function<Integer, Object> arg) {
-        Pm2App.requireName(name);
-        retryingOnce(() -> {
-            onEveryProcess(action, name, method, arg);
-            return null;
-        });
-    }
-
-    private void onEveryProcess(String action, String name, String method,
-                                java.util.function.Function<Integer, Object> arg) {
-        Optional<DaemonRpc> rpc = daemon.ifRunning();
-        List<Integer> ids = rpc.isEmpty() ? List.of() : ids(rpc.get(), Set.of(name));
-        if (ids.isEmpty()) {
-            throw new Pm2Exception("cannot " + action + " " + name + ": PM2 (" + pm2Home + ") has no such app");
-        }
-        callEach(rpc.get(), method, ids, arg);
     }
 
     /** The pm_ids of the apps called {@code names}, modules left out. */
@@ -276,15 +283,12 @@ public final class Pm2Manager {
         return snapshot().processes();
     }
 
-    /** The process entries of one app (several in cluster mode). */
-    public List<Pm2Process> find(String name) {
-        return getProcessList().stream().filter(process -> process.name().equals(name)).toList();
-    }
-
     /**
-     * The process list and every app's definition from one process list of the daemon. Empty
-     * without a daemon (none is started for this).
+     * The process list and every app's definition (see {@link Pm2AppDefinition} for how its env is
+     * recovered, to restore it exactly later) from one process list of the daemon. Empty without a
+     * daemon (none is started for this).
      */
+    @Override
     public Pm2Snapshot snapshot() {
         return retryingOnce(this::look);
     }
@@ -297,6 +301,7 @@ public final class Pm2Manager {
      * Starts watching the daemon's process events and apps' output (the daemon is started when it
      * does not run). Close the watch when done.
      */
+    @Override
     public ProcessWatch watch() {
         return new ProcessWatch(daemon.bus(), pm2Home);
     }

@@ -3,7 +3,7 @@ package io.titan.deploy.pm2;
 import java.util.List;
 
 /**
- * What the deployment engine needs from PM2. {@link Pm2Control} is the real one; unit tests of
+ * What the deployment engine needs from PM2. {@link Pm2Manager} is the real one; unit tests of
  * ordering logic use a fake, and every path also runs against real PM2 in the integration tests.
  */
 public interface ProcessControl {

@@ -3,7 +3,10 @@ package io.titan.deploy.release;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.ExitCodes;
+import io.titan.deploy.FileFormat;
 import io.titan.deploy.TitanException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,11 +27,18 @@ import java.util.stream.Stream;
  * Release records of one target, one JSON file each under {@code releases/} in the state dir.
  * Writes are atomic (temp file, then rename) so a crash never leaves half a record. The newest
  * {@value #KEEP} are kept.
+ *
+ * <p>Records carry a format version ({@link FileFormat}): {@value #FORMAT_VERSION} since a record
+ * can be one host's part of a release in steps ({@code release}, {@code host}, {@code actions},
+ * {@code steps}). Records without one (version 1, from before hosts existed) are one-process deploys
+ * and read as such; a record of a newer version is refused.
  */
 public final class ReleaseStore {
 
     /** How many release records are kept. */
     public static final int KEEP = 10;
+    /** The format version of the records this engine writes, and the newest it reads. */
+    public static final int FORMAT_VERSION = 2;
 
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
@@ -89,7 +99,9 @@ public final class ReleaseStore {
             Path target = dir.resolve(record.id() + ".json");
             Path temp = Files.createTempFile(dir, ".release-", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temp, json.writeValueAsBytes(record));
+            ObjectNode file = json.createObjectNode().put(FileFormat.FIELD, FORMAT_VERSION);
+            file.setAll((ObjectNode) json.valueToTree(record));
+            Files.write(temp, json.writeValueAsBytes(file));
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -110,13 +122,23 @@ public final class ReleaseStore {
         List<ReleaseRecord> records = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-                records.add(json.readValue(file.toFile(), ReleaseRecord.class));
+                records.add(read(file));
             }
         } catch (IOException e) {
             throw new TitanException("cannot read release records in " + dir + ": " + e.getMessage(), ExitCodes.FAILED, e);
         }
         records.sort(Comparator.comparing(ReleaseRecord::id).reversed());
         return records;
+    }
+
+    private ReleaseRecord read(Path file) throws IOException {
+        JsonNode tree = json.readTree(file.toFile());
+        try {
+            FileFormat.check("it", tree, FORMAT_VERSION);
+        } catch (IllegalArgumentException e) {
+            throw new TitanException("cannot read release record " + file + ": " + e.getMessage(), ExitCodes.FAILED, e);
+        }
+        return json.treeToValue(tree, ReleaseRecord.class);
     }
 
     /** The newest record, if any. */

@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param rollback   the rollback; null unless one was attempted
  * @param services   one entry per service the run was asked to deploy, in dependency order
  */
-@JsonPropertyOrder({"type", "success", "releaseId", "rolledBack", "error", "outcome", "startedAt",
+@JsonPropertyOrder({"type", "formatVersion", "success", "releaseId", "rolledBack", "error", "outcome", "startedAt",
         "finishedAt", "durationMs", "rollback", "services"})
 public record DeployReport(
         boolean success,

@@ -1,5 +1,7 @@
 package io.titan.deploy.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.titan.deploy.FileFormat;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -11,6 +13,15 @@ public sealed interface Report permits DeployReport, ValidateReport {
 
     /** The JSON discriminator: {@code "deploy"} or {@code "validate"}. */
     String type();
+
+    /**
+     * The format version written with the report ({@link FileFormat}): {@link Reports#FORMAT_VERSION}.
+     * Reports without one are version 1, from before services named their host.
+     */
+    @JsonProperty(value = FileFormat.FIELD, access = JsonProperty.Access.READ_ONLY)
+    default int formatVersion() {
+        return Reports.FORMAT_VERSION;
+    }
 
     /** Whether the run reached its goal. */
     boolean success();

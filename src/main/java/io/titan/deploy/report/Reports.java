@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.FileFormat;
+import io.titan.deploy.config.HostSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,8 +23,16 @@ import java.util.Objects;
  * {@code null} where nullable; enum values and instants must parse) and lenient about what it does
  * not know: unknown fields are ignored, so a Jenkins library reading reports from a newer engine
  * keeps working. Every failure names the file.
+ *
+ * <p>Reports carry a format version ({@link FileFormat}): {@value #FORMAT_VERSION} since services
+ * name their host and a service can be {@code healthy} (its soak left to a step of its own). A
+ * report without one (version 1, written before hosts existed) is read with each service on the
+ * one local host; a report of a newer version is refused.
  */
 public final class Reports {
+
+    /** The format version of the reports this engine writes, and the newest it reads. */
+    public static final int FORMAT_VERSION = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -130,6 +140,7 @@ public final class Reports {
             if (tree == null || !tree.isObject()) {
                 throw new IllegalArgumentException(file + ": expected a JSON object with a 'type' field");
             }
+            withDefaults(tree, FileFormat.check(file + ": the report", tree, FORMAT_VERSION));
             return tree;
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("report file " + file + " does not exist", e);
@@ -137,6 +148,24 @@ public final class Reports {
             throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What earlier reports did not write, filled in: a report of version 1 ran every service on the
+     * one local host; reports written before services carried their output lines have no
+     * {@code output}, and read as services without lines (the release history keeps older reports).
+     */
+    private static void withDefaults(JsonNode report, int version) {
+        for (JsonNode service : report.path("services")) {
+            if (service instanceof ObjectNode fields) {
+                if (version == FileFormat.FIRST && !fields.has("host")) {
+                    fields.put("host", HostSpec.LOCAL);
+                }
+                if (!fields.has("output")) {
+                    fields.putArray("output");
+                }
+            }
         }
     }
 
@@ -157,9 +186,6 @@ public final class Reports {
             throw new IllegalArgumentException(file + ": field 'type' is '" + type + "', expected '"
                     + expectedType + "'");
         }
-        if (kind == DeployReport.class) {
-            withOutput(tree);
-        }
         try {
             return MAPPER.treeToValue(tree, kind);
         } catch (JsonProcessingException e) {
@@ -168,18 +194,6 @@ public final class Reports {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": not a valid " + expectedType + " report: "
                     + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Reports written before services carried their output lines have no {@code output}: they read
-     * as services without lines (the release history keeps older reports).
-     */
-    private static void withOutput(JsonNode tree) {
-        for (JsonNode service : tree.path("services")) {
-            if (service instanceof ObjectNode node && !node.has("output")) {
-                node.putArray("output");
-            }
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param durationMs wall-clock duration of the validation
  * @param checks     one entry per check, in the order the validator lists them
  */
-@JsonPropertyOrder({"type", "success", "startedAt", "durationMs", "checks"})
+@JsonPropertyOrder({"type", "formatVersion", "success", "startedAt", "durationMs", "checks"})
 public record ValidateReport(
         boolean success,
         @JsonSerialize(using = InstantJson.Serializer.class)

@@ -5,9 +5,6 @@ import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.release.ReleaseJournal;
-import io.titan.deploy.release.ReleaseLease;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.List;
@@ -21,20 +18,21 @@ public final class Recovery {
     }
 
     /**
-     * Before a target is changed: when its newest release did not finish (its deployer was killed,
-     * or the pipeline that leased the host died), restores the release before it and frees the
-     * host. A release whose pipeline still holds the host is left alone: that is exit 4.
+     * Before a target is changed, with the host acquired ({@code DeployLock}): when its newest
+     * release did not finish (its deployer was killed, or the pipeline that leased the host died or
+     * was taken over), restores the release before it. A release whose pipeline still holds the host
+     * never gets here: acquiring the host turned the caller away (exit 4).
      *
      * @return the restored record, or empty when there was nothing to restore
-     * @throws TitanException exit 4 when another release holds the host; exit 3 when the restore failed
+     * @throws TitanException exit 3 when the restore failed
      */
-    public static Optional<ReleaseRecord> restoreUnfinished(ReleaseJournal journal, Rollback rollback, Path stateDir,
-                                                            Clock clock, Consumer<String> log) {
-        Optional<ReleaseLease> expired = ReleaseLease.requireFree(stateDir, clock.instant(), null);
+    public static Optional<ReleaseRecord> restoreUnfinished(ReleaseJournal journal, Rollback rollback,
+                                                            Consumer<String> log) {
         Optional<ReleaseRecord> found = journal.unfinished();
         if (found.isPresent()) {
             ReleaseRecord unfinished = found.get();
-            String who = unfinished.release() != null ? "release " + unfinished.release() + " (its pipeline's lease ran out)"
+            String who = unfinished.release() != null ? "release " + unfinished.release()
+                    + " (its pipeline no longer holds the host)"
                     : "release " + unfinished.id() + " (process " + unfinished.pid() + ")";
             log.accept(who + " did not finish; restoring the release before it first");
             Rollback.Result result = restore(journal, rollback, unfinished, unfinished.services(), Map.of(), Set.of(),
@@ -44,7 +42,6 @@ public final class Recovery {
                         + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
             }
         }
-        expired.ifPresent(lease -> ReleaseLease.clear(stateDir));
         return found;
     }
 

@@ -10,7 +10,7 @@ import io.titan.deploy.health.Downtime;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2OnlineProbe;
+import io.titan.deploy.health.Pm2OnlineProbe;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.ReleaseRecord;
 import java.time.Clock;

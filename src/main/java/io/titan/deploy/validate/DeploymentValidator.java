@@ -2,6 +2,7 @@ package io.titan.deploy.validate;
 
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.health.Aborts;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ public final class DeploymentValidator implements AutoCloseable {
     private final Pm2StatusSource pm2;
     private final ValidationListener listener;
     private final Map<String, String> env;
+    private final Clock clock;
     private final List<String> secrets;
     private final ExecutorService okHttpExecutor;
     private final OkHttpClient okHttp;
@@ -70,6 +72,16 @@ public final class DeploymentValidator implements AutoCloseable {
      */
     public DeploymentValidator(ValidationSpec spec, Pm2StatusSource pm2, ValidationListener listener,
             Map<String, String> env) {
+        this(spec, pm2, listener, env, Clock.systemUTC());
+    }
+
+    /**
+     * A validator that reads the time from {@code clock}: a PM2 process's uptime, which tells a
+     * stable process from one restarted within the last minute.
+     */
+    DeploymentValidator(ValidationSpec spec, Pm2StatusSource pm2, ValidationListener listener,
+            Map<String, String> env, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock is required");
         this.spec = Objects.requireNonNull(spec, "spec is required");
         this.pm2 = Objects.requireNonNull(pm2, "pm2 is required (use Pm2StatusSource.unavailable())");
         this.listener = Objects.requireNonNull(listener, "listener is required (use ValidationListener.NONE)");
@@ -95,7 +107,7 @@ public final class DeploymentValidator implements AutoCloseable {
     public ValidationResult validateDeployment() {
         ValidationTimeouts t = spec.timeouts();
         List<PlannedCheck> checks = new ArrayList<>();
-        spec.services().forEach(s -> checks.add(ServiceCheck.plan(s, pm2, t.service())));
+        spec.services().forEach(s -> checks.add(ServiceCheck.plan(s, pm2, t.service(), clock)));
         spec.redis().ifPresent(r -> checks.add(RedisCheck.plan(r, env, t.redis(), false)));
         spec.exchanges().forEach(e -> checks.add(WebSocketCheck.plan(e, okHttp, t.websocket())));
         return run(checks, t.overall());
@@ -109,7 +121,7 @@ public final class DeploymentValidator implements AutoCloseable {
         ValidationTimeouts t = spec.timeouts();
         Duration bound = t.quickOverall();
         List<PlannedCheck> checks = new ArrayList<>();
-        spec.services().forEach(s -> checks.add(ServiceCheck.plan(s, pm2, min(t.service(), bound))));
+        spec.services().forEach(s -> checks.add(ServiceCheck.plan(s, pm2, min(t.service(), bound), clock)));
         spec.redis().ifPresent(r -> checks.add(RedisCheck.plan(r, env, min(t.redis(), bound), true)));
         return run(checks, bound);
     }

@@ -1,19 +1,21 @@
 package io.titan.deploy.validate;
 
+import io.titan.deploy.pm2.Pm2Process;
 import java.util.Optional;
 
 /**
- * Where the validator asks PM2 about services that have no HTTP or TCP health definition. The lead
- * adapts the real {@code Pm2Manager} to this; tests use lambdas.
+ * Where the validator asks PM2 about services that have no HTTP or TCP health definition:
+ * {@link Pm2StatusAdapter} over the real {@code Pm2Manager}; tests use lambdas.
  */
 @FunctionalInterface
 public interface Pm2StatusSource {
 
     /**
-     * The current status of the named process, or empty when PM2 does not know it (reported as a
-     * failed check). May throw when the query fails; the check then fails with that message.
+     * The named process as PM2 reports it now (its first, in cluster mode), or empty when PM2 does
+     * not know it (reported as a failed check). May throw when the query fails; the check then fails
+     * with that message.
      */
-    Optional<Pm2Status> status(String name);
+    Optional<Pm2Process> status(String name);
 
     /**
      * Whether PM2 can be asked at all. When it cannot, PM2-based checks are reported as skipped: a
@@ -34,7 +36,7 @@ public interface Pm2StatusSource {
         INSTANCE;
 
         @Override
-        public Optional<Pm2Status> status(String name) {
+        public Optional<Pm2Process> status(String name) {
             return Optional.empty();
         }
 

@@ -4,7 +4,6 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.testing.Sandbox;
@@ -90,7 +89,7 @@ final class CrashBench {
     /** One crash deployed by an orchestrator in this JVM: exit until {@code service:failed}, in ms. */
     private static double inProcess(Sandbox sandbox, Topology topology, Path exitFile) throws Exception {
         List<DeploymentEvent> events = Collections.synchronizedList(new ArrayList<>());
-        DeploymentResult result = new DeploymentOrchestrator(topology, new Pm2Control(sandbox.pm2()),
+        DeploymentResult result = new DeploymentOrchestrator(topology, sandbox.pm2(),
                 sandbox.pm2Home().resolve("titan"), new EventBus().onAny(events::add), Map.of(), Clock.systemUTC(),
                 line -> { }).deploy(DeployOptions.defaults());
         if (result.success()) {

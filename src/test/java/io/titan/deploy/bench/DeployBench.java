@@ -7,7 +7,6 @@ import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeployOptions.Strategy;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.pm2.Ecosystem;
@@ -185,7 +184,7 @@ final class DeployBench {
             sandbox.pm2().ping();
             Instant wallStart = Instant.now();
             long start = System.nanoTime();
-            TimedControl pm2 = new TimedControl(new Pm2Control(sandbox.pm2()));
+            TimedControl pm2 = new TimedControl(sandbox.pm2());
             List<DeploymentEvent> events = Collections.synchronizedList(new ArrayList<>());
             DeploymentResult result = new DeploymentOrchestrator(topology, pm2, sandbox.pm2Home().resolve("titan"),
                     new EventBus().onAny(events::add), Map.of(), Clock.systemUTC(), line -> { })

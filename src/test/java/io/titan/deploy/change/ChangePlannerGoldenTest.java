@@ -157,6 +157,27 @@ class ChangePlannerGoldenTest {
         golden("forced", plan(without, wanted(without), running(ran, Set.of()), allHealthy(), true, false));
     }
 
+    @Test
+    void fingerprintsOfTheVersionBeforeFormatVersionsCompareAndOnesOfANewerFormatAreNotCompared() throws IOException {
+        Topology topology = topology("LOG_LEVEL: info", "");
+        Map<String, Pm2App> wanted = wanted(topology);
+        Map<String, Pm2App> before = new LinkedHashMap<>();
+        Map<String, Pm2App> newer = new LinkedHashMap<>();
+        wanted.forEach((name, app) -> {
+            assertThat(app.fingerprint()).startsWith("format=1;");
+            before.put(name, app.toBuilder().fingerprint(app.fingerprint().substring("format=1;".length())).build());
+            newer.put(name, app.toBuilder().fingerprint(app.fingerprint().replace("format=1;", "format=2;")).build());
+        });
+
+        ChangePlan upgraded = plan(topology, wanted, running(before, Set.of()), allHealthy(), false, false);
+        ChangePlan downgraded = plan(topology, wanted, running(newer, Set.of()), allHealthy(), false, false);
+
+        assertThat(upgraded.services()).as("nothing restarts for an upgrade of the engine")
+                .allMatch(c -> c.action() == ServiceChange.Action.UNCHANGED);
+        assertThat(downgraded.services()).allSatisfy(c -> assertThat(c.reasons()).first().isEqualTo(
+                "running app's fingerprint is of format version 2, newer than this titan-deploy's 1: not compared"));
+    }
+
     /** Holds the plan's text and JSON against {@code name.txt} and {@code name.json}. */
     private static void golden(String name, ChangePlan plan) throws IOException {
         String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(plan.json()) + "\n";

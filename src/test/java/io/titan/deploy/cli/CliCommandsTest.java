@@ -4,37 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The commands that touch nothing: plan, ecosystem, report, help, exit codes. */
 class CliCommandsTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir"), "examples", "stand-in-root");
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TitanDeployCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static InProcess run(String... args) {
+        return InProcess.run(args);
     }
 
     @Test
     void planJsonOfTheBundledTopologyHasTheSeedsLevels() throws Exception {
-        Run run = run("plan", "--root", ROOT.toString(), "--json");
+        InProcess run = run("plan", "--root", ROOT.toString(), "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(run.out());
@@ -56,7 +42,7 @@ class CliCommandsTest {
                   brain: {host: west, script: app.js, port: 4101, dependsOn: [shared]}
                 """);
 
-        Run run = run("plan", "--config", config.toString(), "--json");
+        InProcess run = run("plan", "--config", config.toString(), "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(run.out());
@@ -70,7 +56,7 @@ class CliCommandsTest {
 
     @Test
     void planJsonOfATopologyWithoutHostsHasTheOneLocalHostWithoutAgent() throws Exception {
-        Run run = run("plan", "--root", ROOT.toString(), "--json");
+        InProcess run = run("plan", "--root", ROOT.toString(), "--json");
 
         JsonNode plan = new ObjectMapper().readTree(run.out());
         assertThat(plan.get("hosts").fieldNames()).toIterable().containsExactly("local");
@@ -80,43 +66,59 @@ class CliCommandsTest {
         assertThat(plan.get("services")).allSatisfy(s -> assertThat(s.get("host").asText()).isEqualTo("local"));
     }
 
+    /**
+     * What a deploy would send, from a topology whose PM2_HOME (and so its state dir, where the
+     * fingerprints' salt lives) is in the test's folder; no daemon is asked. The secret comes from
+     * HOME, which every environment has. {@code EcosystemCommandIntegrationTest} holds the output
+     * against what a real deploy sent.
+     */
     @Test
     void ecosystemHasTheSeedsSettingsAndMasksSecrets(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.js"), "");
         Path config = dir.resolve("titan.yaml");
         Files.writeString(config, """
+                pm2: {home: %s/pm2, logRotation: {enabled: false}}
                 services:
                   api:
                     script: app.js
                     port: 4100
                     memory: 450M
-                    env: {API_KEY: "${SECRET_API_KEY}", MODE: live}
-                """);
+                    env: {API_KEY: "${HOME}", MODE: live}
+                """.formatted(dir));
         Path out = dir.resolve("out/ecosystem.json");
 
-        Run run = run("ecosystem", "--config", config.toString(), "--out", out.toString());
+        InProcess run = run("ecosystem", "--config", config.toString(), "--out", out.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode app = new ObjectMapper().readTree(out.toFile()).get("apps").get(0);
         assertThat(app.get("name").asText()).isEqualTo("api");
+        assertThat(app.get("pm_exec_path").asText()).isEqualTo(dir.resolve("app.js").toString());
         assertThat(app.get("autorestart").asBoolean()).isTrue();
         assertThat(app.get("max_restarts").asInt()).isEqualTo(10);
-        assertThat(app.get("max_memory_restart").asText()).isEqualTo("450M");
+        assertThat(app.get("max_memory_restart").asLong()).isEqualTo(450L * 1024 * 1024);
         assertThat(app.get("kill_timeout").asInt()).isEqualTo(1600);
         assertThat(app.get("merge_logs").asBoolean()).isTrue();
+        assertThat(app.get("pm_out_log_path").asText()).isEqualTo(dir.resolve("pm2/logs/api-out.log").toString());
         assertThat(app.get("env").get("API_KEY").asText()).isEqualTo("****");
         assertThat(app.get("env").get("MODE").asText()).isEqualTo("live");
         assertThat(app.get("env").get("PORT").asText()).isEqualTo("4100");
+        assertThat(app.get("env").get("TITAN_FINGERPRINT").asText()).contains("env:API_KEY=").contains("code=");
     }
 
     @Test
-    void ecosystemOfTheBundledTopologyListsEveryServiceWithItsMemoryLimit() throws Exception {
-        Run run = run("ecosystem", "--root", ROOT.toString());
+    void ecosystemRefusesAnUnsetSecretAsADeployDoes(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("app.js"), "");
+        Path config = dir.resolve("titan.yaml");
+        Files.writeString(config, """
+                pm2: {home: %s/pm2, logRotation: {enabled: false}}
+                services:
+                  api: {script: app.js, port: 4100, env: {API_KEY: "${TITAN_TEST_UNSET_SECRET}"}}
+                """.formatted(dir));
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        List<String> limits = new ArrayList<>();
-        new ObjectMapper().readTree(run.out()).get("apps").forEach(a -> limits.add(a.get("max_memory_restart").asText()));
-        assertThat(limits).hasSize(7).allSatisfy(l -> assertThat(l).matches("[2-6]00M"));
+        InProcess run = run("ecosystem", "--config", config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("services.api.env.API_KEY").contains("TITAN_TEST_UNSET_SECRET");
     }
 
     @Test
@@ -124,7 +126,7 @@ class CliCommandsTest {
         Path config = dir.resolve("titan.yaml");
         Files.writeString(config, "services:\n  a: {script: x.js, port: 99999}\n");
 
-        Run run = run("plan", "--config", config.toString());
+        InProcess run = run("plan", "--config", config.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("titan.yaml: services.a.script");
@@ -134,7 +136,7 @@ class CliCommandsTest {
     @Test
     void unknownOptionsAndMissingTopologyAreBadInput() {
         assertThat(run("plan", "--bogus").exitCode()).isEqualTo(2);
-        Run none = run("deploy", "--config", "/nonexistent/titan.yaml");
+        InProcess none = run("deploy", "--config", "/nonexistent/titan.yaml");
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("/nonexistent/titan.yaml: no such config file");
         assertThat(run("deploy", "--strategy", "random", "--root", ROOT.toString()).err())
@@ -161,19 +163,19 @@ class CliCommandsTest {
         assertThat(Files.readString(mail)).contains("connection refused").contains("<style>").doesNotContain("<link");
         assertThat(dir.resolve("mail/titan-report.css")).doesNotExist();
 
-        Run noPage = run("report", "--from", json.toString());
+        InProcess noPage = run("report", "--from", json.toString());
         assertThat(noPage.exitCode()).isEqualTo(2);
         assertThat(noPage.err()).contains("--html or --html-inline: give at least one");
 
         Files.writeString(json, "{\"type\":\"other\"}");
-        Run bad = run("report", "--from", json.toString(), "--html", html.toString());
+        InProcess bad = run("report", "--from", json.toString(), "--html", html.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--from:").contains("type");
     }
 
     @Test
     void helpDocumentsTheExitCodes() {
-        Run run = run("--help");
+        InProcess run = run("--help");
 
         assertThat(run.out()).contains("4   another deployment holds the target's lock")
                 .contains("3   rollback failed: manual action needed");

@@ -2,9 +2,10 @@ package io.titan.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.titan.deploy.pm2.LogRotation;
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.pm2.Pm2Binary;
 import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseStore;
 import io.titan.deploy.testing.Cli;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -215,32 +217,36 @@ class MultiHostReleaseIntegrationTest {
         assertThat(latest("b").status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
     }
 
+    /**
+     * The lease given to {@code begin} is the release's: the step that was killed gave none, and
+     * renewed it for those 2 s, not for the default 30 minutes.
+     */
     @Test
     void aStepKilledMidServiceIsRestoredByTheNextBeginOnceTheLeaseRanOut() throws IOException {
         release(release("1", null, null), "r1");
         Path v2 = release("2", null, "slow");
-        // Long enough that the begin below comes before it runs out on a loaded machine (a CLI start took 2 s).
-        assertThat(step(v2, "r2", "host-b", "begin", "--lease", "8s").exitCode()).isZero();
+        assertThat(step(v2, "r2", "host-b", "begin", "--lease", "2s").exitCode()).isZero();
         Path events = sandbox.dir().resolve("brain-events.ndjson");
         List<String> args = List.of("release", "service", "titan-brain", "--config", v2.toString(), "--host", "host-b",
-                "--release", "r2", "--lease", "8s", "--events", events.toString());
+                "--release", "r2", "--events", events.toString());
         Cli killed = Cli.start(sandbox.dir(), Map.of(), args.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(events)
                 && Files.readString(events).contains("service:deploying"));
         killed.kill();
 
-        Cli tooEarly = step(v2, "r3", "host-b", "begin");
-        assertThat(tooEarly.exitCode()).as("the lease still holds").isEqualTo(4);
-        Path v3 = release("3", null, null);
-        Cli[] next = new Cli[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            next[0] = step(v3, "r3", "host-b", "begin");
-            return next[0].exitCode() != 4;
-        });
+        // That another begin exits 4 while a lease holds is TargetCommandsIntegrationTest's (with a
+        // lease no machine outlasts): asked here, with 2 s, the answer would depend on the machine's speed.
+        Path stateB = sandbox.dir().resolve("pm2-b").resolve("titan");
+        ReleaseLease renewed = ReleaseLease.read(stateB).orElseThrow();
+        assertThat(renewed.release()).isEqualTo("r2");
+        assertThat(renewed.duration()).isEqualTo(Duration.ofSeconds(2));
+        // Until the lease's own end, as written on the host; then the next begin acts.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Instant.now().isBefore(renewed.expires()));
+        Cli next = step(release("3", null, null), "r3", "host-b", "begin");
 
-        assertThat(next[0].exitCode()).as(next[0].stdout() + next[0].stderr()).isZero();
-        assertThat(next[0].stdout()).contains("release r2").contains("did not finish");
+        assertThat(next.exitCode()).as(next.stdout() + next.stderr()).isZero();
+        assertThat(next.stdout()).contains("release r2").contains("did not finish");
         assertThat(version("127.0.0.3", brainPort)).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
-        assertThat(step(v3, "r3", "host-b", "abort").exitCode()).isZero();
+        assertThat(step(release("3", null, null), "r3", "host-b", "abort").exitCode()).isZero();
     }
 }

@@ -134,4 +134,69 @@ class TargetCommandsIntegrationTest {
         assertBothAnswer("3");
         assertThat(sandbox.pm2().getProcessList()).allMatch(Pm2Process::isOnline);
     }
+
+    /**
+     * The scenario of issue 19: while release jenkins-42 holds the host (begun, one service deployed),
+     * every command that changes the host exits 4 naming it; {@code --take-over} ends it, putting
+     * its part back first.
+     */
+    @Test
+    void whileAReleaseHoldsTheHostEveryCommandThatChangesItExitsFourUntilAPersonTakesItOver() throws Exception {
+        Path v1 = release("1", false);
+        assertThat(titan("deploy", "--config", v1.toString()).exitCode()).isZero();
+        Path v2 = release("2", false);
+        Cli begin = titan("release", "begin", "--config", v2.toString(), "--release", "jenkins-42");
+        assertThat(begin.exitCode()).as(begin.stdout() + begin.stderr()).isZero();
+        assertThat(titan("release", "service", "titan-shared", "--config", v2.toString(), "--release", "jenkins-42")
+                .exitCode()).isZero();
+        Path lease = sandbox.pm2Home().resolve("titan/release.lease");
+        String leaseBefore = Files.readString(lease);
+
+        for (List<String> command : List.of(List.of("rollback"), List.of("stop"), List.of("recover"),
+                List.of("deploy"), List.of("release", "begin", "--release", "jenkins-43"))) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.addAll(List.of("--config", v2.toString()));
+            Cli refused = titan(args.toArray(String[]::new));
+            assertThat(refused.exitCode()).as(command + ": " + refused.stdout() + refused.stderr()).isEqualTo(4);
+            assertThat(refused.stderr()).as(command.toString()).contains("release jenkins-42 holds this host")
+                    .contains("its lease runs out at ").contains("--take-over");
+        }
+        assertThat(Sandbox.get(sharedPort, "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"2\""));
+        assertThat(Sandbox.get(brainPort, "/version")).hasValueSatisfying(b -> assertThat(b).contains("\"1\""));
+        assertThat(Files.readString(lease)).isEqualTo(leaseBefore);
+
+        Cli takeOver = titan("rollback", "--config", v2.toString(), "--take-over");
+
+        assertThat(takeOver.exitCode()).as(takeOver.stdout() + takeOver.stderr()).isZero();
+        assertThat(takeOver.stdout()).contains("release jenkins-42 taken over (--take-over");
+        assertBothAnswer("1");
+        assertThat(lease).doesNotExist();
+        ReleaseRecord record = new ReleaseStore(sandbox.pm2Home().resolve("titan")).latest().orElseThrow();
+        assertThat(record.release()).isEqualTo("jenkins-42");
+        assertThat(record.status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
+        Cli late = titan("release", "service", "titan-brain", "--config", v2.toString(), "--release", "jenkins-42");
+        assertThat(late.exitCode()).as("the pipeline that was taken over finds its release ended").isEqualTo(2);
+        assertThat(late.stderr()).contains("release jenkins-42 is not open").contains("rolled-back");
+    }
+
+    @Test
+    void stopWithTakeOverPutsTheReleasesPartBackBeforeItStopsEverything() throws Exception {
+        Path v1 = release("1", false);
+        assertThat(titan("deploy", "--config", v1.toString()).exitCode()).isZero();
+        Path v2 = release("2", false);
+        assertThat(titan("release", "begin", "--config", v2.toString(), "--release", "jenkins-42").exitCode()).isZero();
+        assertThat(titan("release", "service", "titan-shared", "--config", v2.toString(), "--release", "jenkins-42")
+                .exitCode()).isZero();
+
+        Cli stop = titan("stop", "--config", v2.toString(), "--take-over");
+
+        assertThat(stop.exitCode()).as(stop.stdout() + stop.stderr()).isZero();
+        assertThat(stop.stdout()).containsSubsequence("release jenkins-42 taken over",
+                "release jenkins-42 (its pipeline no longer holds the host) did not finish", "stopped  titan-brain",
+                "stopped  titan-shared");
+        assertThat(new ReleaseStore(sandbox.pm2Home().resolve("titan")).latest().orElseThrow().status())
+                .isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
+        assertThat(Sandbox.get(sharedPort, "/version")).isEmpty();
+        assertThat(titan("deploy", "--config", v2.toString()).exitCode()).as("the host is free").isZero();
+    }
 }

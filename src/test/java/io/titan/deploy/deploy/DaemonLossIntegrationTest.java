@@ -10,7 +10,6 @@ import io.titan.deploy.event.DeploymentEvent.ServiceRolledBack;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.pm2.Pm2Binary;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ProcessLiveness;
 import io.titan.deploy.testing.Integration;
@@ -103,12 +102,12 @@ class DaemonLossIntegrationTest {
     }
 
     private DeploymentOrchestrator orchestrator(Topology topology, EventBus bus) {
-        return new DeploymentOrchestrator(topology, new Pm2Control(sandbox.pm2()), sandbox.pm2Home().resolve("titan"),
+        return new DeploymentOrchestrator(topology, sandbox.pm2(), sandbox.pm2Home().resolve("titan"),
                 bus, Map.of(), Clock.systemUTC(), line -> { });
     }
 
     private HostRelease release(Topology topology, EventBus bus) {
-        return new HostRelease(topology, HostSpec.LOCAL, new Pm2Control(sandbox.pm2()),
+        return new HostRelease(topology, HostSpec.LOCAL, sandbox.pm2(),
                 sandbox.pm2Home().resolve("titan"), bus, Map.of(), Clock.systemUTC(), line -> { });
     }
 
@@ -258,11 +257,11 @@ class DaemonLossIntegrationTest {
         Consumer<DeploymentEvent> crashEdge = event -> {
             if (event instanceof ServiceRolledBack r && r.service().equals("worker") && done.compareAndSet(false, true)) {
                 // edge, restored first, crashes (SIGKILL) once everything else is restored; PM2 restarts it.
-                Pm2Process edge = sandbox.pm2().find("edge").get(0);
+                Pm2Process edge = io.titan.deploy.testing.Sandbox.processes(sandbox.pm2(), "edge").get(0);
                 ProcessHandle.of(edge.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 awaitDead(edge.pid());
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (sandbox.pm2().find("edge").stream().allMatch(p -> p.restarts() == 0)
+                while (io.titan.deploy.testing.Sandbox.processes(sandbox.pm2(), "edge").stream().allMatch(p -> p.restarts() == 0)
                         && System.nanoTime() < deadline) {
                     sleep(Duration.ofMillis(10));
                 }

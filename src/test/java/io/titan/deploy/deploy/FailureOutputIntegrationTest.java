@@ -8,7 +8,6 @@ import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
@@ -73,7 +72,7 @@ class FailureOutputIntegrationTest {
     }
 
     private HostRelease release(Topology topology, Map<String, String> environment) {
-        return release(topology, environment, new Pm2Control(sandbox.pm2()));
+        return release(topology, environment, sandbox.pm2());
     }
 
     private HostRelease release(Topology topology, Map<String, String> environment, ProcessControl pm2) {
@@ -169,7 +168,7 @@ class FailureOutputIntegrationTest {
         Map<String, String> environment = Map.of("TITAN_OUTPUT_SECRET", SECRET);
         Topology topology = topology("soak.yaml", "", Map.of(), "5m");
         CountDownLatch soakWatching = new CountDownLatch(1);
-        SoakWatching pm2 = new SoakWatching(new Pm2Control(sandbox.pm2()), soakWatching);
+        SoakWatching pm2 = new SoakWatching(sandbox.pm2(), soakWatching);
         HostRelease release = release(topology, environment, pm2);
         release.begin("r1", LEASE, DeployOptions.defaults());
         assertThat(release.service("r1", "api", LEASE, true).status()).isEqualTo(ServiceStatus.HEALTHY);

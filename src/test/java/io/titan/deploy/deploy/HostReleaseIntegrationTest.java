@@ -7,7 +7,6 @@ import io.titan.deploy.TitanException;
 import io.titan.deploy.config.HostSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.EventBus;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseStore;
@@ -58,7 +57,7 @@ class HostReleaseIntegrationTest {
     }
 
     private HostRelease release(Topology topology) {
-        return new HostRelease(topology, HostSpec.LOCAL, new Pm2Control(sandbox.pm2()), stateDir(), new EventBus(),
+        return new HostRelease(topology, HostSpec.LOCAL, sandbox.pm2(), stateDir(), new EventBus(),
                 Map.of(), Clock.systemUTC(), line -> { });
     }
 

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.testing.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,7 +88,7 @@ class DaemonCallsIntegrationTest {
                 .orElseThrow();
         assertThat(entry.path("pm2_env").path("env").path("ONLY_HERE").asText()).isEqualTo("yes");
         assertThat(entry.path("pid").asLong()).isPositive();
-        assertThat(pm2.find("dc-list")).singleElement().satisfies(process -> {
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "dc-list")).singleElement().satisfies(process -> {
             assertThat(process.status()).isEqualTo(Pm2Status.ONLINE);
             assertThat(process.uniqueId()).isEqualTo(entry.path("pm2_env").path("unique_id").asText());
         });
@@ -116,7 +117,7 @@ class DaemonCallsIntegrationTest {
         });
         assertThat(started.stream().filter(process -> process.name().equals("dc-cluster")).map(Pm2Process::pmId)
                 .distinct()).hasSize(2);
-        assertThat(pm2.find("dc-cluster")).hasSize(2);
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "dc-cluster")).hasSize(2);
         await().until(() -> health(forkPort).isPresent() && health(clusterPort).isPresent());
         System.out.printf("prepare x2 (startAll of a fork app and a 2-instance cluster app, with its"
                 + " getMonitorData): %.1f ms%n", micros / 1000.0);
@@ -130,7 +131,7 @@ class DaemonCallsIntegrationTest {
 
         long micros = timed(() -> rpc.call("restartProcessId", Duration.ofSeconds(30), Map.of("id", before.pmId())));
 
-        Pm2Process after = pm2.find("dc-restart").get(0);
+        Pm2Process after = io.titan.deploy.testing.Sandbox.processes(pm2, "dc-restart").get(0);
         PIDS.add(after.pid());
         assertThat(after.pid()).isPositive().isNotEqualTo(before.pid());
         assertThat(ProcessLiveness.isAlive(before.pid())).isFalse();
@@ -149,7 +150,7 @@ class DaemonCallsIntegrationTest {
         long micros = timed(() -> pm2.stop("dc-stop"));
 
         assertThat(ProcessLiveness.isAlive(running.pid())).isFalse();
-        assertThat(pm2.find("dc-stop")).singleElement().satisfies(process -> {
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "dc-stop")).singleElement().satisfies(process -> {
             assertThat(process.status()).isEqualTo(Pm2Status.STOPPED);
             assertThat(process.pid()).isZero();
         });
@@ -166,7 +167,7 @@ class DaemonCallsIntegrationTest {
         long micros = timed(() -> pm2.delete("dc-delete"));
 
         assertThat(ProcessLiveness.isAlive(running.pid())).isFalse();
-        assertThat(pm2.find("dc-delete")).isEmpty();
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "dc-delete")).isEmpty();
         assertThat(java.util.Optional.ofNullable(pm2.snapshot().definitions().get("dc-delete"))).isEmpty();
         System.out.printf("deleteProcessId (Pm2Manager.delete, with its getMonitorData): %.1f ms%n", micros / 1000.0);
     }

@@ -62,7 +62,7 @@ class DaemonLifecycleIntegrationTest {
 
         assertThat(cli.exitCode()).as(cli.stdout() + cli.stderr()).isZero();
         long daemon = Pm2Manager.daemonPid(sandbox.pm2Home());
-        long service = sandbox.pm2().find("titan-shared").get(0).pid();
+        long service = io.titan.deploy.testing.Sandbox.processes(sandbox.pm2(), "titan-shared").get(0).pid();
         assertThat(ProcessLiveness.isAlive(daemon)).isTrue();
         assertThat(ProcessLiveness.isAlive(service)).isTrue();
         long jvmSession = session(ProcessHandle.current().pid());

@@ -59,15 +59,6 @@ class EcosystemTest {
     }
 
     @Test
-    void masksEnvValuesWithTheCallersFunction() {
-        String json = Ecosystem.toJson(List.of(brain),
-                (key, value) -> key.contains("PASSWORD") ? "****" : value);
-
-        assertThat(json).doesNotContain("s3cr3t-value").contains("\"REDIS_PASSWORD\" : \"****\"")
-                .contains("\"PORT\" : \"3000\"");
-    }
-
-    @Test
     void writesTheFileForOwnerOnly(@TempDir Path dir) throws Exception {
         Path file = Ecosystem.writeSecure(dir, List.of(brain));
 

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class LogRotationIntegrationTest {
 
         // A second initialize finds everything in place and changes only what differs.
         Pm2Manager changed = new Pm2Manager(Pm2TestSupport.PM2, home,
-                new LogRotation(true, "20M", 7, true, "0 0 * * *"));
+                new LogRotation(true, io.titan.deploy.config.ByteSize.parse("20M"), 7, true));
         changed.initialize();
 
         assertThat(new LogRotationSetup(null, home, java.time.Duration.ofSeconds(1)).moduleConf()).containsEntry("pm2-logrotate:max_size", "20M")

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.testing.Integration;
 import io.titan.deploy.TitanException;
 import org.junit.jupiter.api.Test;

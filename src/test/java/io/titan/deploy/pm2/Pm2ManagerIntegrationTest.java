@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,9 +86,10 @@ class Pm2ManagerIntegrationTest {
 
         pm2.delete("it-stop");
 
-        assertThat(pm2.find("it-stop")).isEmpty();
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "it-stop")).isEmpty();
         assertThat(pm2.deleteIfPresent("it-stop")).isFalse();
-        assertThatThrownBy(() -> pm2.delete("it-stop"))
+        pm2.delete("it-stop");
+        assertThatThrownBy(() -> pm2.stop("it-stop"))
                 .isInstanceOf(Pm2Exception.class)
                 .hasMessageContaining("it-stop").hasMessageContaining("no such app");
     }
@@ -153,7 +155,7 @@ class Pm2ManagerIntegrationTest {
         assertThatThrownBy(() -> pm2.start(standIn("it-missing", freePort()).cwd(work.resolve("gone")).build()))
                 .isInstanceOf(Pm2Exception.class)
                 .hasMessageContaining("cwd");
-        assertThat(pm2.find("it-missing")).isEmpty();
+        assertThat(io.titan.deploy.testing.Sandbox.processes(pm2, "it-missing")).isEmpty();
     }
 
     @Test
@@ -213,7 +215,7 @@ class Pm2ManagerIntegrationTest {
     }
 
     private static Pm2Process only(String name) {
-        List<Pm2Process> processes = pm2.find(name);
+        List<Pm2Process> processes = io.titan.deploy.testing.Sandbox.processes(pm2, name);
         assertThat(processes).hasSize(1);
         return processes.get(0);
     }

@@ -1,5 +1,6 @@
 package io.titan.deploy.pm2;
 
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.testing.Integration;
 import org.junit.jupiter.api.AfterAll;
@@ -69,29 +70,22 @@ class ProcessWatchIntegrationTest {
         assertThat(PIDS).noneMatch(ProcessLiveness::isAlive);
     }
 
+    /** How fast: bench/ (scenario 9, a crash of a starting service). Here: what the watch makes of PM2's exit event. */
     @Test
-    void reportsAStartedAppThatCrashesPromptly() throws Exception {
+    void reportsAStartedAppThatCrashes() throws Exception {
         int port = freePort();
-        Path ready = work.resolve("crash.ready");
         try (ProcessWatch watch = pm2.watch()) {
-            List<Pm2Process> started = pm2.start(standIn("pw-crash", port)
-                    .env("CRASH_AFTER_MS", "800").env("READY_FILE", ready.toString()).build());
+            List<Pm2Process> started = pm2.start(standIn("pw-crash", port).env("CRASH_AFTER_MS", "800").build());
             track(started);
             watch.watch("pw-crash", started);
             assertThat(started).allSatisfy(process -> assertThat(process.uniqueId()).isNotBlank());
 
-            Optional<String> problem = watch.awaitProblem("pw-crash", Duration.ofSeconds(20));
-            long seen = System.currentTimeMillis();
-
-            assertThat(problem).hasValue("exited with code 1");
-            double crashedAt = Double.parseDouble(Files.readAllLines(ready).get(0)) + 800;
-            System.out.printf("crash -> problem(): %.1f ms (exit 1 at listen + 800 ms, seen by awaitProblem)%n",
-                    seen - crashedAt);
+            assertThat(watch.awaitProblem("pw-crash", Duration.ofSeconds(20))).hasValue("exited with code 1");
         }
     }
 
     @Test
-    void reportsAnAppKilledBySignalPromptly() throws Exception {
+    void reportsAnAppKilledBySignal() throws Exception {
         int port = freePort();
         try (ProcessWatch watch = pm2.watch()) {
             List<Pm2Process> started = pm2.start(standIn("pw-sigkill", port).build());
@@ -100,13 +94,9 @@ class ProcessWatchIntegrationTest {
             await().until(() -> health(port).isPresent());
             assertThat(watch.problem("pw-sigkill")).isEmpty();
 
-            long killed = System.nanoTime();
             ProcessHandle.of(started.get(0).pid()).orElseThrow().destroyForcibly();
-            Optional<String> problem = watch.awaitProblem("pw-sigkill", Duration.ofSeconds(20));
-            long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killed);
 
-            assertThat(problem).hasValue(KILLED);
-            System.out.printf("SIGKILL of the app -> problem(): %.1f ms%n", micros / 1000.0);
+            assertThat(watch.awaitProblem("pw-sigkill", Duration.ofSeconds(20))).hasValue(KILLED);
         }
     }
 
@@ -127,6 +117,11 @@ class ProcessWatchIntegrationTest {
         }
     }
 
+    /**
+     * The watch hears PM2's events through the test's own subscription, each event before the test
+     * does: once the test has seen the replaced app's exit, so has the watch, and it has nothing to
+     * say about it.
+     */
     @Test
     void doesNotReportTheExitOfTheAppANewStartReplaced() throws Exception {
         int port = freePort();
@@ -134,9 +129,8 @@ class ProcessWatchIntegrationTest {
         track(first);
         await().until(() -> health(port).map(body -> body.contains("\"version\":\"1\"")).orElse(false));
         List<ProcessEvent> events = new CopyOnWriteArrayList<>();
-        try (DaemonBus observer = DaemonBus.connect(Pm2Sockets.pub(home));
-             AutoCloseable ignored = observer.listen(listener(events));
-             ProcessWatch watch = pm2.watch()) {
+        try (DaemonBus bus = DaemonBus.connect(Pm2Sockets.pub(home));
+             ProcessWatch watch = new ProcessWatch(listener -> bus.listen(heardFirstBy(listener, events)))) {
 
             List<Pm2Process> second = pm2.start(standIn("pw-replace", port).env("SERVICE_VERSION", "2").build());
             track(second);
@@ -147,8 +141,9 @@ class ProcessWatchIntegrationTest {
             assertThat(second.get(0).uniqueId()).isNotEqualTo(first.get(0).uniqueId());
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(event ->
                     first.get(0).uniqueId().equals(event.uniqueId()) && event.ended()));
+            assertThat(watch.problem("pw-replace")).isEmpty();
             await().until(() -> health(port).map(body -> body.contains("\"version\":\"2\"")).orElse(false));
-            assertThat(watch.awaitProblem("pw-replace", Duration.ofSeconds(1))).isEmpty();
+            assertThat(watch.problem("pw-replace")).isEmpty();
 
             // And the watch is not blind: the new one's own end is reported.
             ProcessHandle.of(second.get(0).pid()).orElseThrow().destroyForcibly();
@@ -185,31 +180,22 @@ class ProcessWatchIntegrationTest {
                         return e;
                     }
                 });
-                await().atMost(Duration.ofSeconds(10)).until(() -> doomed.find("pw-stubborn").stream()
+                await().atMost(Duration.ofSeconds(10)).until(() -> io.titan.deploy.testing.Sandbox.processes(doomed, "pw-stubborn").stream()
                         .anyMatch(process -> process.status() == Pm2Status.STOPPING));
                 assertThat(stop).isNotDone();
 
-                long killed = System.nanoTime();
                 ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
                 Throwable failure = stop.get(30, TimeUnit.SECONDS);
-                long callFailedMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killed);
                 Optional<String> problem = watch.awaitProblem("pw-stubborn", Duration.ofSeconds(10));
-                long problemMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killed);
 
+                // The call failed for the lost connection, not at its own 30 s timeout (the app's
+                // kill_timeout is 20 s): a timeout would say "did not answer".
                 assertThat(failure).isInstanceOf(Pm2Exception.class)
                         .hasMessageContaining("lost the connection to the PM2 daemon")
                         .hasMessageContaining("stopProcessId");
-                assertThat(callFailedMicros).as("the stop's timeout is 30 s, the app's kill_timeout 20 s")
-                        .isLessThan(3_000_000);
                 assertThat(problem).hasValueSatisfying(text -> assertThat(text).startsWith("lost its PM2 daemon"));
                 assertThat(watch.problem("pw-stubborn")).isEqualTo(problem);
                 assertThat(doomed.isDaemonRunning()).isFalse();
-                System.out.printf("SIGKILL of the daemon -> pending stopProcessId failed: %.1f ms,"
-                        + " problem(): %.1f ms%n", callFailedMicros / 1000.0, problemMicros / 1000.0);
-                Thread.sleep(2000);
-                System.out.printf("apps still running 2 s after the daemon's SIGKILL: %s%n",
-                        started.stream().filter(process -> ProcessLiveness.isAlive(process.pid())).map(Pm2Process::pid)
-                                .toList());
             }
         } finally {
             doomed.kill();
@@ -279,15 +265,28 @@ class ProcessWatchIntegrationTest {
         }
     }
 
-    private static DaemonBus.Listener listener(List<ProcessEvent> events) {
+    /** Hands each event to {@code first}, then keeps it in {@code events}. */
+    private static DaemonBus.Listener heardFirstBy(ProcessEvents.Listener first, List<ProcessEvent> events) {
         return new DaemonBus.Listener() {
             @Override
             public void event(ProcessEvent event) {
+                first.event(event);
                 events.add(event);
             }
 
             @Override
+            public void output(String app, OutputLine.Stream stream, java.time.Instant at, String data) {
+                first.output(app, stream, at, data);
+            }
+
+            @Override
+            public void stopping(String why) {
+                first.stopping(why);
+            }
+
+            @Override
             public void closed(String why) {
+                first.closed(why);
             }
         };
     }

@@ -65,7 +65,7 @@ class ReportsTest {
     void deployJsonHasExactlyTheContractFieldNamesWithNullsWrittenAndIsoInstants() throws IOException {
         JsonNode json = PLAIN.readTree(Reports.toJson(SampleReports.failedAndRolledBack()));
 
-        assertThat(fieldNames(json)).containsExactly("type", "success", "releaseId", "rolledBack", "error",
+        assertThat(fieldNames(json)).containsExactly("type", "formatVersion", "success", "releaseId", "rolledBack", "error",
                 "outcome", "startedAt", "finishedAt", "durationMs", "rollback", "services");
         assertThat(json.get("type").asText()).isEqualTo("deploy");
         assertThat(json.get("outcome").asText()).isEqualTo("rolled-back");
@@ -98,7 +98,8 @@ class ReportsTest {
     void validateJsonHasExactlyTheContractFieldNames() throws IOException {
         JsonNode json = PLAIN.readTree(Reports.toJson(SampleReports.validation()));
 
-        assertThat(fieldNames(json)).containsExactly("type", "success", "startedAt", "durationMs", "checks");
+        assertThat(fieldNames(json)).containsExactly("type", "formatVersion", "success", "startedAt", "durationMs",
+                "checks");
         assertThat(fieldNames(json.get("checks").get(0)))
                 .containsExactly("name", "kind", "target", "required", "success", "durationMs", "message");
         assertThat(json.get("checks").get(7).get("kind").asText()).isEqualTo("websocket");

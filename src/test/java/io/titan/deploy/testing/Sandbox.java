@@ -5,12 +5,13 @@ import io.titan.deploy.config.TopologyLoader;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
-import io.titan.deploy.pm2.Pm2Control;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
-import io.titan.deploy.pm2.LogRotation;
+import io.titan.deploy.config.LogRotation;
 import io.titan.deploy.pm2.Pm2Binary;
 import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ProcessControl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -137,7 +138,7 @@ public final class Sandbox implements AutoCloseable {
 
     public DeploymentOrchestrator orchestrator(Topology topology, Map<String, String> environment) {
         EventBus bus = new EventBus().onAny(events::add);
-        return new DeploymentOrchestrator(topology, new Pm2Control(pm2), pm2Home.resolve("titan"), bus,
+        return new DeploymentOrchestrator(topology, pm2, pm2Home.resolve("titan"), bus,
                 environment, Clock.systemUTC(), log::add);
     }
 
@@ -147,6 +148,11 @@ public final class Sandbox implements AutoCloseable {
 
     public DeploymentResult deploy(Topology topology, DeployOptions options) {
         return orchestrator(topology).deploy(options);
+    }
+
+    /** The processes PM2 lists for the app {@code name} (several in cluster mode). */
+    public static List<Pm2Process> processes(ProcessControl pm2, String name) {
+        return pm2.processes().stream().filter(p -> p.name().equals(name)).toList();
     }
 
     /** The body of GET http://127.0.0.1:port/path, or empty when nothing answers 200. */

@@ -13,6 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.Pm2Status;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +77,9 @@ class DeploymentValidatorTest {
                         ExchangeCheckSpec.required("bybit", websockets.url("/answer/800?m=%7B%22success%22:true%7D"), null,
                                 "\"success\":true")),
                 ValidationTimeouts.DEFAULTS);
-        Pm2StatusSource pm2 = name -> Optional.of(new Pm2Status(true, 0, Duration.ofMinutes(3)));
+        Pm2StatusSource pm2 = name -> Optional.of(new Pm2Process(name, 0, 4242, Pm2Status.ONLINE, 0, 0,
+                Instant.now().minus(Duration.ofMinutes(3)), 0, 0, null, Path.of("/srv/" + name + "/index.js"),
+                Path.of("/srv/" + name), null));
         List<String> events = new ArrayList<>();
 
         ValidationResult result;

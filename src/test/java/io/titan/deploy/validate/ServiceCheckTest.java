@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ProbeResult;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.Pm2Status;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Service checks: one HTTP GET, one TCP connect, or PM2 status. */
 class ServiceCheckTest {
 
+    private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
     private static final ValidationTimeouts SHORT = new ValidationTimeouts(
             Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(3));
 
@@ -107,7 +114,7 @@ class ServiceCheckTest {
 
     @Test
     void pm2ServiceOnlineAndStablePasses() {
-        Pm2StatusSource pm2 = name -> Optional.of(new Pm2Status(true, 3, Duration.ofMinutes(5)));
+        Pm2StatusSource pm2 = name -> Optional.of(process(true, 3, Duration.ofMinutes(5)));
 
         CheckResult check = validate(ServiceCheckSpec.pm2("titan-ai-quant"), pm2);
 
@@ -118,18 +125,18 @@ class ServiceCheckTest {
 
     @Test
     void pm2ServiceFreshlyStartedPassesButOneRestartedWithinTheLastMinuteFails() {
-        assertThat(validate(ServiceCheckSpec.pm2("fresh"), name -> Optional.of(new Pm2Status(true, 0, Duration.ofSeconds(5))))
+        assertThat(validate(ServiceCheckSpec.pm2("fresh"), name -> Optional.of(process(true, 0, Duration.ofSeconds(5))))
                 .success()).isTrue();
 
         CheckResult looping = validate(ServiceCheckSpec.pm2("looping"),
-                name -> Optional.of(new Pm2Status(true, 4, Duration.ofSeconds(12))));
+                name -> Optional.of(process(true, 4, Duration.ofSeconds(12))));
         assertThat(looping.success()).isFalse();
         assertThat(looping.message()).isEqualTo("restarted within the last minute (up 12 s, 4 restarts), expected a stable process");
     }
 
     @Test
     void pm2ServiceNotOnlineOrUnknownFails() {
-        assertThat(validate(ServiceCheckSpec.pm2("titan-brain"), name -> Optional.of(new Pm2Status(false, 10, Duration.ZERO))).message())
+        assertThat(validate(ServiceCheckSpec.pm2("titan-brain"), name -> Optional.of(process(false, 10, Duration.ZERO))).message())
                 .isEqualTo("PM2 reports titan-brain not online (10 restarts)");
         assertThat(validate(ServiceCheckSpec.pm2("titan-brain"), name -> Optional.empty()).message())
                 .isEqualTo("PM2 does not know a process named titan-brain");
@@ -154,9 +161,16 @@ class ServiceCheckTest {
         return validate(service, Pm2StatusSource.unavailable());
     }
 
+    /** A PM2 process, online or errored, that started {@code uptime} before {@link #NOW}. */
+    private static Pm2Process process(boolean online, int restarts, Duration uptime) {
+        return new Pm2Process("svc", 0, online ? 4242 : 0, online ? Pm2Status.ONLINE : Pm2Status.ERRORED, restarts, 0,
+                NOW.minus(uptime), 0, 0, null, Path.of("/srv/svc/index.js"), Path.of("/srv/svc"), null);
+    }
+
     private static CheckResult validate(ServiceCheckSpec service, Pm2StatusSource pm2) {
         ValidationSpec spec = new ValidationSpec(List.of(service), Optional.empty(), List.of(), SHORT);
-        try (DeploymentValidator validator = new DeploymentValidator(spec, pm2, ValidationListener.NONE, Map.of())) {
+        try (DeploymentValidator validator = new DeploymentValidator(spec, pm2, ValidationListener.NONE, Map.of(),
+                Clock.fixed(NOW, ZoneOffset.UTC))) {
             return validator.validateDeployment().checks().get(0);
         }
     }

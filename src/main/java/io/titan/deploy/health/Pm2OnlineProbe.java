@@ -1,7 +1,6 @@
-package io.titan.deploy.pm2;
+package io.titan.deploy.health;
 
-import io.titan.deploy.health.HealthProbe;
-import io.titan.deploy.health.ProbeResult;
+import io.titan.deploy.pm2.ProcessControl;
 import java.time.Duration;
 
 /**

@@ -12,55 +12,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
- * Renders {@link Pm2App} definitions as the ecosystem JSON PM2 reads ({@code {"apps":[...]}}),
- * with the seed's PM2 settings.
+ * Renders {@link Pm2App} definitions as the ecosystem JSON {@code pm2 start} reads
+ * ({@code {"apps":[...]}}): test support, for the tests and benchmarks that start the engine's own
+ * definitions with the pm2 CLI ({@code AppConfigGoldenTest} holds what the engine sends against it).
+ * What a deploy sends the daemon is {@link AppConfig}'s, and {@code titan-deploy ecosystem} prints that.
  *
  * <p>PM2 7.0.4 reads a {@code .json} ecosystem by evaluating it as JavaScript
  * ({@code vm.runInThisContext("(" + text + ")")}), so the file must come from a real JSON writer,
- * never from string concatenation. With {@code time: true} PM2 replaces any
- * {@code log_date_format} by {@value #LOG_DATE_FORMAT}; we write that same format so the file says
- * what PM2 does.
- *
- * <p>Each app's env also carries {@value #ENV_KEYS_MARKER}, the comma-separated list of the app's
- * own env keys. PM2 merges the pm2 CLI's whole environment into the app's env and keeps no copy of
- * the app's part, so the marker is the only way {@link Pm2Manager#describe(String)} can give back
- * exactly the env the engine defined.
+ * never from string concatenation. Each app's env also carries {@value #ENV_KEYS_MARKER}, as the
+ * engine sends it, so that the engine reads an app started from this file as its own.
  */
 public final class Ecosystem {
 
-    /** Env key listing the app's own env keys; reserved, rejected in {@link Pm2App#env()}. */
-    public static final String ENV_KEYS_MARKER = "TITAN_PM2_ENV_KEYS";
-    /** Env key that keeps {@link Pm2App#fingerprint()} with the app in PM2; reserved. */
-    public static final String FINGERPRINT_KEY = "TITAN_FINGERPRINT";
-    /** The timestamp format PM2 applies to log lines when {@code time} is true. */
-    public static final String LOG_DATE_FORMAT = "YYYY-MM-DDTHH:mm:ss";
+    /** See {@link AppConfig#ENV_KEYS_MARKER}. */
+    public static final String ENV_KEYS_MARKER = AppConfig.ENV_KEYS_MARKER;
+    /** See {@link AppConfig#LOG_DATE_FORMAT}. */
+    public static final String LOG_DATE_FORMAT = AppConfig.LOG_DATE_FORMAT;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Ecosystem() {
     }
 
-    /** Renders the apps as PM2 ecosystem JSON, env values as they are. */
+    /** Renders the apps as PM2 ecosystem JSON, pretty-printed. */
     public static String toJson(List<Pm2App> apps) {
-        return toJson(apps, (key, value) -> value);
-    }
-
-    /**
-     * Renders the apps as PM2 ecosystem JSON with every env value passed through
-     * {@code envValueMasker}, so the CLI can print the file with secrets masked.
-     *
-     * @param apps           the definitions, in PM2 start order
-     * @param envValueMasker gets each env key and value, returns the value to print
-     * @return pretty-printed JSON
-     */
-    public static String toJson(List<Pm2App> apps, BiFunction<String, String, String> envValueMasker) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode array = root.putArray("apps");
         for (Pm2App app : apps) {
-            array.add(appNode(app, envValueMasker));
+            array.add(appNode(app));
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
@@ -88,7 +69,7 @@ public final class Ecosystem {
         }
     }
 
-    private static ObjectNode appNode(Pm2App app, BiFunction<String, String, String> masker) {
+    private static ObjectNode appNode(Pm2App app) {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", app.name());
         node.put("script", app.script().toString());
@@ -113,7 +94,7 @@ public final class Ecosystem {
         node.put("time", true);
         node.put("log_date_format", LOG_DATE_FORMAT);
         ObjectNode env = node.putObject("env");
-        app.env().forEach((key, value) -> env.put(key, masker.apply(key, value)));
+        app.env().forEach(env::put);
         env.put(ENV_KEYS_MARKER, String.join(",", app.env().keySet()));
         return node;
     }
