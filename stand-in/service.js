@@ -19,15 +19,25 @@
  *                     (tests check a secret a service prints reaches no report)
  *   PRINT_HEX=hex     at start, write these bytes to stdout as they are (binary, invalid UTF-8)
  *   PRINT_LINES=n     at start, print n numbered lines on stdout
+ *   NO_READY=1        never call process.send('ready') (a service that forgets it under readyMessage)
  *   READY_FILE=path   append the epoch time in ms (with fraction) at which listening began
  *   EXIT_FILE=path    append the epoch time in ms (with fraction) at which the process exits, from
  *                     Node's 'exit' event: process.exit (CRASH_ON_START, CRASH_AFTER_MS, a signal
  *                     handled here) or an uncaught error; not SIGKILL. Benchmarks hold it against
  *                     when the engine reported the crash.
  *
- * SIGINT/SIGTERM close the server and exit 0 well inside PM2's 1600 ms kill_timeout.
+ * GET /slow?ms=N -> 200 {"slept":N} after N ms (a request still in flight when a shutdown begins)
+ * Every answer carries X-Titan-Pid: the pid of the process (the cluster worker) that answered.
+ *
+ * SIGINT/SIGTERM shut down gracefully, as a Titan service must for a reload without a failed
+ * request (docs/zero-downtime.md): stop accepting connections,
+ * answer the requests in flight and the next request on each open connection with Connection: close
+ * (a keep-alive client reconnects, to a worker that still accepts), then exit 0 once the last
+ * connection is gone. Idle keep-alive connections end after 1 s (below PM2's 1600 ms kill_timeout);
+ * whatever is still open 200 ms before the kill_timeout is closed then.
  */
 const http = require('http');
+const net = require('net');
 const fs = require('fs');
 
 const env = process.env;
@@ -71,25 +81,37 @@ if (env.CRASH_ON_START === '1') {
 let server = null;
 // Keeps the event loop alive while waiting (HANG, START_DELAY_MS) without a listening socket.
 let keepAlive = null;
+let closing = false;
+const KEEP_ALIVE_MS = 1000;
 
 function shutdown(signal) {
+  if (closing) return;
+  closing = true;
   console.log(`stand-in ${name}: ${signal}, shutting down`);
   if (keepAlive) clearInterval(keepAlive);
-  if (server) {
-    server.close(() => process.exit(0));
-    // Idle keep-alive connections would hold close() open; do not outlive PM2's kill_timeout.
+  if (!server) process.exit(0);
+  // Stop accepting (a cluster worker leaves the master's round robin) and exit once the last
+  // connection is gone. Not http's own close(): it also drops idle keep-alive connections at once,
+  // racing a client that is sending its next request on one just then. Each connection instead gets
+  // Connection: close on its next answer, or ends after keepAliveTimeout without one.
+  net.Server.prototype.close.call(server, () => process.exit(0));
+  // PM2 puts kill_timeout in the app's environment; SIGKILL comes then, so end cleanly a bit before.
+  const killTimeout = Number.parseInt(env.kill_timeout || '1600', 10);
+  setTimeout(() => {
     server.closeAllConnections();
-    setTimeout(() => process.exit(0), 500).unref();
-  } else {
     process.exit(0);
-  }
+  }, Math.max(killTimeout - 200, 100)).unref();
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 function send(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text),
+    'X-Titan-Pid': String(process.pid) };
+  // Shutting down: a keep-alive client must not send its next request on this connection.
+  if (closing) headers.Connection = 'close';
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -104,10 +126,15 @@ function listen() {
       }
     } else if (req.method === 'GET' && path === '/version') {
       send(res, 200, { version });
+    } else if (req.method === 'GET' && path === '/slow') {
+      const ms = Number.parseInt(new URL(req.url, 'http://x').searchParams.get('ms') || '0', 10);
+      setTimeout(() => send(res, 200, { slept: ms }), Math.max(ms, 0));
     } else {
       send(res, 404, { error: 'not found', path });
     }
   });
+  // Idle keep-alive connections end well before PM2's kill_timeout, so a shutdown can wait for them.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.listen(port, host, () => {
     if (keepAlive) {
       clearInterval(keepAlive);
@@ -119,7 +146,7 @@ function listen() {
       fs.appendFileSync(env.READY_FILE, `${at.toFixed(3)}\n`);
     }
     console.log(`stand-in ${name} ${version} listening on ${host}:${server.address().port}`);
-    if (typeof process.send === 'function') process.send('ready');
+    if (typeof process.send === 'function' && env.NO_READY !== '1') process.send('ready');
     const crashAfter = Number.parseInt(env.CRASH_AFTER_MS || '', 10);
     if (Number.isInteger(crashAfter) && crashAfter >= 0) {
       setTimeout(() => {

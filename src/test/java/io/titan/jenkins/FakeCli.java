@@ -45,6 +45,8 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     final Set<String> broken = new HashSet<>();
     /** How long commands take ({@link #key}), in milliseconds; others answer at once. */
     final Map<String, Long> delays = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Commands ({@link #key}) that end only once another has started (at most 10 s later): steps that overlap. */
+    final Map<String, String> until = new java.util.concurrent.ConcurrentHashMap<>();
     /** Launchers (as the script quotes them) that are not on their agent: the shell answers 127. */
     final Set<String> missing = new HashSet<>();
     /** JSON written to --report (validate, status) or to the stdout redirect (plan --diff). */
@@ -73,15 +75,26 @@ final class FakeCli implements PipelineTestBase.ShHandler {
     public Object run(Map<String, Object> args, Map<String, Object> env, Path cwd, Running step) throws Exception {
         Object result;
         Long delay;
+        String other;
         synchronized (this) {
             result = runLocked(args, env, cwd);
-            delay = runs.isEmpty() ? null : delays.get(key(runs.get(runs.size() - 1)));
+            String key = runs.isEmpty() ? null : key(runs.get(runs.size() - 1));
+            delay = key == null ? null : delays.get(key);
+            other = key == null ? null : until.get(key);
         }
         if (delay != null) {
             // The command takes a while: other steps run meanwhile (the fake engine is not held up).
             step.pause(delay);
         }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (other != null && !started(other) && System.nanoTime() < deadline) {
+            step.pause(20);
+        }
         return result;
+    }
+
+    private synchronized boolean started(String key) {
+        return runs.stream().anyMatch(run -> key(run).equals(key));
     }
 
     /** {@code release service titan-brain}, {@code release soak titan-brain}, {@code release finish}, {@code plan}. */

@@ -123,7 +123,7 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
         // host-b's agent has two executors: titan-brain's soak and titan-execution run there at the same time,
         // in two node blocks, which WorkspaceList gives <job> and <job>@2.
         agents.add("titan-b-1", 2, "titan-b");
-        cli.delays.put("release soak titan-brain", 500L);
+        cli.until.put("release soak titan-brain", "release service titan-execution");
 
         callStep("titanDeploy", Map.of());
 

@@ -60,6 +60,10 @@ public final class Fingerprinter {
         parts.put("cwd", hash(app.cwd().toString()));
         parts.put("args", hash(String.join("\u0000", app.args())));
         parts.put("instances", hash(Integer.toString(app.instances())));
+        if (app.waitReady() || (app.clusterMode() && app.instances() == 1)) {
+            // Only when set, so that the fingerprints of apps started before these existed stay as they were.
+            parts.put("mode", hash((app.clusterMode() ? "cluster" : "fork") + "|" + (app.waitReady() ? "ready" : "")));
+        }
         parts.put("limits", hash(app.maxMemoryRestart() + "|" + app.maxRestarts() + "|" + app.autorestart() + "|"
                 + app.killTimeout().toMillis() + "|" + app.minUptime().toMillis() + "|" + app.restartDelay().toMillis()));
         parts.put("code", this.code.hash(code, ignore));

@@ -18,6 +18,7 @@ import io.titan.deploy.event.DeploymentEvent.ValidationCheck;
 import io.titan.deploy.event.DeploymentEvent.ValidationCompleted;
 import io.titan.deploy.event.DeploymentEvent.ValidationStarted;
 import io.titan.deploy.event.OutputLine;
+import io.titan.deploy.health.Downtime;
 import io.titan.deploy.health.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -64,7 +65,8 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
         } else if (event instanceof ServiceDeploying e) {
             return service(e.service()) + "starting (level " + e.level() + ")";
         } else if (event instanceof ServiceDeployed e) {
-            return service(e.service()) + "healthy in " + Durations.format(e.duration());
+            return service(e.service()) + "healthy in " + Durations.format(e.duration()) + ", "
+                    + Downtime.describe(e.downtime(), e.failedProbes());
         } else if (event instanceof ServiceUnchanged e) {
             return service(e.service()) + "unchanged";
         } else if (event instanceof DeploymentEvent.ServiceRemoved e) {
@@ -85,8 +87,11 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
                     + (e.restore() ? "; restoring the release before it" : "; left as it runs (--keep)");
         } else if (event instanceof RollbackStarted e) {
             return "rollback of " + e.releaseId() + " started";
+        } else if (event instanceof DeploymentEvent.ServiceRestored e) {
+            return service(e.service()) + "restored, " + Downtime.describe(e.downtime(), e.failedProbes());
         } else if (event instanceof ServiceRolledBack e) {
-            return service(e.service()) + e.action();
+            // A service restored running has said so with its downtime (service:restored) just before.
+            return e.action().equals("restored") ? null : service(e.service()) + e.action();
         } else if (event instanceof RollbackCompleted e) {
             return e.success() ? "rollback completed: previous release restored"
                     : "ROLLBACK FAILED: " + e.message() + " (manual action needed)";

@@ -7,6 +7,7 @@ import io.titan.deploy.event.NdjsonEventWriter;
 import io.titan.deploy.report.CheckKind;
 import io.titan.deploy.report.CheckReport;
 import io.titan.deploy.report.DeployReport;
+import io.titan.deploy.report.DowntimeReport;
 import io.titan.deploy.report.HtmlReport;
 import io.titan.deploy.report.JunitXml;
 import io.titan.deploy.report.Outcome;
@@ -146,6 +147,7 @@ final class OutputOptions {
     private static ServiceReport toReport(ServiceOutcome s) {
         return new ServiceReport(s.name(), s.status(), s.level(), s.dependsOn(), s.startedAt(),
                 s.readyAt(), s.duration().toMillis(), s.restarts(), s.message(), s.host(),
-                s.output().stream().map(OutputLineReport::of).toList());
+                s.output().stream().map(OutputLineReport::of).toList(), DowntimeReport.of(s.downtime()),
+                DowntimeReport.of(s.restoreDowntime()));
     }
 }

@@ -171,7 +171,7 @@ final class ReleaseCommand implements Runnable {
                 + "then watches it for the rest of its soak.")
         String until;
 
-        @Option(names = "--json", description = StepAnswer.JSON)
+        @Option(names = "--json", description = ServiceAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -189,7 +189,7 @@ final class ReleaseCommand implements Runnable {
             step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
             ServiceOutcome outcome = step.open(session, events).service(step.release, name, step.lease, until != null);
-            return StepAnswer.print(session, step.release, outcome, json);
+            return ServiceAnswer.print(session, step.release, outcome, json);
         }
     }
 
@@ -203,7 +203,7 @@ final class ReleaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
         String name;
 
-        @Option(names = "--json", description = StepAnswer.JSON)
+        @Option(names = "--json", description = ServiceAnswer.JSON)
         boolean json;
 
         @Option(names = "--events", paramLabel = "FILE", description = "Write the step's events as NDJSON while they happen.")
@@ -216,7 +216,7 @@ final class ReleaseCommand implements Runnable {
         public Integer call() throws Exception {
             step.topology.hostOf(name);
             Session session = Session.open(step.topology, spec);
-            return StepAnswer.print(session, step.release, step.open(session, events).soak(step.release, name, step.lease),
+            return ServiceAnswer.print(session, step.release, step.open(session, events).soak(step.release, name, step.lease),
                     json);
         }
     }

@@ -62,6 +62,10 @@ final class RawTopology {
         public List<String> ignore;
         public String host;
         public Integer logLines;
+        public Boolean cluster;
+        public Boolean readyMessage;
+        public String killTimeout;
+        public String maxDowntime;
 
         String script() {
             return script;
@@ -138,6 +142,10 @@ final class RawTopology {
         public String healthTimeout;
         public String soak;
         public Integer logLines;
+        public Boolean cluster;
+        public Boolean readyMessage;
+        public String killTimeout;
+        public String maxDowntime;
 
         String memory() {
             return memory;

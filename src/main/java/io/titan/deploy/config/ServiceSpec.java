@@ -19,7 +19,7 @@ import java.util.Set;
  * @param dependsOn      direct dependencies, sorted
  * @param restartWith    dependencies whose change restarts this service too
  * @param memory         PM2 {@code max_memory_restart}
- * @param instances      PM2 instances (more than 1 means cluster mode)
+ * @param instances      PM2 instances (more than 1 means cluster mode, see {@link #clusterMode()})
  * @param env            environment, secrets unresolved
  * @param health         how readiness is proven, or null (then only PM2's status counts)
  * @param startupTimeout how long the service may take to become healthy
@@ -31,6 +31,8 @@ import java.util.Set;
  *                       ({@code ignore: ["docs/**", "*.md"]})
  * @param host           the name of the host it runs on ({@link HostSpec#LOCAL} without {@code hosts:})
  * @param logLines       how many of its last output lines a failure shows (0 to 1000)
+ * @param replacement    how a running start of it is replaced: cluster mode, ready message, kill
+ *                       timeout, the bound on downtime
  */
 public record ServiceSpec(
         String name,
@@ -50,7 +52,8 @@ public record ServiceSpec(
         List<Path> code,
         List<String> ignore,
         String host,
-        int logLines) {
+        int logLines,
+        Replacement replacement) {
 
     /** How many output lines a failure shows when the topology does not say ({@code logLines}). */
     public static final int DEFAULT_LOG_LINES = 40;
@@ -62,6 +65,11 @@ public record ServiceSpec(
         env = Map.copyOf(env);
         code = List.copyOf(code);
         ignore = List.copyOf(ignore);
+    }
+
+    /** Whether PM2 runs it in cluster mode: {@code cluster: true}, or two instances or more. */
+    public boolean clusterMode() {
+        return replacement.cluster() || instances > 1;
     }
 
     public Optional<HealthSpec> healthCheck() {

@@ -5,9 +5,11 @@ import io.titan.deploy.config.RawTopology.RawHealth;
 import io.titan.deploy.config.RawTopology.RawService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -86,6 +88,8 @@ final class ServiceValidation {
             // the other hosts reach them; a service's own HOST (or the defaults') wins.
             env.putIfAbsent("HOST", EnvValue.of(host.address()));
         }
+        HealthSpec health = health(field + ".health", raw.health(), port, host.address());
+        Replacement replacement = replacement(field, raw, defaults, instances, script, health);
         return new ServiceSpec(
                 name, script, cwd,
                 raw.args() == null ? List.of() : raw.args(),
@@ -95,7 +99,7 @@ final class ServiceValidation {
                 v.parse(field + ".memory", TopologyValidation.firstNonNull(raw.memory(), defaults.memory(), TopologyValidation.DEFAULT_MEMORY), ByteSize::parse),
                 instances,
                 env,
-                health(field + ".health", raw.health(), port, host.address()),
+                health,
                 v.duration(field + ".startupTimeout", TopologyValidation.firstNonNull(raw.startupTimeout(), defaults.startupTimeout(), null), TopologyValidation.DEFAULT_STARTUP),
                 v.duration(field + ".healthTimeout", TopologyValidation.firstNonNull(raw.healthTimeout(), defaults.healthTimeout(), null), TopologyValidation.DEFAULT_HEALTH),
                 v.duration(field + ".soak", TopologyValidation.firstNonNull(raw.soak(), defaults.soak(), null), TopologyValidation.DEFAULT_SOAK),
@@ -103,7 +107,8 @@ final class ServiceValidation {
                 ignore(field + ".ignore", raw.ignore),
                 host.name(),
                 logLines(raw.logLines != null ? field + ".logLines" : "defaults.logLines",
-                        TopologyValidation.firstNonNull(raw.logLines, defaults.logLines, TopologyValidation.DEFAULT_LOG_LINES)));
+                        TopologyValidation.firstNonNull(raw.logLines, defaults.logLines, TopologyValidation.DEFAULT_LOG_LINES)),
+                replacement);
     }
 
     /** How many output lines a failure shows: bounded, since each may be 1,000 characters in every report. */
@@ -113,6 +118,42 @@ final class ServiceValidation {
                     + " (how many of a failed service's last output lines to show; 0 shows none)");
         }
         return lines;
+    }
+
+    /**
+     * Cluster mode, ready message, kill timeout and bound on downtime, each checked against what
+     * it needs: cluster mode a script PM2 runs with Node, and a way to tell a new worker's answers
+     * from the old workers' (the engine fails closed, so it refuses what it could not prove);
+     * a bound on downtime a health check to measure it with.
+     */
+    private Replacement replacement(String field, RawService raw, RawDefaults defaults, int instances, Path script,
+                                    HealthSpec health) {
+        boolean cluster = TopologyValidation.firstNonNull(raw.cluster, defaults.cluster, false);
+        boolean readyMessage = TopologyValidation.firstNonNull(raw.readyMessage, defaults.readyMessage, false);
+        Duration killTimeout = v.duration(field + ".killTimeout",
+                TopologyValidation.firstNonNull(raw.killTimeout, defaults.killTimeout, null), Replacement.DEFAULT_KILL_TIMEOUT);
+        String maxText = TopologyValidation.firstNonNull(raw.maxDowntime, defaults.maxDowntime, null);
+        Duration maxDowntime = maxText == null ? null : v.duration(field + ".maxDowntime", maxText, null);
+        if (cluster || instances > 1) {
+            String why = cluster && raw.cluster != null ? "cluster: true" : cluster ? "defaults.cluster: true"
+                    : "instances: " + instances;
+            String clusterField = field + (cluster ? ".cluster" : ".instances");
+            Optional<String> runner = Scripts.notNode(script);
+            if (runner.isPresent()) {
+                throw v.fail(clusterField, why + " asks for PM2 cluster mode, which runs Node.js scripts only; "
+                        + script.getFileName() + " runs with " + runner.get() + " (use instances: 1 without cluster)");
+            }
+            if (!readyMessage && !(health instanceof HealthSpec.Http)) {
+                throw v.fail(clusterField, why + " asks for PM2 cluster mode, whose workers are replaced one by one,"
+                        + " each proven before an old one stops; that needs health: {http: /path} answering with"
+                        + " the worker's X-Titan-Pid header, or readyMessage: true (docs/zero-downtime.md)");
+            }
+        }
+        if (maxDowntime != null && health == null) {
+            throw v.fail(field + ".maxDowntime", "needs a health check (health: {http: /path} or {tcp: true}):"
+                    + " without one a service's downtime is not measured");
+        }
+        return new Replacement(cluster, readyMessage, killTimeout, maxDowntime);
     }
 
     /** The service's host: the one named, or the only one there is. */

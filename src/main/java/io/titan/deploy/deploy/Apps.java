@@ -47,6 +47,9 @@ public final class Apps {
                 .args(spec.args())
                 .env(env)
                 .instances(spec.instances())
+                .cluster(spec.clusterMode())
+                .waitReady(spec.replacement().readyMessage())
+                .killTimeout(spec.replacement().killTimeout())
                 .maxMemoryRestart(spec.memory().toPm2())
                 .build();
     }

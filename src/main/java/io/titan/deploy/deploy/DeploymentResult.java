@@ -66,11 +66,12 @@ public record DeploymentResult(
                 outcomes.add(o.withStatus(ServiceStatus.FAILED, o.status() == ServiceStatus.FAILED
                         ? o.message() + "; " + why : why));
             } else if (action == null || action.equals("unchanged") || o.status() == ServiceStatus.FAILED) {
-                outcomes.add(o);
+                outcomes.add(o.withRestoreDowntime(restore.downtimes().get(o.name())));
             } else {
                 // The status says "rolled-back": the message says what the restore did, not that again.
                 outcomes.add(o.withStatus(ServiceStatus.ROLLED_BACK,
-                        o.status() == ServiceStatus.SKIPPED ? o.message() : action));
+                        o.status() == ServiceStatus.SKIPPED ? o.message() : action)
+                        .withRestoreDowntime(restore.downtimes().get(o.name())));
             }
         }
         String message = restore.success() ? error : error + "; rollback failed: " + restore.message();

@@ -14,6 +14,8 @@ import io.titan.deploy.health.Wait;
 import io.titan.deploy.health.Pm2OnlineProbe;
 import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.health.ListeningSockets;
+import io.titan.deploy.pm2.Pm2Process;
+import io.titan.deploy.pm2.ReadyMessage;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -21,8 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Decides when a started service is ready: its own health check (PM2's {@code wait_ready} fails
@@ -42,18 +45,28 @@ final class HealthGate {
     }
 
     /**
-     * Waits until {@code spec} is ready or fails.
+     * Waits until the processes {@code started} of {@code spec} are ready, or fails: each has said
+     * {@code process.send('ready')} where the service has {@code readyMessage}, then the service's
+     * health check passes, counting for a cluster service only answers these processes gave.
      *
      * @param budget what is left of the service's startup timeout
      * @param stop   a reason to stop waiting (another service failed, a signal), or empty
      * @throws ServiceFailure with a message that names the service, the expectation and what was seen
      */
-    void await(ServiceSpec spec, Duration budget, Supplier<Optional<String>> stop) {
+    void await(ServiceSpec spec, List<Pm2Process> started, Duration budget, Supplier<Optional<String>> stop) {
         String name = spec.name();
         Supplier<Optional<String>> abort = () -> stop.get().or(() -> watch.problem(name));
-        HealthProbe probe = ServiceHealth.probe(spec).orElseGet(() -> new Pm2OnlineProbe(pm2, name));
+        long deadline = System.nanoTime() + budget.toNanos();
+        if (spec.replacement().readyMessage()) {
+            for (Pm2Process process : started) {
+                awaitReady(spec, process, Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1)), abort);
+            }
+        }
+        Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+        Set<Long> pids = started.stream().map(Pm2Process::pid).filter(pid -> pid > 0).collect(Collectors.toSet());
+        HealthProbe probe = ServiceHealth.workerProbe(spec, pids).orElseGet(() -> new Pm2OnlineProbe(pm2, name));
         ProbeWaitStrategy wait = Wait.forProbe(probe)
-                .withStartupTimeout(budget)
+                .withStartupTimeout(left)
                 .withBackoff(ServiceHealth.STARTUP_BACKOFF)
                 .withAttemptTimeout(spec.healthTimeout())
                 .withTimeSource(new WokenByEvents(name))
@@ -116,6 +129,24 @@ final class HealthGate {
     private static String text(InetSocketAddress address) {
         String ip = address.getAddress().getHostAddress();
         return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+
+    /** Fails closed: no ready message within the budget is a failure, whatever PM2 shows. */
+    private void awaitReady(ServiceSpec spec, Pm2Process process, Duration budget, Supplier<Optional<String>> abort) {
+        try {
+            if (ReadyMessage.await(watch, spec.name(), process.pmId(), budget, abort)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceFailure(spec.name() + ": interrupted while waiting for its ready message");
+        }
+        Optional<String> why = abort.get();
+        if (why.isPresent()) {
+            throw new ServiceFailure(spec.name() + " " + why.get());
+        }
+        throw new ServiceFailure(spec.name() + " (pid " + process.pid() + ") did not call process.send('ready') within "
+                + Durations.format(spec.startupTimeout()) + " (readyMessage: true)");
     }
 
     /** The real clock, with pauses that end early when PM2 reports something about the service. */

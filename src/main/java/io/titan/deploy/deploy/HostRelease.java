@@ -21,6 +21,7 @@ import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ServiceStep;
+import io.titan.deploy.release.StepDowntime;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.nio.file.Path;
@@ -157,7 +158,8 @@ public final class HostRelease {
         try (DeployLock lock = target.lock(DeployLock.Claim.step(release), Duration.ofSeconds(30))) {
             target.journal().step(record.id(), outcome.name(), new ServiceStep(outcome.status().value(),
                     text(outcome.startedAt()), text(outcome.readyAt()), outcome.duration().toMillis(),
-                    outcome.restarts(), outcome.message(), ServiceStep.lines(outcome.output())));
+                    outcome.restarts(), outcome.message(), ServiceStep.lines(outcome.output()),
+                    StepDowntime.of(outcome.downtime())));
         }
     }
 
@@ -259,7 +261,8 @@ public final class HostRelease {
                             "not deployed: release " + record.release() + " ended before its turn", target.host())
                     : new ServiceOutcome(name, ServiceStatus.of(step.status()), level, dependsOn,
                             instant(step.startedAt()), instant(step.readyAt()), Duration.ofMillis(step.durationMs()),
-                            step.restarts(), step.message(), target.host(), step.outputLines()));
+                            step.restarts(), step.message(), target.host(), step.outputLines(),
+                            StepDowntime.of(step), null));
         }
         return outcomes;
     }

@@ -10,14 +10,12 @@ import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyWalk;
+import io.titan.deploy.health.Downtime;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.pm2.ProcessWatch;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,18 +152,14 @@ final class Rollout {
                 topology.graph().levelOf(name)));
         try {
             touched.add(name);
-            if (existed.contains(name)) {
-                pm2.delete(name);
-            }
-            requirePortFree(spec);
             watch.keepOutput(name, spec.logLines(), Secrets.values(spec.env().values(), environment));
-            watch.watch(name, pm2.start(apps.get(name).toBuilder().releaseId(releaseId).build()));
-            Duration left = spec.startupTimeout().minus(Duration.between(track.startedAt, clock.instant()));
-            gate.await(spec, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left, this::stopped);
+            track.downtime = new ServiceStart(pm2, clock).run(spec, apps.get(name).toBuilder().releaseId(releaseId).build(),
+                    existed.contains(name), gate, watch, this::stopped);
             track.readyAt = clock.instant();
             track.healthy = true;
             events.emit(new DeploymentEvent.ServiceDeployed(track.readyAt, releaseId, name,
-                    Duration.between(track.startedAt, track.readyAt), false));
+                    Duration.between(track.startedAt, track.readyAt), false,
+                    track.downtime.window().orElse(null), track.downtime.failed().orElse(null)));
             return true;
         } catch (ServiceFailure e) {
             if (stopped().isPresent()) {
@@ -210,19 +204,6 @@ final class Rollout {
         }
         if (track.status == ServiceStatus.DEPLOYING && stopped().isEmpty()) {
             track.status = ServiceStatus.DEPLOYED;
-        }
-    }
-
-    private void requirePortFree(ServiceSpec spec) {
-        if (spec.port() == null || spec.health() == null) {
-            return;
-        }
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(spec.health().host(), spec.port()));
-        } catch (IOException e) {
-            throw new ServiceFailure(spec.name() + " cannot start: port " + spec.port() + " on " + spec.health().host()
-                    + " is already in use by another process");
         }
     }
 
@@ -326,7 +307,7 @@ final class Rollout {
             Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
             list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
                     topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message,
-                    topology.service(t.name).host(), t.output));
+                    topology.service(t.name).host(), t.output, t.downtime, null));
         }
         return list;
     }
@@ -342,6 +323,7 @@ final class Rollout {
         volatile int restarts;
         volatile String message;
         volatile List<OutputLine> output = List.of();
+        volatile Downtime downtime;
 
         Track(String name) {
             this.name = name;

@@ -1,6 +1,7 @@
 package io.titan.deploy.deploy;
 
 import io.titan.deploy.event.OutputLine;
+import io.titan.deploy.health.Downtime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.List;
  * @param host      the host it runs on
  * @param output    its last output lines when it failed (and when the rollback could not restore
  *                  it, the restore's after them), secrets masked; empty otherwise
+ * @param downtime  how long it answered nothing while it was replaced, or null when it was not
+ *                  replaced (unchanged, skipped, failed before it passed its gate)
+ * @param restoreDowntime how long it answered nothing while the rollback put it back, or null
  */
 public record ServiceOutcome(
         String name,
@@ -30,7 +34,9 @@ public record ServiceOutcome(
         int restarts,
         String message,
         String host,
-        List<OutputLine> output) {
+        List<OutputLine> output,
+        Downtime downtime,
+        Downtime restoreDowntime) {
 
     public ServiceOutcome {
         dependsOn = List.copyOf(dependsOn);
@@ -40,12 +46,18 @@ public record ServiceOutcome(
     /** An outcome without output lines. */
     public ServiceOutcome(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
                           Instant readyAt, Duration duration, int restarts, String message, String host) {
-        this(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message, host, List.of());
+        this(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message, host, List.of(), null, null);
     }
 
     public ServiceOutcome withStatus(ServiceStatus newStatus, String newMessage) {
         return new ServiceOutcome(name, newStatus, level, dependsOn, startedAt, readyAt, duration, restarts, newMessage,
-                host, output);
+                host, output, downtime, restoreDowntime);
+    }
+
+    /** This outcome with the downtime of its restore by a rollback. */
+    public ServiceOutcome withRestoreDowntime(Downtime restored) {
+        return new ServiceOutcome(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message,
+                host, output, downtime, restored);
     }
 
     /** This outcome with {@code more} output lines after its own. */
@@ -53,6 +65,6 @@ public record ServiceOutcome(
         List<OutputLine> all = new java.util.ArrayList<>(output);
         all.addAll(more);
         return new ServiceOutcome(name, status, level, dependsOn, startedAt, readyAt, duration, restarts, message,
-                host, all);
+                host, all, downtime, restoreDowntime);
     }
 }

@@ -8,6 +8,7 @@ import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.release.ServiceStep;
+import io.titan.deploy.release.StepDowntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,10 +63,12 @@ final class SoakStep {
                 target.events().emit(new DeploymentEvent.ServiceOutput(target.now(), releaseId, name, output));
             }
             outcome = new ServiceOutcome(name, ServiceStatus.FAILED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), output);
+                    Duration.ofMillis(step.durationMs()), step.restarts(), why, target.host(), output,
+                    StepDowntime.of(step), null);
         } else {
             outcome = new ServiceOutcome(name, ServiceStatus.DEPLOYED, level, spec.dependsOn(), startedAt, readyAt,
-                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host());
+                    Duration.ofMillis(step.durationMs()), step.restarts(), step.message(), target.host(), List.of(),
+                    StepDowntime.of(step), null);
         }
         return outcome;
     }

@@ -56,8 +56,17 @@ public sealed interface DeploymentEvent {
         }
     }
 
-    /** A service passed its health check (and, when {@code soaked}, its restart soak). */
-    record ServiceDeployed(Instant at, String releaseId, String service, Duration duration, boolean soaked)
+    /**
+     * A service passed its health check (and, when {@code soaked}, its restart soak).
+     *
+     * @param downtime     how long it answered nothing while it was replaced (health probes every
+     *                     20 ms: the last good answer of the old start to the first of the new one),
+     *                     or null when that was not measured (no health check; new in the release;
+     *                     not answering before)
+     * @param failedProbes health probes without a good answer meanwhile, or null when not measured
+     */
+    record ServiceDeployed(Instant at, String releaseId, String service, Duration duration, boolean soaked,
+                           Duration downtime, Integer failedProbes)
             implements DeploymentEvent {
         public String type() {
             return "service:deployed";
@@ -142,6 +151,21 @@ public sealed interface DeploymentEvent {
     record ServiceRolledBack(Instant at, String releaseId, String service, String action) implements DeploymentEvent {
         public String type() {
             return "service:rolled-back";
+        }
+    }
+
+    /**
+     * A service the rollback started again answers as it did before the release.
+     *
+     * @param downtime     how long it answered nothing while it was put back (health probes every
+     *                     20 ms), or null when that was not measured (no health check; not answering
+     *                     when the rollback began)
+     * @param failedProbes health probes without a good answer meanwhile, or null when not measured
+     */
+    record ServiceRestored(Instant at, String releaseId, String service, Duration downtime, Integer failedProbes)
+            implements DeploymentEvent {
+        public String type() {
+            return "service:restored";
         }
     }
 

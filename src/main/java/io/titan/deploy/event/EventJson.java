@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * An event as one JSON object: {@code type}, {@code at} (ISO-8601), then the record's components
- * in declaration order, durations as {@code durationMs}.
+ * in declaration order, durations as {@code durationMs} (a null duration too, as null).
  */
 public final class EventJson {
 
@@ -36,7 +36,8 @@ public final class EventJson {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + name + " of " + event.type(), e);
             }
-            put(node, name, value);
+            // A duration's key says its unit, null (not measured) included.
+            put(node, component.getType() == Duration.class ? millisKey(name) : name, value);
         }
         return node;
     }
@@ -64,11 +65,15 @@ public final class EventJson {
         return toJson(event).toString();
     }
 
+    private static String millisKey(String name) {
+        return name.equals("duration") ? "durationMs" : name + "Ms";
+    }
+
     private static void put(ObjectNode node, String name, Object value) {
         if (value == null) {
             node.putNull(name);
         } else if (value instanceof Duration d) {
-            node.put(name.equals("duration") ? "durationMs" : name + "Ms", d.toMillis());
+            node.put(name, d.toMillis());
         } else if (value instanceof Instant i) {
             node.put(name, i.toString());
         } else if (value instanceof Boolean b) {

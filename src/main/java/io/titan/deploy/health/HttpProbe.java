@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
@@ -34,9 +35,19 @@ public final class HttpProbe implements HealthProbe {
 
     private static final IntPredicate ANY_2XX = code -> code >= 200 && code < 300;
 
+    /**
+     * The header in which a cluster worker's health answer names the process that answered: on a
+     * shared port, only it tells a new worker's answer from an old worker's.
+     */
+    public static final String WORKER_HEADER = "X-Titan-Pid";
+    /** Headers longer than this are not a health answer's. */
+    private static final int MAX_HEADERS = 16 * 1024;
+
     private final URI uri;
     private final IntPredicate expectedStatus;
     private final String statusDescription;
+    /** The processes whose answers count, or null when any answer does. */
+    private final Set<Long> workers;
 
     /**
      * A probe of {@code uri} that expects any 2xx.
@@ -44,13 +55,29 @@ public final class HttpProbe implements HealthProbe {
      * @throws IllegalArgumentException unless {@code uri} is an absolute http or https URI with a host
      */
     public HttpProbe(URI uri) {
-        this(checkUri(uri, "uri"), ANY_2XX, "2xx");
+        this(checkUri(uri, "uri"), ANY_2XX, "2xx", null);
     }
 
-    private HttpProbe(URI uri, IntPredicate expectedStatus, String statusDescription) {
+    private HttpProbe(URI uri, IntPredicate expectedStatus, String statusDescription, Set<Long> workers) {
         this.uri = uri;
         this.expectedStatus = expectedStatus;
         this.statusDescription = statusDescription;
+        this.workers = workers;
+    }
+
+    /**
+     * A copy that counts only answers from the processes {@code pids}, as their {@value #WORKER_HEADER}
+     * header says: the workers of a cluster service share one port, and a new worker is proven only
+     * by an answer of its own. An answer without the header, or from another process, counts as not
+     * healthy: what cannot be told apart is not taken as proof.
+     *
+     * @throws IllegalArgumentException if {@code pids} is empty
+     */
+    public HttpProbe answeredBy(Set<Long> pids) {
+        if (Checks.notNull(pids, "pids").isEmpty()) {
+            throw new IllegalArgumentException("pids must name at least one process");
+        }
+        return new HttpProbe(uri, expectedStatus, statusDescription, Set.copyOf(pids));
     }
 
     static URI checkUri(URI uri, String name) {
@@ -78,7 +105,7 @@ public final class HttpProbe implements HealthProbe {
                 throw new IllegalArgumentException("codes must be HTTP status codes (100..599), got " + code);
             }
         }
-        return new HttpProbe(uri, code -> Arrays.binarySearch(sorted, code) >= 0, describe(sorted));
+        return new HttpProbe(uri, code -> Arrays.binarySearch(sorted, code) >= 0, describe(sorted), workers);
     }
 
     /**
@@ -88,7 +115,7 @@ public final class HttpProbe implements HealthProbe {
      */
     public HttpProbe forStatus(IntPredicate expectedStatus, String description) {
         return new HttpProbe(uri, Checks.notNull(expectedStatus, "expectedStatus"),
-                Checks.notBlank(description, "description"));
+                Checks.notBlank(description, "description"), workers);
     }
 
     private static String describe(int[] codes) {
@@ -127,10 +154,21 @@ public final class HttpProbe implements HealthProbe {
     public ProbeResult probe(Duration timeout, Aborts aborts) {
         Checks.positive(timeout, "timeout");
         try {
-            int status = "https".equalsIgnoreCase(uri.getScheme()) ? viaUrlConnection(timeout, aborts)
+            Answer answer = "https".equalsIgnoreCase(uri.getScheme()) ? viaUrlConnection(timeout, aborts)
                     : viaSocket(timeout, aborts);
-            String observed = "returned " + status;
-            return expectedStatus.test(status) ? ProbeResult.healthy(observed) : ProbeResult.unhealthy(observed);
+            String observed = "returned " + answer.status();
+            if (!expectedStatus.test(answer.status())) {
+                return ProbeResult.unhealthy(observed);
+            }
+            if (workers == null) {
+                return ProbeResult.healthy(observed);
+            }
+            if (answer.pid() == null) {
+                return ProbeResult.unhealthy(observed + " without an " + WORKER_HEADER + " header, so which worker"
+                        + " answered is unknown (a cluster service's health answer must carry its process.pid)");
+            }
+            return workers.contains(answer.pid()) ? ProbeResult.healthy(observed + " from pid " + answer.pid())
+                    : ProbeResult.unhealthy(observed + " from pid " + answer.pid() + ", not from " + pids());
         } catch (SocketTimeoutException e) {
             return ProbeResult.unhealthy("timed out after " + Durations.format(timeout));
         } catch (ConnectException e) {
@@ -145,7 +183,16 @@ public final class HttpProbe implements HealthProbe {
         }
     }
 
-    private int viaSocket(Duration timeout, Aborts aborts) throws IOException {
+    private String pids() {
+        return workers.size() == 1 ? "pid " + workers.iterator().next()
+                : "pids " + workers.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    /** A status code, and the pid the worker header names when it was asked for and given. */
+    private record Answer(int status, Long pid) {
+    }
+
+    private Answer viaSocket(Duration timeout, Aborts aborts) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
@@ -161,24 +208,48 @@ public final class HttpProbe implements HealthProbe {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            return status(readStatusLine(socket.getInputStream(), socket, deadline));
+            InputStream in = socket.getInputStream();
+            int status = status(readLine(in, socket, deadline, MAX_STATUS_LINE, "a status line"));
+            return new Answer(status, workers == null ? null : workerPid(in, socket, deadline));
         }
     }
 
-    private static String readStatusLine(InputStream in, Socket socket, long deadline) throws IOException {
+    /** The worker header's pid among the headers that follow the status line, or null when none says. */
+    private static Long workerPid(InputStream in, Socket socket, long deadline) throws IOException {
+        int read = 0;
+        while (read < MAX_HEADERS) {
+            String line = readLine(in, socket, deadline, MAX_HEADERS, "the end of the headers");
+            if (line.isEmpty()) {
+                return null;
+            }
+            read += line.length() + 2;
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(WORKER_HEADER)) {
+                return parsePid(line.substring(colon + 1));
+            }
+        }
+        return null;
+    }
+
+    private static Long parsePid(String value) {
+        String text = value == null ? "" : value.trim();
+        return text.matches("[0-9]{1,18}") ? Long.valueOf(text) : null;
+    }
+
+    private static String readLine(InputStream in, Socket socket, long deadline, int max, String what) throws IOException {
         StringBuilder line = new StringBuilder();
-        while (line.length() < MAX_STATUS_LINE) {
+        while (line.length() < max) {
             socket.setSoTimeout(millisLeft(deadline));
             int b = in.read();
             if (b < 0) {
-                throw new IOException("connection closed before a status line (" + line.length() + " bytes)");
+                throw new IOException("connection closed before " + what + " (" + line.length() + " bytes)");
             }
             if (b == '\n') {
                 return line.toString().strip();
             }
             line.append((char) b);
         }
-        throw new IOException("no HTTP status line in the first " + MAX_STATUS_LINE + " bytes");
+        throw new IOException("no " + what + " in the first " + max + " bytes");
     }
 
     private static int status(String statusLine) throws IOException {
@@ -190,7 +261,7 @@ public final class HttpProbe implements HealthProbe {
         return Integer.parseInt(parts[1]);
     }
 
-    private int viaUrlConnection(Duration timeout, Aborts aborts) throws IOException {
+    private Answer viaUrlConnection(Duration timeout, Aborts aborts) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         aborts.register(connection::disconnect);
         try {
@@ -200,7 +271,8 @@ public final class HttpProbe implements HealthProbe {
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setRequestProperty("Connection", "close");
-            return connection.getResponseCode();
+            int status = connection.getResponseCode();
+            return new Answer(status, workers == null ? null : parsePid(connection.getHeaderField(WORKER_HEADER)));
         } finally {
             connection.disconnect();
         }

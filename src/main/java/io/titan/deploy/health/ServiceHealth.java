@@ -4,6 +4,7 @@ import io.titan.deploy.config.HealthSpec;
 import io.titan.deploy.config.ServiceSpec;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /** The health probe a topology service declares, shared by deploy, rollback and validation. */
 public final class ServiceHealth {
@@ -18,6 +19,18 @@ public final class ServiceHealth {
             .withMaxDelay(Duration.ofMillis(50));
 
     private ServiceHealth() {
+    }
+
+    /**
+     * The probe that proves the processes {@code pids} of a service answer: for a cluster service
+     * with an HTTP check, only answers those processes give count (their {@link HttpProbe#WORKER_HEADER}
+     * says so), since old workers answer on the same port; otherwise its plain probe.
+     */
+    public static Optional<HealthProbe> workerProbe(ServiceSpec spec, Set<Long> pids) {
+        if (spec.clusterMode() && spec.health() instanceof HealthSpec.Http && !pids.isEmpty()) {
+            return spec.healthUrl().map(url -> new HttpProbe(url).answeredBy(pids));
+        }
+        return probe(spec);
     }
 
     /** The probe of a service's health definition, if it has one. */

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.config.ByteSize;
+import io.titan.deploy.config.Scripts;
 import io.titan.deploy.event.OutputLine;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -41,10 +41,6 @@ final class AppConfig {
     static final String RELEASE_KEY = "TITAN_RELEASE";
     /** The timestamp format PM2 applies to log lines when {@code time} is true (it replaces any other). */
     static final String LOG_DATE_FORMAT = "YYYY-MM-DDTHH:mm:ss";
-
-    /** Interpreters by script extension, as pm2 7.0.4 picks them. */
-    private static final Map<String, String> INTERPRETERS = Map.of(
-            ".sh", "bash", ".py", "python", ".rb", "ruby", ".php", "php", ".pl", "perl", ".js", "node");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,6 +74,11 @@ final class AppConfig {
         node.put("min_uptime", app.minUptime().toMillis());
         node.put("restart_delay", app.restartDelay().toMillis());
         node.put("kill_timeout", app.killTimeout().toMillis());
+        if (app.waitReady()) {
+            // The engine waits for the message itself (PM2 marks the app online anyway after
+            // listen_timeout); PM2's own restarts of the app wait for it too.
+            node.put("wait_ready", true);
+        }
         if (app.maxMemoryRestart() != null) {
             node.put("max_memory_restart", ByteSize.parse(app.maxMemoryRestart()).bytes());
         }
@@ -121,6 +122,25 @@ final class AppConfig {
     }
 
     /**
+     * The {@code prepare} argument for one cluster worker of {@code app}, started beside the
+     * workers that run already: one instance, numbered {@code instance}. PM2 would number it itself,
+     * with the lowest number no process of that name has, and the old worker it replaces has that
+     * number still; the app's env is copied over PM2's own numbering, so the number given here is
+     * the one the worker sees in {@code NODE_APP_INSTANCE} (as in a pm2 reload, the new worker gets
+     * the old one's). It is not one of the app's own keys, so it is not read back as its env.
+     */
+    static ObjectNode worker(Pm2App app, int instance, Path pm2Home, Map<String, String> baseEnv, Path nodeBinary,
+                             String username) {
+        if (instance < 0) {
+            throw new IllegalArgumentException("instance must be zero or more, got " + instance);
+        }
+        ObjectNode node = of(app, pm2Home, baseEnv, nodeBinary, username);
+        node.put("instances", 1);
+        ((ObjectNode) node.get("env")).put(node.path("instance_var").asText(), instance);
+        return node;
+    }
+
+    /**
      * What the app's environment is: the minimal base, {@code PWD} as a shell would set it, the
      * app's own variables, the key list that lets the engine read its own env back, and PM2_HOME.
      */
@@ -148,17 +168,13 @@ final class AppConfig {
      * @param env the environment pm2 would run in; its {@code PATH} is searched for python
      */
     static String interpreter(Path script, Path nodeBinary, Map<String, String> env) {
-        String name = script.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        // Case matters, as in pm2 (path.extname): a .JS script runs with the node path, not "node".
-        String ext = dot > 0 ? name.substring(dot) : "";
-        String known = INTERPRETERS.get(ext);
-        if (known != null) {
-            boolean python3Only = known.equals("python") && Executables.find("python", env).isEmpty()
+        Optional<String> known = Scripts.interpreterByExtension(script);
+        if (known.isPresent()) {
+            boolean python3Only = known.get().equals("python") && Executables.find("python", env).isEmpty()
                     && Executables.find("python3", env).isPresent();
-            return python3Only ? "python3" : known;
+            return python3Only ? "python3" : known.get();
         }
-        return isBinary(script) ? "none" : realPath(nodeBinary).toString();
+        return Scripts.isBinary(script) ? "none" : realPath(nodeBinary).toString();
     }
 
     private static Path realPath(Path file) {
@@ -171,26 +187,6 @@ final class AppConfig {
         } catch (IOException e) {
             return file;
         }
-    }
-
-    /** An ELF file, or a file with a NUL byte early on, is a program of its own. */
-    private static boolean isBinary(Path file) {
-        byte[] head = new byte[1024];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (IOException e) {
-            return false;
-        }
-        if (n >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
-            return true;
-        }
-        for (int i = 0; i < n; i++) {
-            if (head[i] == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The environment keys of every app this engine starts that are not the app's own. */

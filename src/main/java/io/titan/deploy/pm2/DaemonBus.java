@@ -18,9 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A subscription to the PM2 daemon's {@code pub.sock}, where it publishes {@code [s:topic, j:payload]}
  * for every process event and every line an app logs. Everything is read as it comes (a subscriber
- * that stops reading would make the daemon buffer every log line); {@code process:event} and the
- * apps' output ({@code log:out}, {@code log:err}) are parsed and handed to the listeners, on the
- * reader thread, in the daemon's order.
+ * that stops reading would make the daemon buffer every log line); {@code process:event}, the
+ * apps' output ({@code log:out}, {@code log:err}) and an app's {@code process.send('ready')}
+ * ({@code process:msg}) are parsed and handed to the listeners, on the reader thread, in the
+ * daemon's order.
  *
  * <p>The socket closing means the daemon is gone: listeners hear it at once through
  * {@link ProcessEvents.Listener#closed(String)}. Before a daemon shuts down of its own accord
@@ -123,12 +124,21 @@ final class DaemonBus implements ProcessEvents, AutoCloseable {
             stopping(message.get(1).text());
             return;
         }
-        if (!topic.equals("process:event")) {
+        if (!topic.equals("process:event") && !topic.equals("process:msg")) {
             return;
         }
         ProcessEvent event;
         try {
-            event = ProcessEvent.of(JSON.readTree(message.get(1).text()));
+            JsonNode payload = JSON.readTree(message.get(1).text());
+            if (topic.equals("process:msg")) {
+                // An app's process.send(...): only its 'ready' (readyMessage, PM2's wait_ready) matters here.
+                if (!"ready".equals(payload.path("raw").asText(null))) {
+                    return;
+                }
+                event = ProcessEvent.ready(payload);
+            } else {
+                event = ProcessEvent.of(payload);
+            }
         } catch (JsonProcessingException e) {
             return;
         }

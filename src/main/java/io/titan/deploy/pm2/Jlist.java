@@ -128,6 +128,8 @@ final class Jlist {
                 .restartDelay(millis(env.path("restart_delay"), Duration.ZERO))
                 .fingerprint(marker == null ? null : textOrNull(appEnv.path(AppConfig.FINGERPRINT_KEY)))
                 .releaseId(marker == null ? null : releaseId(textOrNull(appEnv.path(AppConfig.RELEASE_KEY))))
+                .cluster("cluster_mode".equals(env.path("exec_mode").asText("")))
+                .waitReady(env.path("wait_ready").asBoolean(false))
                 .build();
         Pm2Status status = Pm2Status.fromPm2(env.path("status").asText(null));
         return new Pm2AppDefinition(app, status, status.keepsRunning(), marker != null);

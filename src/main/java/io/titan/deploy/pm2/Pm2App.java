@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
  * @param releaseId        the release that started the app (as history and reports name it), kept
  *                         with the app in PM2 beside the fingerprint, so that what runs can be traced
  *                         to its release on any host; null when unknown. Not part of the definition
+ * @param cluster          PM2 cluster mode even for one instance ({@link #clusterMode()})
+ * @param waitReady        PM2's {@code wait_ready}: the app says {@code process.send('ready')} once it serves
  */
 public record Pm2App(
         String name,
@@ -57,7 +59,9 @@ public record Pm2App(
         Duration minUptime,
         Duration restartDelay,
         String fingerprint,
-        String releaseId) {
+        String releaseId,
+        boolean cluster,
+        boolean waitReady) {
 
     /** PM2's own default, which the seed also sets: SIGINT, then SIGKILL after 1.6 s. */
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);
@@ -125,9 +129,9 @@ public record Pm2App(
         return new Builder(this);
     }
 
-    /** True when PM2 runs this app in cluster mode (more than one instance). */
+    /** True when PM2 runs this app in cluster mode: asked for, or more than one instance. */
     public boolean clusterMode() {
-        return instances > 1;
+        return cluster || instances > 1;
     }
 
     /** Shows env keys only: values may be secrets and toString ends up in logs. */
@@ -138,7 +142,8 @@ public record Pm2App(
                 + ", maxMemoryRestart=" + maxMemoryRestart + ", autorestart=" + autorestart
                 + ", maxRestarts=" + maxRestarts + ", killTimeout=" + killTimeout
                 + ", minUptime=" + minUptime + ", restartDelay=" + restartDelay
-                + ", fingerprinted=" + (fingerprint != null) + ", releaseId=" + releaseId + "]";
+                + ", fingerprinted=" + (fingerprint != null) + ", releaseId=" + releaseId + ", cluster=" + clusterMode()
+                + ", waitReady=" + waitReady + "]";
     }
 
     /** Whether {@code text} can be a {@link #releaseId()}: what {@code release begin --release} accepts. */
@@ -209,6 +214,8 @@ public record Pm2App(
         private Duration restartDelay = DEFAULT_RESTART_DELAY;
         private String fingerprint;
         private String releaseId;
+        private boolean cluster;
+        private boolean waitReady;
 
         private Builder(String name, Path script) {
             this.name = name;
@@ -229,6 +236,8 @@ public record Pm2App(
             restartDelay = app.restartDelay;
             fingerprint = app.fingerprint;
             releaseId = app.releaseId;
+            cluster = app.cluster;
+            waitReady = app.waitReady;
         }
 
         /** The script PM2 runs. */
@@ -315,10 +324,22 @@ public record Pm2App(
             return this;
         }
 
+        /** PM2 cluster mode even for one instance (more than one instance is cluster mode anyway). */
+        public Builder cluster(boolean value) {
+            cluster = value;
+            return this;
+        }
+
+        /** PM2's wait_ready: the app sends {@code process.send('ready')} once it serves. */
+        public Builder waitReady(boolean value) {
+            waitReady = value;
+            return this;
+        }
+
         /** Validates and builds the definition. */
         public Pm2App build() {
             return new Pm2App(name, script, cwd, args, env, instances, maxMemoryRestart, autorestart,
-                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint, releaseId);
+                    maxRestarts, killTimeout, minUptime, restartDelay, fingerprint, releaseId, cluster, waitReady);
         }
     }
 }

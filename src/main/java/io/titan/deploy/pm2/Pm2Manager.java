@@ -145,12 +145,7 @@ public final class Pm2Manager implements ProcessControl {
             if (!names.add(app.name())) {
                 throw new Pm2Exception("PM2 app " + app.name() + " is listed twice");
             }
-            if (!Files.isRegularFile(app.script())) {
-                throw new Pm2Exception(app.name() + ": script " + app.script() + " does not exist");
-            }
-            if (!Files.isDirectory(app.cwd())) {
-                throw new Pm2Exception(app.name() + ": cwd " + app.cwd() + " is not a directory");
-            }
+            Workers.requireRunnable(app);
         }
         return retryingOnce(() -> prepare(apps, names));
     }
@@ -181,6 +176,16 @@ public final class Pm2Manager implements ProcessControl {
             }
         }
         return List.copyOf(started);
+    }
+
+    @Override
+    public Pm2Process startWorker(Pm2App app, int instance) {
+        return new Workers(daemon, pm2Home, baseEnv, timeout, node(), USER).start(app, instance);
+    }
+
+    @Override
+    public void stopWorker(int pmId) {
+        new Workers(daemon, pm2Home, baseEnv, timeout, node(), USER).stop(pmId);
     }
 
     /** Stops an existing app; PM2 keeps its definition. */

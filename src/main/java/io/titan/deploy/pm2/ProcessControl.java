@@ -21,6 +21,27 @@ public interface ProcessControl {
      */
     List<Pm2Process> start(Pm2App app);
 
+    /**
+     * Starts one more cluster worker of {@code app} beside the processes of that name that run
+     * already (none is stopped), as instance {@code instance} ({@code NODE_APP_INSTANCE}).
+     *
+     * @return the worker started
+     * @throws UnsupportedOperationException where the control runs no cluster (a fake of ordering logic)
+     */
+    default Pm2Process startWorker(Pm2App app, int instance) {
+        throw new UnsupportedOperationException(home() + " starts no cluster workers one by one");
+    }
+
+    /**
+     * Stops one process (SIGINT, then SIGKILL after its kill timeout) and forgets it; returns once
+     * it is gone. No error when there is no such process.
+     *
+     * @throws UnsupportedOperationException where the control runs no cluster (a fake of ordering logic)
+     */
+    default void stopWorker(int pmId) {
+        throw new UnsupportedOperationException(home() + " stops no cluster workers one by one");
+    }
+
     /** Stops the app, keeping its definition. */
     void stop(String name);
 

@@ -10,7 +10,8 @@ import java.time.Instant;
  * environment (secrets included), which never leaves the parser.
  *
  * @param event     PM2's name: {@code start}, {@code online}, {@code exit}, {@code restart overlimit},
- *                  and, from pm2 CLI calls, {@code stop}, {@code delete}, {@code restart}
+ *                  and, from pm2 CLI calls, {@code stop}, {@code delete}, {@code restart}; or
+ *                  {@code ready} for the process's {@code process.send('ready')}
  * @param name      app name
  * @param pmId      PM2's id of the process
  * @param uniqueId  the id PM2 gives each start of an app ({@code prepare}); it tells apart two apps
@@ -23,6 +24,9 @@ import java.time.Instant;
  */
 public record ProcessEvent(String event, String name, int pmId, String uniqueId, Pm2Status status, int restarts,
                            Integer exitCode, boolean manually, Instant at) {
+
+    /** The event name of a process's {@code process.send('ready')}. */
+    public static final String READY = "ready";
 
     /** Reads the parts of a {@code process:event} payload the engine uses. */
     static ProcessEvent of(JsonNode payload) {
@@ -39,6 +43,17 @@ public record ProcessEvent(String event, String name, int pmId, String uniqueId,
                 exit.isNumber() ? exit.asInt() : null,
                 payload.path("manually").asBoolean(false),
                 at > 0 ? Instant.ofEpochMilli(at) : Instant.now());
+    }
+
+    /**
+     * A process's {@code process.send('ready')}, from its {@code process:msg} payload, which names
+     * the process by name and pm_id only (no unique_id, no status).
+     */
+    static ProcessEvent ready(JsonNode payload) {
+        JsonNode process = payload.path("process");
+        long at = payload.path("at").asLong(0);
+        return new ProcessEvent(READY, process.path("name").asText(""), process.path("pm_id").asInt(-1), null,
+                Pm2Status.fromPm2(null), 0, null, false, at > 0 ? Instant.ofEpochMilli(at) : Instant.now());
     }
 
     /** True for events after which the process is not running: an exit, or PM2 giving up. */

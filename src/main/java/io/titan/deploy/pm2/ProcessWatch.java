@@ -218,6 +218,13 @@ public final class ProcessWatch implements AutoCloseable {
         return watched.keySet().stream().map(this::endLocked).anyMatch(end -> end != null && stoppedOnRequest(end));
     }
 
+    /** Every event about {@code name} since the watch opened, in the daemon's order. */
+    public List<ProcessEvent> events(String name) {
+        synchronized (lock) {
+            return List.copyOf(events.getOrDefault(name, List.of()));
+        }
+    }
+
     /**
      * Why the daemon counts as gone: it announced its shutdown, or its socket closed; empty while
      * it runs on.

@@ -16,9 +16,11 @@ import java.util.List;
  * @param message    why it failed, or null
  * @param output     its last output lines when it failed, secrets already masked (none in records
  *                   written before they were kept)
+ * @param downtime   how long it answered nothing while it was replaced, or null (records written
+ *                   before it was kept, services not replaced)
  */
 public record ServiceStep(String status, String startedAt, String readyAt, long durationMs, int restarts,
-                          String message, List<Line> output) {
+                          String message, List<Line> output, StepDowntime downtime) {
 
     public ServiceStep {
         output = output == null ? List.of() : List.copyOf(output);
@@ -26,7 +28,7 @@ public record ServiceStep(String status, String startedAt, String readyAt, long 
 
     /** A step without output lines. */
     public ServiceStep(String status, String startedAt, String readyAt, long durationMs, int restarts, String message) {
-        this(status, startedAt, readyAt, durationMs, restarts, message, List.of());
+        this(status, startedAt, readyAt, durationMs, restarts, message, List.of(), null);
     }
 
     /** {@code lines} as the record stores them. */

@@ -23,6 +23,9 @@ import java.util.TreeSet;
  *                    null when unknown (an app this engine did not start)
  * @param releaseId   the release that started it, kept with it in PM2 again when it is restored; null
  *                    when unknown (an app this engine did not start, or a record written before)
+ * @param cluster     PM2 cluster mode asked for even with one instance (false in records written
+ *                    before it was kept: their cluster apps had two instances or more)
+ * @param waitReady   PM2's wait_ready: the app says {@code process.send('ready')} once it serves
  */
 public record StoredApp(
         String name,
@@ -39,7 +42,9 @@ public record StoredApp(
         long minUptimeMs,
         long restartDelayMs,
         Map<String, String> fingerprint,
-        String releaseId) {
+        String releaseId,
+        boolean cluster,
+        boolean waitReady) {
 
     public StoredApp {
         args = List.copyOf(args);
@@ -68,16 +73,18 @@ public record StoredApp(
         return new StoredApp(app.name(), app.script().toString(), app.cwd().toString(), app.args(), plain, secret,
                 app.instances(), app.maxMemoryRestart(), app.autorestart(), app.maxRestarts(),
                 app.killTimeout().toMillis(), app.minUptime().toMillis(), app.restartDelay().toMillis(), fingerprint,
-                app.releaseId());
+                app.releaseId(), app.clusterMode(), app.waitReady());
     }
 
     /**
-     * Whether PM2's {@code running} definition is this one: same script, cwd, args, instances, memory
-     * limit and environment keys, with equal plain values (secret values are not stored to compare).
+     * Whether PM2's {@code running} definition is this one: same script, cwd, args, instances, exec
+     * mode, memory limit and environment keys, with equal plain values (secret values are not stored
+     * to compare).
      */
     public boolean sameDefinition(Pm2App running) {
         if (!running.script().toString().equals(script) || !running.cwd().toString().equals(cwd)
                 || !running.args().equals(args) || running.instances() != instances
+                || running.clusterMode() != (cluster || instances > 1)
                 || !Objects.equals(running.maxMemoryRestart(), maxMemoryRestart)) {
             return false;
         }
@@ -115,6 +122,8 @@ public record StoredApp(
                 .restartDelay(Duration.ofMillis(restartDelayMs))
                 .fingerprint(fingerprint == null ? null : new Fingerprint(fingerprint).encode())
                 .releaseId(releaseId)
+                .cluster(cluster)
+                .waitReady(waitReady)
                 .build();
     }
 }

@@ -229,7 +229,8 @@ public final class HtmlReport {
         html.append("<table class=\"services\">\n<thead><tr><th scope=\"col\">Level</th><th scope=\"col\">Service</th>")
                 .append("<th scope=\"col\">Status</th><th scope=\"col\">Depends on</th><th scope=\"col\">Start</th>")
                 .append("<th scope=\"col\">Ready</th><th scope=\"col\" class=\"num\">Duration</th>")
-                .append("<th scope=\"col\" class=\"num\">Restarts</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n");
+                .append("<th scope=\"col\" class=\"num\">Restarts</th><th scope=\"col\" class=\"num\">Unavailable</th>")
+                .append("<th scope=\"col\">Message</th></tr></thead>\n<tbody>\n");
         for (ServiceReport s : TimelineSvg.ordered(report.services())) {
             html.append("<tr class=\"status-").append(s.status().value()).append("\">")
                     .append("<td class=\"level\">L").append(s.level()).append("</td>")
@@ -247,11 +248,32 @@ public final class HtmlReport {
                     .append("<td class=\"num").append(s.restarts() > 0 ? " restarts" : "").append("\">")
                     .append(s.startedAt() == null && s.restarts() == 0 ? "\u2014" : String.valueOf(s.restarts()))
                     .append("</td>")
+                    .append(unavailable(s))
                     .append("<td class=\"message\">").append(s.message() == null ? "" : Text.safe(s.message()))
                     .append("</td></tr>\n");
-            OutputBlock.html(html, s, 9);
+            OutputBlock.html(html, s, 10);
         }
         html.append("</tbody>\n</table>\n");
+    }
+
+    /**
+     * How long the service answered nothing while it was replaced (and while the rollback put it
+     * back): a number, {@code not measured} (never 0), or a dash when it was not replaced.
+     */
+    private static String unavailable(ServiceReport s) {
+        DowntimeReport deployed = s.downtime();
+        DowntimeReport restored = s.restoreDowntime();
+        if (deployed == null && restored == null) {
+            return "<td class=\"num\">\u2014</td>";
+        }
+        boolean outage = deployed != null && deployed.downtimeMs() != null && deployed.downtimeMs() > 0
+                || restored != null && restored.downtimeMs() != null && restored.downtimeMs() > 0;
+        String title = (deployed == null ? "" : "deploy: " + deployed.text())
+                + (deployed != null && restored != null ? "; " : "") + (restored == null ? "" : "restore: " + restored.text());
+        return "<td class=\"num" + (outage ? " outage" : "") + "\" title=\"" + Text.escape(title) + "\">"
+                + (deployed == null ? "" : Text.escape(deployed.cell()))
+                + (deployed != null && restored != null ? "<br>" : "")
+                + (restored == null ? "" : "restore " + Text.escape(restored.cell())) + "</td>";
     }
 
     /** A time as clock time plus offset from the run's start: both are what people compare. */

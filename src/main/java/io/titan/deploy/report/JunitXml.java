@@ -106,15 +106,20 @@ public final class JunitXml {
                 case FAILED -> element(xml, "failure", "failed: " + message, service);
                 case ROLLED_BACK -> element(xml, "failure",
                         "rolled back: deployed, then restored to the previous release because the release failed"
-                                + (service.message() == null ? "" : " (" + service.message() + ")"), service);
+                                + (service.message() == null ? "" : " (" + service.message() + ")")
+                                + (service.restoreDowntime() == null ? "" : "; restore: " + service.restoreDowntime().text()),
+                        service);
                 case SKIPPED -> element(xml, "skipped", "skipped: " + message, null);
                 case PENDING, DEPLOYING -> element(xml, "skipped", "pending: not deployed when the run ended"
                         + (service.message() == null ? "" : " (" + service.message() + ")"), null);
                 case DEPLOYED, UNCHANGED -> {
-                    if (service.message() == null) {
+                    if (service.message() == null && service.downtime() == null) {
                         xml.append("/>\n");
                     } else {
-                        xml.append(">\n    <system-out>").append(Text.safe(service.status() + ": " + message))
+                        xml.append(">\n");
+                        downtime(xml, service.downtime());
+                        xml.append("    <system-out>").append(Text.safe(service.status() + ": " + message
+                                        + (service.downtime() == null ? "" : "; " + service.downtime().text())))
                                 .append("</system-out>\n  </testcase>\n");
                     }
                 }
@@ -233,6 +238,19 @@ public final class JunitXml {
                 .append("\">\n  <properties>\n");
         property(xml, "success", Boolean.toString(success));
         return xml;
+    }
+
+    /** The deploy's downtime as test case properties, for tools that chart them: none when not measured. */
+    private static void downtime(StringBuilder xml, DowntimeReport downtime) {
+        if (downtime == null || downtime.downtimeMs() == null) {
+            return;
+        }
+        xml.append("    <properties>\n");
+        xml.append("    ");
+        property(xml, "downtimeMs", Long.toString(downtime.downtimeMs()));
+        xml.append("    ");
+        property(xml, "failedProbes", Integer.toString(downtime.failedProbes()));
+        xml.append("    </properties>\n");
     }
 
     private static void property(StringBuilder xml, String name, String value) {

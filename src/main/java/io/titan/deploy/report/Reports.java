@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -154,7 +155,9 @@ public final class Reports {
     /**
      * What earlier reports did not write, filled in: a report of version 1 ran every service on the
      * one local host; reports written before services carried their output lines have no
-     * {@code output}, and read as services without lines (the release history keeps older reports).
+     * {@code output}, and read as services without lines (the release history keeps older reports);
+     * reports written before downtime was measured have no {@code downtime} or
+     * {@code restoreDowntime}, and read as services whose downtime nobody measured (null).
      */
     private static void withDefaults(JsonNode report, int version) {
         for (JsonNode service : report.path("services")) {
@@ -164,6 +167,11 @@ public final class Reports {
                 }
                 if (!fields.has("output")) {
                     fields.putArray("output");
+                }
+                for (String measured : List.of("downtime", "restoreDowntime")) {
+                    if (!fields.has(measured)) {
+                        fields.putNull(measured);
+                    }
                 }
             }
         }

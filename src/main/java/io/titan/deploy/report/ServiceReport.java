@@ -28,9 +28,13 @@ import java.util.Optional;
  * @param host       the host it runs on
  * @param output     the last lines it printed when it failed, or when the rollback could not restore
  *                   it (then the restore's after its own), oldest first; empty otherwise
+ * @param downtime        how long it answered nothing while the deployment replaced it; null when it
+ *                        was not replaced (unchanged, skipped, failed before its health gate passed)
+ * @param restoreDowntime how long it answered nothing while the rollback put it back; null when the
+ *                        rollback did not start it again
  */
 @JsonPropertyOrder({"name", "status", "level", "dependsOn", "startedAt", "readyAt", "durationMs",
-        "restarts", "message", "host", "output"})
+        "restarts", "message", "host", "output", "downtime", "restoreDowntime"})
 public record ServiceReport(
         String name,
         ServiceStatus status,
@@ -46,7 +50,16 @@ public record ServiceReport(
         int restarts,
         String message,
         String host,
-        List<OutputLineReport> output) {
+        List<OutputLineReport> output,
+        DowntimeReport downtime,
+        DowntimeReport restoreDowntime) {
+
+    /** A service without downtime figures (a report written before they were kept). */
+    public ServiceReport(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,
+                         Instant readyAt, long durationMs, int restarts, String message, String host,
+                         List<OutputLineReport> output) {
+        this(name, status, level, dependsOn, startedAt, readyAt, durationMs, restarts, message, host, output, null, null);
+    }
 
     /** A service of a topology without hosts: it runs on the one local host. */
     public ServiceReport(String name, ServiceStatus status, int level, List<String> dependsOn, Instant startedAt,

@@ -270,8 +270,21 @@ final class TimelineSvg {
             }
             placeLabel(svg, x1, x2, cy, barLabel(service));
         }
+        outage(svg, service.downtime(), cy);
+        outage(svg, service.restoreDowntime(), cy);
         svg.append("<desc>").append(name).append(": ").append(service.status().value()).append("</desc>\n");
         svg.append("</g>\n");
+    }
+
+    /** A red band where the service answered nothing (2 px at least, so that it shows); from and until go together. */
+    private void outage(StringBuilder svg, DowntimeReport downtime, double cy) {
+        if (downtime != null && downtime.from() != null) {
+            double x1 = x(downtime.from());
+            double x2 = Math.max(x1 + 2, x(downtime.until()));
+            svg.append("<rect class=\"outage\" x=\"").append(num(x1)).append("\" y=\"").append(num(cy - BAR / 2.0 - 4))
+                    .append("\" width=\"").append(num(x2 - x1)).append("\" height=\"").append(BAR + 8)
+                    .append("\" fill=\"#D93F3F\"><title>").append(Text.escape(downtime.text())).append("</title></rect>\n");
+        }
     }
 
     /**

@@ -1,23 +1,15 @@
 package io.titan.deploy.rollback;
 
 import io.titan.deploy.TitanException;
-import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.graph.DependencyWalk;
-import io.titan.deploy.health.AbstractWaitStrategy;
-import io.titan.deploy.health.Durations;
-import io.titan.deploy.health.HealthCheckException;
-import io.titan.deploy.health.ServiceHealth;
-import io.titan.deploy.health.Wait;
+import io.titan.deploy.health.Downtime;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Exception;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessWatch;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.PreviousApp;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -33,16 +25,16 @@ import java.util.function.Function;
 
 /**
  * One attempt of a {@link Rollback} on one PM2 daemon, from its first look at PM2 to the final
- * check: it removes what the release changed (dependents first), starts each previous definition
- * again (dependencies first) and waits for its health, then checks every service restored so far
- * ({@link RestoredCheck}). When the daemon goes away meanwhile, the attempt stops starting things
- * and says so; what it started went with the daemon, and the rollback makes another attempt. A
- * service it cannot restore, or that fails the final check, carries the last lines it printed since
- * this attempt started it ({@link RestoreOutput}).
+ * check: it removes the services new in the release (dependents first), then puts each previous
+ * definition back in dependency order ({@link Reinstate}), each service stopped only then, once the
+ * services it depends on are back, and waits for its health; last it checks every service restored
+ * so far ({@link RestoredCheck}). When the daemon goes away meanwhile, the attempt stops starting
+ * things and says so; what it started went with the daemon, and the rollback makes another attempt.
+ * A service it cannot restore, or that fails the final check, carries the last lines it printed
+ * since this attempt started it ({@link RestoreOutput}).
  */
 final class RestorePass {
 
-    private static final Duration DEFAULT_STARTUP = Duration.ofSeconds(30);
 
     private final Rollback.Scope scope;
     private final ReleaseRecord record;
@@ -54,6 +46,7 @@ final class RestorePass {
     private final List<String> toRestore = new ArrayList<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
     private final Map<String, String> done = new ConcurrentHashMap<>();
+    private final Map<String, Downtime> downtimes = new ConcurrentHashMap<>();
     private Map<String, String> unfit = Map.of();
     private RestoreOutput output;
     private volatile String callLost;
@@ -145,7 +138,11 @@ final class RestorePass {
         }
     }
 
+    /** A service new in the release goes before anything is restored: it may hold what an old one needs. */
     private void remove(String name, ProcessWatch watch) {
+        if (previous(name).existed()) {
+            return;
+        }
         try {
             scope.pm2().delete(name);
         } catch (TitanException e) {
@@ -183,6 +180,10 @@ final class RestorePass {
         output.show(record, name);
     }
 
+    /**
+     * Puts the previous definition in place of what runs, stopping what runs only now, once the
+     * services it depends on are back: cluster worker by worker, anything else stopped and started.
+     */
     private String start(String name, ProcessWatch watch) {
         PreviousApp before = previous(name);
         if (!before.existed()) {
@@ -191,31 +192,17 @@ final class RestorePass {
         Pm2App clear = clearPrevious.get(name);
         Pm2App app = clear != null ? clear : before.app().toPm2App(scope.environment());
         output.keep(name, app, before.app().secretEnv());
-        List<Pm2Process> started = scope.pm2().start(app);
-        Instant launched = scope.clock().instant();
         if (!before.running()) {
+            scope.pm2().start(app);
             scope.pm2().stop(name);
             return "restored (stopped, as it was)";
         }
-        watch.watch(name, started);
-        awaitHealthy(name, launched, watch);
+        Downtime downtime = new Reinstate(scope, name, watch).run(app);
         restored.put(name, RestoredCheck.Restored.of(scope.pm2().processes().stream()
                 .filter(p -> p.name().equals(name)).toList()));
+        downtimes.put(name, downtime);
+        scope.restored(record, name, downtime);
         return "restored";
-    }
-
-    /** Waits for the restored service's health; gives up at once when the daemon goes away. */
-    private void awaitHealthy(String name, Instant launched, ProcessWatch watch) {
-        ServiceSpec spec = scope.spec(name);
-        Duration timeout = spec == null ? DEFAULT_STARTUP : spec.startupTimeout();
-        try {
-            Wait.forProbe(scope.probe(name)).withStartupTimeout(timeout)
-                    .withAttemptTimeout(spec == null ? AbstractWaitStrategy.DEFAULT_ATTEMPT_TIMEOUT : spec.healthTimeout())
-                    .withBackoff(ServiceHealth.STARTUP_BACKOFF).withAbortCheck(watch::daemonLost).waitUntilReady();
-        } catch (HealthCheckException e) {
-            throw new TitanException(name + " was restored but is not healthy within " + Durations.format(timeout)
-                    + " of " + launched + ": " + e.getMessage(), e.exitCode());
-        }
     }
 
     /** Whether {@code e} came from the daemon going away, which makes this attempt's work moot. */
@@ -277,7 +264,7 @@ final class RestorePass {
                 : "not answering at the end of the rollback: " + String.join("; ", atTheEnd);
         String message = first == null ? unanswered : unanswered == null ? first : first + "; " + unanswered;
         return new Rollback.Result(message == null, message, orderedActions(),
-                output == null ? Map.of() : output.taken());
+                output == null ? Map.of() : output.taken(), Map.copyOf(downtimes));
     }
 
     /**
@@ -290,7 +277,7 @@ final class RestorePass {
             actions.put(name, action);
             scope.rolledBack(record, name, action);
         }
-        return new Rollback.Result(false, why, orderedActions(), Map.of());
+        return new Rollback.Result(false, why, orderedActions(), Map.of(), Map.of());
     }
 
     private Map<String, String> orderedActions() {

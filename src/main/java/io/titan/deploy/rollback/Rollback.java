@@ -6,6 +6,7 @@ import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyGraph;
+import io.titan.deploy.health.Downtime;
 import io.titan.deploy.health.HealthProbe;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
@@ -20,10 +21,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Puts the release before {@code record} back: the record's services are removed in reverse
- * dependency order, then each previous definition is started again in dependency order and
- * health-checked, independent services at the same time (a trading service is down for as short
- * as the graph allows); services that did not exist before stay removed, and services that were
+ * Puts the release before {@code record} back: services new in the release are removed (dependents
+ * first), then each previous definition is put back in dependency order and health-checked,
+ * independent services at the same time, each service stopped only once the services it depends on
+ * are back, a cluster service worker by worker (a trading service is down for as short as the graph
+ * allows, and a cluster service not at all); services that did not exist before stay removed, and services that were
  * stopped before are restored stopped. Rollback carries on past a failing service so that as much
  * as possible is restored, and reports every service it could not restore.
  *
@@ -59,14 +61,16 @@ public final class Rollback {
      *
      * @param success every service was restored (and is healthy where it was running)
      * @param message the first problem, or null
-     * @param actions what was done per service: restored, removed, restored stopped, unchanged, or the failure
-     * @param output  the last output lines of each service it started and could not restore, or that
-     *                did not answer at its end, secrets masked
+     * @param actions   what was done per service: restored, removed, restored stopped, unchanged, or the failure
+     * @param output    the last output lines of each service it started and could not restore, or that
+     *                  did not answer at its end, secrets masked
+     * @param downtimes how long each service restored running was unavailable while it was put back
      */
     public record Result(boolean success, String message, Map<String, String> actions,
-                         Map<String, List<OutputLine>> output) {
+                         Map<String, List<OutputLine>> output, Map<String, Downtime> downtimes) {
         public Result {
             output = Map.copyOf(output);
+            downtimes = Map.copyOf(downtimes);
         }
     }
 
@@ -127,6 +131,11 @@ public final class Rollback {
             ServiceSpec spec = spec(name);
             return (spec == null ? Optional.<HealthProbe>empty() : ServiceHealth.probe(spec))
                     .orElseGet(() -> new Pm2OnlineProbe(pm2, name));
+        }
+
+        void restored(ReleaseRecord record, String name, Downtime downtime) {
+            events.emit(new DeploymentEvent.ServiceRestored(clock.instant(), record.id(), name,
+                    downtime.window().orElse(null), downtime.failed().orElse(null)));
         }
 
         void rolledBack(ReleaseRecord record, String name, String action) {

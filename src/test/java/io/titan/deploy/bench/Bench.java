@@ -21,7 +21,7 @@ import java.util.Set;
 public final class Bench {
 
     private static final List<String> ALL = List.of("plan", "validation", "cli", "fingerprint", "calls", "crash",
-            "unchanged", "rollback", "overhead", "deploy", "daemon-kill", "jenkins");
+            "unchanged", "rollback", "overhead", "deploy", "daemon-kill", "jenkins", "downtime");
     /** Not part of a full run: one parallel deployment of the generated topology, to profile a change. */
     private static final String PROBE = "probe";
 
@@ -68,6 +68,7 @@ public final class Bench {
         scenarios.put("rollback", () -> new ReleaseBench(results).run(chosen.contains("unchanged"), true));
         scenarios.put("daemon-kill", () -> new DaemonKillBench(results).run());
         scenarios.put("jenkins", () -> new JenkinsBench(results).run());
+        scenarios.put("downtime", () -> new DowntimeBench(results).run());
         scenarios.put("overhead", () -> deploy.engineOverhead(BenchTopology.flat(20)));
         scenarios.put("deploy", () -> {
             deploy.deployVsAlternatives(BenchTopology.titan(42));

@@ -62,6 +62,19 @@ final class TimedControl implements ProcessControl {
     }
 
     @Override
+    public Pm2Process startWorker(Pm2App app, int instance) {
+        return timed("startWorker", () -> delegate.startWorker(app, instance));
+    }
+
+    @Override
+    public void stopWorker(int pmId) {
+        timed("stopWorker", () -> {
+            delegate.stopWorker(pmId);
+            return null;
+        });
+    }
+
+    @Override
     public void stop(String name) {
         timed("stop", () -> {
             delegate.stop(name);

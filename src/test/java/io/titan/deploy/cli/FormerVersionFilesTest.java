@@ -92,6 +92,8 @@ class FormerVersionFilesTest {
         assertThat(rolledBack.error()).contains("fixture-api did not become healthy within 4 s");
         assertThat(rolledBack.services().get(1).stageResult()).isEqualTo("FAILURE");
         assertThat(rolledBack.services()).allMatch(s -> s.host().equals("local"));
+        // Written before downtime was measured: not measured, never 0 ms.
+        assertThat(rolledBack.services()).allMatch(s -> s.downtime() == null && s.restoreDowntime() == null);
 
         ValidateReport validate = Reports.readValidate(FIXTURES.resolve("reports/validate.json"));
         assertThat(validate.success()).isTrue();

@@ -27,6 +27,28 @@ class TopologyLoaderTest {
     void scripts() throws IOException {
         Files.writeString(dir.resolve("a.js"), "");
         Files.writeString(dir.resolve("b.js"), "");
+        Files.writeString(dir.resolve("quant.py"), "print('quant')\n");
+        Files.write(dir.resolve("gw-bin"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+    }
+
+    @Test
+    void replacementSettingsComeFromTheServiceElseTheDefaults() throws IOException {
+        Topology t = loader.load(write("""
+                defaults: {killTimeout: 3s, readyMessage: true}
+                services:
+                  a: {script: a.js, port: 3001, cluster: true, health: {http: /health}, maxDowntime: 250ms}
+                  b: {script: b.js, port: 3002, instances: 2, killTimeout: 500ms, readyMessage: false, health: {http: /h}}
+                  c: {script: quant.py, port: 3003, health: {tcp: true}}
+                """));
+
+        assertThat(t.service("a").replacement()).isEqualTo(new Replacement(true, true, Duration.ofSeconds(3),
+                Duration.ofMillis(250)));
+        assertThat(t.service("a").clusterMode()).isTrue();
+        assertThat(t.service("b").clusterMode()).as("two instances are cluster mode").isTrue();
+        assertThat(t.service("b").replacement()).isEqualTo(new Replacement(false, false, Duration.ofMillis(500), null));
+        assertThat(t.service("c").clusterMode()).isFalse();
+        assertThat(loader.load(write("services:\n  a: {script: a.js}\n")).service("a").replacement())
+                .isEqualTo(Replacement.DEFAULTS);
     }
 
     private Path write(String yaml) throws IOException {
@@ -127,6 +149,28 @@ class TopologyLoaderTest {
 
     static Stream<Arguments> badInput() {
         return Stream.of(
+                Arguments.of("cluster mode on a Python script", """
+                        services:
+                          quant: {script: quant.py, instances: 2, port: 3005, health: {http: /health}}
+                        """, "services.quant.instances", "instances: 2 asks for PM2 cluster mode, which runs Node.js"
+                        + " scripts only; quant.py runs with python"),
+                Arguments.of("cluster: true on a binary", """
+                        services:
+                          gw: {script: gw-bin, cluster: true, port: 3007, health: {http: /health}}
+                        """, "services.gw.cluster", "gw-bin runs with a binary of its own"),
+                Arguments.of("cluster mode that cannot tell its workers apart", """
+                        services:
+                          a: {script: a.js, instances: 2, port: 3001, health: {tcp: true}}
+                        """, "services.a.instances", "needs health: {http: /path} answering with the worker's"
+                        + " X-Titan-Pid header, or readyMessage: true"),
+                Arguments.of("maxDowntime without a health check", """
+                        services:
+                          a: {script: a.js, maxDowntime: 250ms}
+                        """, "services.a.maxDowntime", "needs a health check"),
+                Arguments.of("malformed killTimeout", """
+                        services:
+                          a: {script: a.js, killTimeout: soon}
+                        """, "services.a.killTimeout", "'soon' is not a duration"),
                 Arguments.of("unknown field", """
                         services:
                           a: {script: a.js, prot: 1}

@@ -29,7 +29,7 @@ class EventsTest {
                 .onAny(e -> all.add(e.type()));
 
         bus.emit(new DeploymentStarted(T0, "r1", List.of("a", "b")));
-        bus.emit(new ServiceDeployed(T0, "r1", "a", Duration.ofMillis(5), true));
+        bus.emit(new ServiceDeployed(T0, "r1", "a", Duration.ofMillis(5), true, Duration.ZERO, 0));
         bus.emit(new ServiceFailed(T0, "r1", "b", "crashed"));
 
         assertThat(deployed).containsExactly("a");
@@ -74,11 +74,13 @@ class EventsTest {
         try (NdjsonEventWriter writer = new NdjsonEventWriter(file)) {
             EventBus bus = new EventBus().onAny(writer);
             bus.emit(new DeploymentStarted(T0, "r1", List.of("a")));
-            bus.emit(new ServiceDeployed(T0.plusSeconds(1), "r1", "a", Duration.ofMillis(1234), true));
+            bus.emit(new ServiceDeployed(T0.plusSeconds(1), "r1", "a", Duration.ofMillis(1234), true,
+                    Duration.ofMillis(380), 19));
+            bus.emit(new ServiceDeployed(T0.plusSeconds(2), "r1", "b", Duration.ofMillis(50), true, null, null));
         }
 
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         ObjectMapper mapper = new ObjectMapper();
         JsonNode started = mapper.readTree(lines.get(0));
         assertThat(started.get("type").asText()).isEqualTo("deployment:started");
@@ -89,6 +91,11 @@ class EventsTest {
         assertThat(deployed.get("service").asText()).isEqualTo("a");
         assertThat(deployed.get("durationMs").asLong()).isEqualTo(1234);
         assertThat(deployed.get("releaseId").asText()).isEqualTo("r1");
+        assertThat(deployed.get("downtimeMs").asLong()).isEqualTo(380);
+        assertThat(deployed.get("failedProbes").asInt()).isEqualTo(19);
+        JsonNode notMeasured = mapper.readTree(lines.get(2));
+        assertThat(notMeasured.get("downtimeMs").isNull()).as("a downtime not measured is null, never 0").isTrue();
+        assertThat(notMeasured.get("failedProbes").isNull()).isTrue();
     }
 
     @Test

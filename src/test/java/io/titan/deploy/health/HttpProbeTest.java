@@ -196,4 +196,35 @@ class HttpProbeTest {
     private static void assertRejected(ThrowingCallable call, String parameter) {
         assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(parameter + " ");
     }
+
+    @Test
+    void answeredByCountsOnlyAnswersThatNameOneOfTheProcesses() throws Exception {
+        com.sun.net.httpserver.HttpServer pids = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicReference<String> header = new java.util.concurrent.atomic.AtomicReference<>("42");
+        pids.createContext("/", exchange -> {
+            try (exchange) {
+                if (header.get() != null) {
+                    exchange.getResponseHeaders().add("X-Titan-Pid", header.get());
+                }
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        pids.start();
+        try {
+            HttpProbe probe = new HttpProbe(java.net.URI.create("http://127.0.0.1:" + pids.getAddress().getPort()
+                    + "/health"));
+
+            assertThat(probe.answeredBy(java.util.Set.of(42L)).probe(TIMEOUT))
+                    .isEqualTo(ProbeResult.healthy("returned 200 from pid 42"));
+            assertThat(probe.answeredBy(java.util.Set.of(7L)).probe(TIMEOUT))
+                    .isEqualTo(ProbeResult.unhealthy("returned 200 from pid 42, not from pid 7"));
+            header.set(null);
+            assertThat(probe.answeredBy(java.util.Set.of(42L)).probe(TIMEOUT).observed())
+                    .startsWith("returned 200 without an X-Titan-Pid header");
+            assertThat(probe.probe(TIMEOUT).healthy()).as("without answeredBy any answer counts").isTrue();
+        } finally {
+            pids.stop(0);
+        }
+    }
 }

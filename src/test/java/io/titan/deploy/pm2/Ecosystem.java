@@ -83,6 +83,9 @@ public final class Ecosystem {
         node.put("min_uptime", app.minUptime().toMillis());
         node.put("restart_delay", app.restartDelay().toMillis());
         node.put("kill_timeout", app.killTimeout().toMillis());
+        if (app.waitReady()) {
+            node.put("wait_ready", true);
+        }
         if (app.maxMemoryRestart() != null) {
             node.put("max_memory_restart", app.maxMemoryRestart());
         }

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
  * {@code titan-deploy ecosystem} prints what a deploy sends the daemon: after a real deploy, every
  * field of every app it printed is what the daemon holds for that app ({@code pm2_env}, which is the
  * app object {@code prepare} received, plus what the daemon adds itself), secrets shown as
- * {@code ****} where the daemon holds their values. The one thing it cannot print is the release a
- * deploy keeps with each app ({@code TITAN_RELEASE}): that is the id of the deploy that sends it,
- * made when it begins.
+ * {@code ****} where the daemon holds their values. eco-api is a one-worker cluster with
+ * {@code readyMessage}, so its exec mode and {@code wait_ready} are among what is printed and held.
+ * The one thing it cannot print is the release a deploy keeps with each app ({@code TITAN_RELEASE}):
+ * that is the id of the deploy that sends it, made when it begins.
  *
  * <pre>
  *   eco-store <── eco-api
@@ -63,7 +64,9 @@ class EcosystemCommandIntegrationTest {
         Files.writeString(topology, new TopologyYaml(sandbox.pm2Home()).soak("200ms")
                 .service("eco-store", script, Sandbox.freePort(), List.of(), Map.of("STORE_TOKEN", "${ECO_TOKEN}"))
                 .service("eco-api", script, Sandbox.freePort(), List.of("eco-store"), Map.of("LOG_LEVEL", "info"))
-                .build());
+                .build()
+                // A one-worker cluster that says when it is ready: exec mode and wait_ready are sent too.
+                .replace("  eco-api:\n", "  eco-api:\n    cluster: true\n    readyMessage: true\n"));
         Map<String, String> env = Map.of("ECO_TOKEN", SECRET);
         Cli deploy = Cli.run(sandbox.dir(), env, Duration.ofSeconds(90), "deploy", "--config", topology.toString());
         assertThat(deploy.exitCode()).as(deploy.stdout() + deploy.stderr()).isZero();
@@ -93,6 +96,9 @@ class EcosystemCommandIntegrationTest {
             differences.addAll(envDifferences(name, app.path("env"), pm2Env.path("env")));
         }
         assertThat(differences).isEmpty();
+        assertThat(printed.get(1).path("exec_mode").asText()).isEqualTo("cluster_mode");
+        assertThat(printed.get(1).path("wait_ready").asBoolean()).as("eco-api's readyMessage").isTrue();
+        assertThat(printed.get(0).has("wait_ready")).as("eco-store has no readyMessage").isFalse();
         assertThat(printed.get(0).path("env").path("STORE_TOKEN").asText()).isEqualTo("****");
         assertThat(held.get("eco-store").path("env").path("STORE_TOKEN").asText()).isEqualTo(SECRET);
         assertThat(printed.get(0).path("env").path(AppConfig.FINGERPRINT_KEY).asText())

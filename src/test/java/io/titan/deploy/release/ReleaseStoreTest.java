@@ -22,7 +22,7 @@ class ReleaseStoreTest {
 
     private static ReleaseRecord record(String id, Status status) {
         StoredApp app = new StoredApp("a", "/srv/a/index.js", "/srv/a", List.of(), Map.of("MODE", "x"),
-                Map.of("TOKEN", "${TOKEN}"), 1, "300M", true, 10, 1600, 5000, 100, Map.of("code", "abc"), "r0");
+                Map.of("TOKEN", "${TOKEN}"), 1, "300M", true, 10, 1600, 5000, 100, Map.of("code", "abc"), "r0", false, false);
         return new ReleaseRecord(id, "2026-11-26T12:00:00Z", null, status, 42, "titan.yaml", List.of("a"),
                 Map.of("a", new PreviousApp(true, true, app)), Map.of("a", app), Map.of(), null, null, "local", Map.of(), Map.of());
     }

@@ -190,4 +190,18 @@ class HtmlReportTest {
         assertThat(HtmlReport.render(report)).contains("Validation passed with 1 warning")
                 .contains("<use href=\"#i-warning\"/>").contains(">warning</span>");
     }
+
+    @Test
+    void theServiceTableSaysHowLongEachWasUnavailableAndTheTimelineMarksEachOutage() {
+        String deployed = HtmlReport.render(SampleReports.successfulDeploy(), PageStyle.LINKED);
+        String rolledBack = HtmlReport.render(SampleReports.failedAndRolledBack(), PageStyle.LINKED);
+
+        assertThat(deployed).contains("<th scope=\"col\" class=\"num\">Unavailable</th>")
+                .contains("<td class=\"num outage\" title=\"deploy: unavailable 380 ms (19 failed probes)\">380 ms</td>")
+                .contains("title=\"deploy: downtime: not measured (no health check)\">not measured</td>")
+                .contains("<rect class=\"outage\"")
+                .contains("<title>unavailable 380 ms (19 failed probes)</title></rect>")
+                .doesNotContain("style=\"");
+        assertThat(rolledBack).contains(">0 ms<br>restore 412 ms</td>");
+    }
 }

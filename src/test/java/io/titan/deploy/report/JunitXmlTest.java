@@ -54,6 +54,24 @@ class JunitXmlTest {
     }
 
     @Test
+    void eachDeployedServiceSaysHowLongItWasUnavailableAndARolledBackOneItsRestoresToo() throws Exception {
+        Document deployed = parse(JunitXml.render(SampleReports.successfulDeploy()));
+        Element execution = testcase(deployed, "titan-execution");
+        Element console = testcase(deployed, "titan-console");
+        Document rolledBack = parse(JunitXml.render(SampleReports.failedAndRolledBack()));
+
+        assertThat(execution.getElementsByTagName("property").item(0).getAttributes().getNamedItem("value")
+                .getTextContent()).isEqualTo("380");
+        assertThat(execution.getElementsByTagName("system-out").item(0).getTextContent())
+                .endsWith("; unavailable 380 ms (19 failed probes)");
+        assertThat(console.getElementsByTagName("property").getLength()).as("not measured is no figure").isZero();
+        assertThat(console.getElementsByTagName("system-out").item(0).getTextContent())
+                .endsWith("; downtime: not measured (no health check)");
+        assertThat(testcase(rolledBack, "titan-shared").getElementsByTagName("failure").item(0).getTextContent())
+                .contains("restore: unavailable 412 ms (21 failed probes)");
+    }
+
+    @Test
     void aFailedServicesLastLinesGoToItsFailureAndByStreamToItsSystemOutAndErr() throws Exception {
         Document doc = parse(JunitXml.render(SampleReports.failedAndRolledBack()));
         Element brain = testcase(doc, "titan-brain");

@@ -73,7 +73,7 @@ class ReportsTest {
         assertThat(fieldNames(json.get("rollback"))).containsExactly("startedAt", "finishedAt", "success", "message");
         JsonNode brain = json.get("services").get(2);
         assertThat(fieldNames(brain)).containsExactly("name", "status", "level", "dependsOn", "startedAt", "readyAt",
-                "durationMs", "restarts", "message", "host", "output", "stageResult");
+                "durationMs", "restarts", "message", "host", "output", "downtime", "restoreDowntime", "stageResult");
         assertThat(fieldNames(brain.get("output").get(2))).containsExactly("stream", "time", "text");
         assertThat(brain.get("output").get(2).get("stream").asText()).isEqualTo("err");
         assertThat(brain.get("output").get(2).get("time").asText()).isEqualTo("2026-11-26T03:12:09.612Z");

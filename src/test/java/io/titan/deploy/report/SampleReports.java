@@ -46,7 +46,22 @@ final class SampleReports {
 
     static ServiceReport deployed(String name, int level, List<String> deps, long start, long ready, String url) {
         return new ServiceReport(name, ServiceStatus.DEPLOYED, level, deps, at(start), at(ready), ready - start, 0,
-                "healthy after " + Format.duration(ready - start) + " (GET " + url + " returned 200), soak 5 s without restarts");
+                "healthy after " + Format.duration(ready - start) + " (GET " + url + " returned 200), soak 5 s without restarts",
+                "local", List.of(), downtime(name, ready), null);
+    }
+
+    /**
+     * What the health probes saw while a service was replaced: titan-execution runs in fork mode (the
+     * old process went 380 ms before the new one answered), titan-console has no health check, the
+     * others run in cluster mode and were replaced worker by worker without an outage.
+     */
+    static DowntimeReport downtime(String name, long ready) {
+        return switch (name) {
+            case "titan-execution" -> new DowntimeReport(380L, 19, at(ready - 400), at(ready - 20),
+                    "unavailable 380 ms (19 failed probes)");
+            case "titan-console" -> new DowntimeReport(null, null, null, null, "downtime: not measured (no health check)");
+            default -> new DowntimeReport(0L, 0, null, null, "unavailable 0 ms");
+        };
     }
 
     /** All seven deployed; independent branches overlap (console beside execution, the two phase services together). */
@@ -71,7 +86,9 @@ final class SampleReports {
     static DeployReport failedAndRolledBack() {
         List<ServiceReport> services = List.of(
                 new ServiceReport("titan-shared", ServiceStatus.ROLLED_BACK, 0, List.of(), at(120), at(2_430), 2_310, 0,
-                        "deployed v2.8.0, healthy after 2.3 s; restored to v2.7.3 by the rollback"),
+                        "deployed v2.8.0, healthy after 2.3 s; restored to v2.7.3 by the rollback", "local", List.of(),
+                        new DowntimeReport(0L, 0, null, null, "unavailable 0 ms"),
+                        new DowntimeReport(412L, 21, at(36_100), at(36_512), "unavailable 412 ms (21 failed probes)")),
                 new ServiceReport("titan-security", ServiceStatus.ROLLED_BACK, 1, List.of("titan-shared"), at(2_460),
                         at(4_910), 2_450, 0, "deployed v2.8.0, healthy after 2.5 s; restored to v2.7.3 by the rollback"),
                 new ServiceReport("titan-brain", ServiceStatus.FAILED, 2, List.of("titan-shared", "titan-security"),

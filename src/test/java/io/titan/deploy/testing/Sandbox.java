@@ -97,6 +97,27 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes and loads a topology of one stand-in service, {@code api} on {@code port} with an HTTP
+     * health check, as {@code file}.
+     *
+     * @param settings more of its fields, one YAML line each, e.g. {@code "instances: 2"}
+     * @param env      its env as the inside of a YAML flow mapping, e.g. {@code SERVICE_VERSION: "2"}
+     */
+    public Topology api(String file, int port, String settings, String env) {
+        return topology(file, """
+                pm2: {home: %s, logRotation: {enabled: false}}
+                defaults: {startupTimeout: 30s, healthTimeout: 1s, soak: 300ms}
+                services:
+                  api:
+                    script: %s
+                    port: %d
+                    health: {http: /health}
+                    env: {%s}
+                %s""".formatted(pm2Home, STAND_IN, port, env, settings.lines().map(l -> "    " + l + "\n")
+                .collect(java.util.stream.Collectors.joining())));
+    }
+
     /** A copy of the stand-in in its own folder, as a release's code would be. */
     public Path standInCopy(String folder) {
         try {
