@@ -123,7 +123,9 @@ abstract class TitanDeployMultiHostScenarios extends TitanDeployBase {
         // host-b's agent has two executors: titan-brain's soak and titan-execution run there at the same time,
         // in two node blocks, which WorkspaceList gives <job> and <job>@2.
         agents.add("titan-b-1", 2, "titan-b");
+        // Each of the two commands ends only once the other has started, so both node blocks are held at once.
         cli.until.put("release soak titan-brain", "release service titan-execution");
+        cli.until.put("release service titan-execution", "release soak titan-brain");
 
         callStep("titanDeploy", Map.of());
 
