@@ -65,8 +65,10 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
         } else if (event instanceof ServiceDeploying e) {
             return service(e.service()) + "starting (level " + e.level() + ")";
         } else if (event instanceof ServiceDeployed e) {
-            return service(e.service()) + "healthy in " + Durations.format(e.duration()) + ", "
-                    + Downtime.describe(e.downtime(), e.failedProbes());
+            // Not measured (a service new in the release, or one without a health check) is left to the
+            // reports, which say why: on a first deploy every line would say it.
+            return service(e.service()) + "healthy in " + Durations.format(e.duration())
+                    + (e.downtime() == null ? "" : ", " + Downtime.describe(e.downtime(), e.failedProbes()));
         } else if (event instanceof ServiceUnchanged e) {
             return service(e.service()) + "unchanged";
         } else if (event instanceof DeploymentEvent.ServiceRemoved e) {

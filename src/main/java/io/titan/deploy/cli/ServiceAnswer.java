@@ -66,7 +66,7 @@ final class ServiceAnswer {
         Downtime downtime = outcome.downtime();
         return outcome.name() + " " + outcome.status().value()
                 + (outcome.startedAt() == null ? "" : " in " + Durations.format(outcome.duration()))
-                + (downtime == null ? "" : ", " + (downtime.measured() ? downtime.text() : "downtime: not measured"))
+                + (downtime == null || Downtime.NEW.equals(downtime.notMeasured()) ? "" : ", " + downtime.text())
                 + (outcome.message() == null ? "" : ": " + outcome.message());
     }
 }

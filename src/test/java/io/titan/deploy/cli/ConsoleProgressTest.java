@@ -60,4 +60,15 @@ class ConsoleProgressTest {
         assertThat(line(new DeploymentEvent.DeploymentAborted(T0, "rel-6", "aborted", false)))
                 .isEqualTo("[   0.0s] release rel-6 aborted; left as it runs (--keep)");
     }
+
+    @Test
+    void aHealthyLineGivesTheDowntimeWhenMeasuredAndLeavesNotMeasuredToTheReports() {
+        assertThat(line(new DeploymentEvent.ServiceDeployed(T0.plusMillis(500), "r1", "brain", java.time.Duration.ofMillis(379),
+                false, java.time.Duration.ofMillis(380), 19)))
+                .isEqualTo("[   0.5s] brain                    healthy in 379 ms, unavailable 380 ms (19 failed probes)");
+        // A first deploy (nothing ran before) or a service without a health check: no downtime on every line.
+        assertThat(line(new DeploymentEvent.ServiceDeployed(T0.plusMillis(500), "r1", "brain", java.time.Duration.ofMillis(379),
+                false, null, null)))
+                .isEqualTo("[   0.5s] brain                    healthy in 379 ms");
+    }
 }
