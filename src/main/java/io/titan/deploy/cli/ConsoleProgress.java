@@ -90,7 +90,8 @@ final class ConsoleProgress implements Consumer<DeploymentEvent> {
         } else if (event instanceof RollbackStarted e) {
             return "rollback of " + e.releaseId() + " started";
         } else if (event instanceof DeploymentEvent.ServiceRestored e) {
-            return service(e.service()) + "restored, " + Downtime.describe(e.downtime(), e.failedProbes());
+            return service(e.service()) + "restored"
+                    + (e.downtime() == null ? "" : ", " + Downtime.describe(e.downtime(), e.failedProbes()));
         } else if (event instanceof ServiceRolledBack e) {
             // A service restored running has said so with its downtime (service:restored) just before.
             return e.action().equals("restored") ? null : service(e.service()) + e.action();
