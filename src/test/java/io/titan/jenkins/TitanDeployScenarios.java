@@ -115,6 +115,18 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
     @Test
     @SuppressWarnings("unchecked")
+    void aJobWhoseNameNoReleaseIdMayHoldStillReleasesUnderAnIdMadeFromIt() {
+        // The fake CLI refuses an id as release begin does: a space would end the first build there.
+        env.put("JOB_NAME", "Titan Services/feature x");
+
+        Map<String, Object> result = (Map<String, Object>) callStep("titanDeploy", Map.of());
+
+        assertThat(result).containsEntry("success", true).containsEntry("releaseId", "Titan-Services-feature-x-42-titan");
+        assertThat(run("release begin @local")).containsSubsequence("--release", "Titan-Services-feature-x-42-titan");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theMapAndTheStepsLogCarryWhatReplacingEachServiceCostAsTheCliMeasuredIt() {
         release.downtimes.put("titan-brain", new Downtime(Fixtures.at(100), Fixtures.at(220), 6, null));
         release.downtimes.put("titan-console", Downtime.notMeasured(Downtime.NO_HEALTH_CHECK));
