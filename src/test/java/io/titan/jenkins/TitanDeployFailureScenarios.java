@@ -60,6 +60,11 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(logText()).contains("titan-execution not deployed (skipped): not started: dependency titan-brain failed",
                 "titan-console not deployed (skipped): not started: dependency titan-brain failed",
                 "rollback: the previous release runs again (put back: titan-shared, titan-security, titan-brain)");
+        // The step's last lines: each service's line from its stage, and what the abort's report says became of it.
+        assertThat(logText()).containsSubsequence(NAME + ": release " + RELEASE + ": FAILED at titan-brain",
+                "  titan-shared deployed in 1 s, unavailable 0 ms: healthy (then rolled-back: restored)",
+                "  titan-brain failed in 1 s: " + Fixtures.BRAIN_FAILURE,
+                "  titan-console not deployed (skipped): not started: dependency titan-brain failed");
         assertThat(calls("catchError")).containsExactly(
                 "{buildResult=FAILURE, stageResult=FAILURE, catchInterruptions=false}, groovy.lang.Closure");
         assertThat(currentBuild.get("description")).isEqualTo(NAME + ": release " + RELEASE
