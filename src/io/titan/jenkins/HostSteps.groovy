@@ -231,7 +231,7 @@ class HostSteps implements Serializable {
         int rc = cli.run(label: "titan-deploy release abort${keep ? ' --keep' : ''} (${label(host)})", args: args,
                 runner: runners[host.name],
                 dir: dir, outputs: afterFinish ? [] : outputs(f, host), err: f.err)
-        Map report = rc in [0, 3] ? report(f) : [:]
+        Map report = report(f)
         String where = Schedule.namesHosts(schedule) ? "${host.name}: " : ''
         Map restore = Outcomes.restore(where, rc, report, cli.stderr(f.err), keep)
         publish(host)

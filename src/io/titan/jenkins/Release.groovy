@@ -248,8 +248,10 @@ class Release implements Serializable {
     }
 
     /**
-     * Ends the release on every host it may still be open on, dependents' hosts first: restored in a
-     * rollback stage, or with {@code rollback: false} left as it is (and the host freed). The rollback
+     * Ends the release on every host it may still be open on, one host after another (in the reverse of
+     * the order their first service comes in the plan; each host's abort restores its own part and waits
+     * for no other, so the order does not change the result): restored in a rollback stage, or with
+     * {@code rollback: false} left as it is (and the host freed). The rollback
      * stage cannot recolour the stages of services that had deployed: it names each one it put back
      * with {@code unstable}, which makes it UNSTABLE; FAILURE when a host could not be restored.
      */
@@ -359,6 +361,7 @@ class Release implements Serializable {
     /** The build description and summary, the Map titanDeploy returns, and the step's end on a failure. */
     private Map conclude() {
         Map report = Outcomes.release(schedule, id, reports, stages, [error: error, rollback: rollback])
+        steps.echo(Reports.deployLog(report, name))
         cli.describe(Reports.deploySummary(report, name))
         cli.summarize(Reports.buildSummary(report, name))
         Map result = Reports.deployResult(report)

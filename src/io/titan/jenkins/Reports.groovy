@@ -11,9 +11,6 @@ final class Reports implements Serializable {
 
     private static final long serialVersionUID = 1L
 
-    /** Service statuses whose stage is green. */
-    static final List<String> OK_STATUSES = ['deployed', 'unchanged']
-
     /** The Badge plugin (2.x) icon of a release's summary line, by outcome (Ionicons API symbols). */
     private static final Map<String, String> OUTCOME_ICONS = [
             'success'        : 'symbol-checkmark-circle plugin-ionicons-api',
@@ -24,31 +21,6 @@ final class Reports implements Serializable {
     ]
 
     private Reports() {
-    }
-
-    /** One line saying what happened to a service, for its stage's log and its error. */
-    @NonCPS
-    static String serviceLine(Map service) {
-        String name = service.name
-        String status = service.status
-        String message = service.message ? ": ${service.message}" : ''
-        switch (status) {
-            case 'deployed':
-                return "${name} deployed in ${seconds(service.durationMs)}${message}".toString()
-            case 'unchanged':
-                return "${name} unchanged${message}".toString()
-            case 'healthy':
-                return ("${name} healthy in ${seconds(service.durationMs)}; its dependents start while it soaks")
-                        .toString()
-            case 'failed':
-                return "${name} failed${message}".toString()
-            case 'rolled-back':
-                return "${name} rolled back: it deployed, but its release failed${message}".toString()
-            case 'skipped':
-                return "${name} not deployed (skipped)${message}".toString()
-            default:
-                return "${name} ${status}${message}".toString()
-        }
     }
 
     /** {@code plan --diff --json} as lines a person reads: {@code titan-brain  restart  code, env LOG_LEVEL}. */
@@ -71,21 +43,22 @@ final class Reports implements Serializable {
     @NonCPS
     static String deploySummary(Map report, String call) {
         List services = report.services ?: []
+        List<String> failed = []
         Map<String, Integer> counts = [:]
-        for (Object s : services) {
-            String status = ((Map) s).status
-            counts[status] = (counts[status] ?: 0) + 1
+        for (Object o : services) {
+            Map s = (Map) o
+            if (s.stageResult == 'FAILURE') {
+                failed << (s.name as String)
+            } else {
+                counts[s.status as String] = (counts[s.status as String] ?: 0) + 1
+            }
         }
         List<String> parts = []
         if (!report.success) {
-            List failed = services.findAll { Object s -> ((Map) s).status == 'failed' }
-                    .collect { Object s -> ((Map) s).name }
             parts << (failed ? "FAILED at ${failed.join(', ')}".toString() : 'FAILED')
         }
-        ['deployed', 'unchanged', 'rolled-back', 'skipped', 'pending'].each { String status ->
-            if (counts[status]) {
-                parts << "${counts[status]} ${status}".toString()
-            }
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            parts << "${count.value} ${count.key}".toString()
         }
         String outcome = report.outcome
         if (outcome == 'rolled-back') {
@@ -94,6 +67,23 @@ final class Reports implements Serializable {
             parts << 'ROLLBACK FAILED'
         }
         return "${call}: release ${report.releaseId}: ${parts.join(', ')}".toString()
+    }
+
+    /**
+     * The release for the step's log: {@link #deploySummary}, then each service's line as the CLI gave
+     * it in its stage, with what replacing it cost in availability ({@code titan-brain deployed in 0.4 s,
+     * unavailable 0 ms}).
+     */
+    @NonCPS
+    static String deployLog(Map report, String call) {
+        List<String> lines = [deploySummary(report, call)]
+        for (Object o : report.services ?: []) {
+            Map s = (Map) o
+            if (s.line) {
+                lines << "  ${s.line}".toString()
+            }
+        }
+        return lines.join('\n')
     }
 
     /** {@code current} with {@code line} added as a line of its own ({@code line} alone when there was none). */
@@ -105,7 +95,7 @@ final class Reports implements Serializable {
     /** Why a deployment failed, naming the service and the cause, and what became of the target. */
     @NonCPS
     static String deployFailure(Map report) {
-        Map failed = (Map) (report.services ?: []).find { Object s -> ((Map) s).status == 'failed' }
+        Map failed = (Map) (report.services ?: []).find { Object s -> ((Map) s).stageResult == 'FAILURE' }
         String cause = failed ? "${failed.name} failed: ${failed.message ?: report.error}"
                 : "${report.error ?: 'failed'}"
         String after
@@ -128,7 +118,8 @@ final class Reports implements Serializable {
         List services = []
         for (Object o : (report.services ?: [])) {
             Map s = (Map) o
-            services << [name: s.name, status: s.status, durationMs: s.durationMs, message: s.message]
+            services << [name        : s.name, status: s.status, durationMs: s.durationMs, downtimeMs: s.downtimeMs,
+                         failedProbes: s.failedProbes, message: s.message]
         }
         return [success   : report.success as Boolean,
                 releaseId : report.releaseId,
@@ -174,39 +165,18 @@ final class Reports implements Serializable {
     }
 
     /**
-     * Topology services that PM2 does not show online, with what it shows instead, from the CLI's
-     * {@code status --report} (topology services first, in plan order; several rows for a service in
-     * cluster mode; {@code inPm2: false} for one PM2 does not know).
+     * The topology services that are down, each with why, as the CLI's {@code status --report} says
+     * ({@code down} on their rows; several rows for a service in cluster mode): {@code titan-console
+     * (stopped in PM2 after 3 restarts)}.
      */
     @NonCPS
     static List<String> offline(List processes) {
         List<String> out = []
-        Map<String, List<String>> problems = [:]
         for (Object o : processes) {
             Map p = (Map) o
-            if (!p.inTopology) {
-                continue
-            }
-            String name = p.name
-            if (!problems.containsKey(name)) {
-                problems[name] = []
-            }
-            String problem = null
-            if (p.inPm2 == false) {
-                problem = 'not in PM2'
-            } else if (p.status != 'online') {
-                problem = p.status
-            } else if (!p.pid || (p.pid as long) <= 0) {
-                // PM2 shows "online" without a process at times.
-                problem = 'online without a pid'
-            }
-            if (problem && !problems[name].contains(problem)) {
-                problems[name] << problem
-            }
-        }
-        problems.each { String name, List<String> why ->
-            if (why) {
-                out << "${name} (${why.join(', ')})".toString()
+            String line = "${p.name} (${p.down})"
+            if (p.down && !out.contains(line)) {
+                out << line
             }
         }
         return out
@@ -242,14 +212,5 @@ final class Reports implements Serializable {
                                                 style: 'color: var(--error-color)',
                                                 text : "${call}: aborted, previous release NOT CONFIRMED".toString()]
         return [icon: OUTCOME_ICONS.aborted, text: "${call}: ${release}: ABORTED, ${after}".toString(), badge: badge]
-    }
-
-    /** {@code 1.2 s} from milliseconds. */
-    @NonCPS
-    static String seconds(Object millis) {
-        if (millis == null) {
-            return '-'
-        }
-        return String.format('%.1f s', ((millis as long) / 1000.0d))
     }
 }

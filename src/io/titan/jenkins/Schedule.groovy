@@ -151,9 +151,11 @@ final class Schedule implements Serializable {
     }
 
     /**
-     * The release's name on every host: the job, the build and the call, with what a release name
-     * cannot hold turned into '-' and the job shortened to fit its 128 characters
-     * ({@code titan-services-main-42-titan}).
+     * The release's name on every host, made from the job, the build and the call
+     * ({@code titan-services-main-42-titan}): what a release id cannot hold (a job "Titan Services" has a
+     * space) turned into '-', and the job shortened to fit 128 characters, so that a job's first build
+     * is not refused. This only makes an id from the job's name: the engine's {@code release begin} is
+     * the authority on what an id may hold, and refuses any other, saying why.
      */
     @NonCPS
     static String releaseId(String job, String build, String call) {

@@ -120,15 +120,15 @@ class ServiceStages implements Serializable {
         for (int i = 0; i < next.size(); i++) {
             started[next[i]] = true
         }
-        boolean soakLeft = outcome.status == 'healthy'
-        if (!soakLeft) {
+        // The CLI says how much soak is left when it left the service healthy, its soak to come.
+        if (outcome.soakMs == null) {
             if (next) {
                 startTogether(next)
             }
             return
         }
         // The CLI of the soak starts about half a second before the soak ends (see HostSteps.soak).
-        int delay = Math.max(0, (((outcome.soakMs ?: 0) as long) - 500L).intdiv(1000L) as int)
+        int delay = Math.max(0, ((outcome.soakMs as long) - 500L).intdiv(1000L) as int)
         if (!next) {
             soak(service, host, delay)
             return
@@ -166,7 +166,10 @@ class ServiceStages implements Serializable {
         }
     }
 
-    /** The outcome as the stage shows it: a line, and on a failure a red stage and the release stopping. */
+    /**
+     * The outcome as the stage shows it: the CLI's line, and the stage result the CLI gives it; any but
+     * SUCCESS stops the release (its dependents cannot start).
+     */
     private void show(String service, Map outcome) {
         stages[service] = outcome
         if (outcome.result == Schedule.SUCCESS) {
@@ -174,7 +177,7 @@ class ServiceStages implements Serializable {
             return
         }
         failed << service
-        steps.catchError(buildResult: failResult, stageResult: 'FAILURE', catchInterruptions: false) {
+        steps.catchError(buildResult: failResult, stageResult: outcome.result as String, catchInterruptions: false) {
             steps.error(outcome.line as String)
         }
     }

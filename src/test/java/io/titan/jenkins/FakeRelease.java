@@ -2,15 +2,21 @@ package io.titan.jenkins;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.deploy.ServiceStatus;
+import io.titan.deploy.health.Downtime;
+import io.titan.deploy.health.Durations;
+import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.report.CheckKind;
 import io.titan.deploy.report.CheckReport;
 import io.titan.deploy.report.DeployReport;
+import io.titan.deploy.report.DowntimeReport;
 import io.titan.deploy.report.Outcome;
 import io.titan.deploy.report.Reports;
 import io.titan.deploy.report.RollbackReport;
 import io.titan.deploy.report.ServiceReport;
 import io.titan.deploy.report.ValidateReport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,8 +43,20 @@ final class FakeRelease {
     record Host(String name, String agent, String address) {
     }
 
-    /** What {@code release service NAME} answers: its status, exit code, time and message. */
-    record Canned(ServiceStatus status, int exit, long durationMs, String message) {
+    /**
+     * What {@code release service NAME} answers: its status, exit code, time, message and downtime (null
+     * when it was not replaced: unchanged, or failed before its gate).
+     */
+    record Canned(ServiceStatus status, int exit, long durationMs, String message, Downtime downtime) {
+
+        Canned(ServiceStatus status, int exit, long durationMs, String message) {
+            this(status, exit, durationMs, message, status == ServiceStatus.DEPLOYED || status == ServiceStatus.HEALTHY
+                    ? Downtime.none(0) : null);
+        }
+
+        Canned withDowntime(Downtime replaced) {
+            return new Canned(status, exit, durationMs, message, replaced);
+        }
     }
 
     /** One CLI run's answer: exit code, stdout, stderr, files to write (relative to the step's directory). */
@@ -50,6 +68,15 @@ final class FakeRelease {
     final List<Service> services = new ArrayList<>();
     final Map<String, Host> hosts = new LinkedHashMap<>();
     final Map<String, Canned> canned = new HashMap<>();
+    /** Service to what replacing it cost in availability, when not the default (measured, 0 ms). */
+    final Map<String, Downtime> downtimes = new HashMap<>();
+    /**
+     * Service to the stage result its {@code release service} answer gives, when not its status's: the
+     * steps must take the CLI's word for it, not read it from the status.
+     */
+    final Map<String, String> stageResults = new HashMap<>();
+    /** The soak every service has, which {@code release service --until healthy} leaves to {@code release soak}. */
+    long soakMs = 1_500;
     /** Host to the exit code and stderr its {@code release begin} gives (default 0). */
     final Map<String, Integer> beginExits = new HashMap<>();
     final Map<String, String> beginErrors = new HashMap<>();
@@ -140,6 +167,11 @@ final class FakeRelease {
         if (!hosts.containsKey(host)) {
             return new Answer(2, "", "titan-deploy: --host: " + host + " is not a host of the topology\n", Map.of());
         }
+        if (!Pm2App.isReleaseId(release)) {
+            // The engine's rule and words (HostRelease.requireName): the steps do not check ids themselves.
+            return new Answer(2, "", "titan-deploy: --release: '" + release + "' is not a release id: "
+                    + HostRelease.RELEASE_ID_RULE + " (e.g. the job name and build number: titan-main-42)\n", Map.of());
+        }
         return switch (cli.get(1)) {
             case "begin" -> begin(host, release, options);
             case "service" -> service(host, release, cli.get(2), "healthy".equals(options.get("--until")));
@@ -204,6 +236,9 @@ final class FakeRelease {
         if (untilHealthy && outcome.status() == ServiceStatus.DEPLOYED) {
             outcome = new Canned(ServiceStatus.HEALTHY, 0, outcome.durationMs(), null);
         }
+        if (outcome.downtime() != null && downtimes.containsKey(name)) {
+            outcome = outcome.withDowntime(downtimes.get(name));
+        }
         recorded.get(host).put(name, outcome);
         starts.add(name);
         return answer(service, outcome);
@@ -223,8 +258,9 @@ final class FakeRelease {
                     Map.of());
         }
         String failure = soakFailures.get(name);
-        Canned outcome = failure == null ? new Canned(ServiceStatus.DEPLOYED, 0, healthy.durationMs(), "healthy")
-                : new Canned(ServiceStatus.FAILED, 1, healthy.durationMs(), failure);
+        // What replacing it cost was measured at its gate, before the soak: the soak's answer carries it on.
+        Canned outcome = (failure == null ? new Canned(ServiceStatus.DEPLOYED, 0, healthy.durationMs(), "healthy")
+                : new Canned(ServiceStatus.FAILED, 1, healthy.durationMs(), failure)).withDowntime(healthy.downtime());
         recorded.get(host).put(name, outcome);
         return answer(service, outcome);
     }
@@ -237,9 +273,23 @@ final class FakeRelease {
         line.put("name", name);
         line.put("host", host);
         line.put("status", outcome.status().value());
-        line.put("stageResult", outcome.status().stageResult());
+        line.put("stageResult", stageResults.getOrDefault(name, outcome.status().stageResult()));
         line.put("durationMs", outcome.durationMs());
+        Downtime downtime = outcome.downtime();
+        boolean measured = downtime != null && downtime.measured();
+        line.put("downtimeMs", measured ? downtime.window().orElseThrow().toMillis() : null);
+        line.put("failedProbes", measured ? downtime.failedProbes() : null);
+        line.put("downtime", downtime == null ? null : downtime.text());
+        // ServiceAnswer.line's words; a service never started (unchanged, refused) has no time.
+        line.put("line", name + " " + outcome.status().value()
+                + (outcome.durationMs() == 0 ? "" : " in " + Durations.format(Duration.ofMillis(outcome.durationMs())))
+                + (downtime == null ? "" : ", " + (measured ? downtime.text() : "downtime: not measured"))
+                + (outcome.message() == null ? "" : ": " + outcome.message()));
         line.put("message", outcome.message());
+        line.put("output", List.of());
+        if (outcome.status() == ServiceStatus.HEALTHY) {
+            line.put("soakMs", soakMs);
+        }
         String progress = String.format("[   0.1s] %-24s starting (level %d)%n", name, service.level());
         return new Answer(outcome.exit(), progress + json(line) + "\n", "", Map.of());
     }
@@ -282,7 +332,8 @@ final class FakeRelease {
             if (c == null) {
                 reports.add(report(s, ServiceStatus.SKIPPED, "not deployed: release " + release + " ended before its turn"));
             } else if (!keep && (c.status() == ServiceStatus.DEPLOYED || c.status() == ServiceStatus.HEALTHY)) {
-                reports.add(report(s, ServiceStatus.ROLLED_BACK, "rolled back: restored"));
+                // The engine's words for what the restore did (RestorePass): the status says "rolled-back".
+                reports.add(report(s, ServiceStatus.ROLLED_BACK, "restored"));
             } else {
                 reports.add(report(s, c.status(), c.message()));
             }
@@ -330,12 +381,13 @@ final class FakeRelease {
     }
 
     private ServiceReport report(Service s, ServiceStatus status, String message) {
-        boolean started = status != ServiceStatus.SKIPPED;
-        Canned c = canned.get(s.name());
+        // As the engine records them: a service left unchanged, or never reached, was never started.
+        boolean started = status != ServiceStatus.SKIPPED && status != ServiceStatus.UNCHANGED;
+        Canned c = recorded.getOrDefault(s.host(), Map.of()).get(s.name());
         long duration = started ? (c == null ? 1_000 : c.durationMs()) : 0;
         return new ServiceReport(s.name(), status, s.level(), s.dependsOn(), started ? Fixtures.at(100) : null,
                 started && status != ServiceStatus.FAILED ? Fixtures.at(100 + duration) : null, duration, 0, message,
-                s.host());
+                s.host(), List.of(), c == null ? null : DowntimeReport.of(c.downtime()), null);
     }
 
     private String recordId(String host) {

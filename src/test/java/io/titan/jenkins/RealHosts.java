@@ -94,7 +94,8 @@ final class RealHosts implements AutoCloseable {
             if (release.startupTimeouts.containsKey(s.name())) {
                 yaml.append("    startupTimeout: ").append(release.startupTimeouts.get(s.name())).append('\n');
             }
-            yaml.append("    env:\n      HOST: ").append(ADDRESSES.get(s.host())).append('\n')
+            // No HOST: the engine gives each service of a host with an address that address as HOST.
+            yaml.append("    env:\n")
                     .append("      SERVICE_NAME: ").append(s.name()).append('\n')
                     .append("      SERVICE_VERSION: \"").append(release.number).append("\"\n");
             release.env.getOrDefault(s.name(), Map.of())

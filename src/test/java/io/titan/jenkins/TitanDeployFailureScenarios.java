@@ -53,13 +53,18 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         // One ERROR line per failure: the culprit's stage, then the step's own. Skipped stages are marked
         // skipped, as a false `when` does, without an error.
         assertThat(log).filteredOn(l -> l.startsWith("ERROR")).containsExactly(
-                "ERROR: titan-brain failed: " + Fixtures.BRAIN_FAILURE, "ERROR: " + FAILURE_MESSAGE);
+                "ERROR: titan-brain failed in 1 s: " + Fixtures.BRAIN_FAILURE, "ERROR: " + FAILURE_MESSAGE);
         assertThat(log).filteredOn(l -> l.startsWith("WARNING")).containsExactly(
                 "WARNING: titan-shared rolled back: it deployed, but its release failed",
                 "WARNING: titan-security rolled back: it deployed, but its release failed");
         assertThat(logText()).contains("titan-execution not deployed (skipped): not started: dependency titan-brain failed",
                 "titan-console not deployed (skipped): not started: dependency titan-brain failed",
                 "rollback: the previous release runs again (put back: titan-shared, titan-security, titan-brain)");
+        // The step's last lines: each service's line from its stage, and what the abort's report says became of it.
+        assertThat(logText()).containsSubsequence(NAME + ": release " + RELEASE + ": FAILED at titan-brain",
+                "  titan-shared deployed in 1 s, unavailable 0 ms: healthy (then rolled-back: restored)",
+                "  titan-brain failed in 1 s: " + Fixtures.BRAIN_FAILURE,
+                "  titan-console not deployed (skipped): not started: dependency titan-brain failed");
         assertThat(calls("catchError")).containsExactly(
                 "{buildResult=FAILURE, stageResult=FAILURE, catchInterruptions=false}, groovy.lang.Closure");
         assertThat(currentBuild.get("description")).isEqualTo(NAME + ": release " + RELEASE
@@ -68,8 +73,22 @@ abstract class TitanDeployFailureScenarios extends TitanDeployBase {
         assertThat(calls("junit")).hasSize(1);
         assertThat(calls("archiveArtifacts")).singleElement().asString().contains("titan-reports/titan-deploy.json");
         assertThat(callStack()).containsSubsequence("stage(titan: titan-brain, groovy.lang.Closure)",
-                "error(titan-brain failed: " + Fixtures.BRAIN_FAILURE + ")",
+                "error(titan-brain failed in 1 s: " + Fixtures.BRAIN_FAILURE + ")",
                 "stage(titan: rollback, groovy.lang.Closure)", "junit(", "error(titanDeploy: titan: release");
+    }
+
+    @Test
+    void aServicesStageTakesTheResultTheCliGivesItNotOneReadFromItsStatus() {
+        // Its status says healthy, its exit 0: only the CLI's stageResult says it is not green.
+        release.stageResults.put("titan-brain", "UNSTABLE");
+
+        callStep("titanDeploy", args("failBuild", false));
+
+        assertThat(stages()).contains(stage(NAME, "titan-brain", "UNSTABLE"),
+                stage(NAME, "titan-execution", "NOT_BUILT"), stage(NAME, "titan-console", "NOT_BUILT"));
+        assertThat(commands()).contains("release abort @local").doesNotContain("release finish @local",
+                "release soak titan-brain @local");
+        assertThat(calls("catchError")).first().asString().startsWith("{buildResult=UNSTABLE, stageResult=UNSTABLE");
     }
 
     @Test

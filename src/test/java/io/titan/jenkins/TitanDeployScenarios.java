@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import groovy.lang.GString;
 import io.titan.deploy.deploy.ServiceStatus;
+import io.titan.deploy.health.Downtime;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -77,7 +78,7 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
                 .containsEntry("outcome", "success");
         assertThat(result.get("services")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(5).first()
                 .isEqualTo(Map.of("name", "titan-shared", "status", "deployed", "durationMs", 1000,
-                        "message", "healthy"));
+                        "downtimeMs", 0, "failedProbes", 0, "message", "healthy"));
         assertThat(currentBuild.get("description"))
                 .isEqualTo(NAME + ": release " + RELEASE + ": 4 deployed, 1 unchanged");
         // Both pages are archived with their stylesheet; the single-file e-mail copy stays in the workspace.
@@ -109,7 +110,41 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
 
         runAsBuild("titanDeploy", Map.of());
 
-        assertThat(log).contains("ERROR: titan-brain failed: titan-brain: caf\u00e9 \u2713 never answered");
+        assertThat(log).contains("ERROR: titan-brain failed in 1 s: titan-brain: caf\u00e9 \u2713 never answered");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aJobWhoseNameNoReleaseIdMayHoldStillReleasesUnderAnIdMadeFromIt() {
+        // The fake CLI refuses an id as release begin does: a space would end the first build there.
+        env.put("JOB_NAME", "Titan Services/feature x");
+
+        Map<String, Object> result = (Map<String, Object>) callStep("titanDeploy", Map.of());
+
+        assertThat(result).containsEntry("success", true).containsEntry("releaseId", "Titan-Services-feature-x-42-titan");
+        assertThat(run("release begin @local")).containsSubsequence("--release", "Titan-Services-feature-x-42-titan");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theMapAndTheStepsLogCarryWhatReplacingEachServiceCostAsTheCliMeasuredIt() {
+        release.downtimes.put("titan-brain", new Downtime(Fixtures.at(100), Fixtures.at(220), 6, null));
+        release.downtimes.put("titan-console", Downtime.notMeasured(Downtime.NO_HEALTH_CHECK));
+
+        Map<String, Object> result = (Map<String, Object>) callStep("titanDeploy", Map.of());
+
+        List<Map<String, Object>> services = (List<Map<String, Object>>) result.get("services");
+        assertThat(services).filteredOn(s -> s.get("name").equals("titan-brain")).singleElement()
+                .satisfies(s -> assertThat(s).containsEntry("downtimeMs", 120).containsEntry("failedProbes", 6));
+        assertThat(services).filteredOn(s -> s.get("name").equals("titan-console")).singleElement()
+                .satisfies(s -> assertThat(s).containsEntry("downtimeMs", null).containsEntry("failedProbes", null));
+        assertThat(services).filteredOn(s -> s.get("name").equals("titan-shared")).singleElement()
+                .satisfies(s -> assertThat(s).containsEntry("downtimeMs", 0).containsEntry("failedProbes", 0));
+        // The step's log ends with the release's line and each service's line as the CLI worded it.
+        assertThat(logText()).containsSubsequence(NAME + ": release " + RELEASE + ": 5 deployed",
+                "  titan-shared deployed in 1 s, unavailable 0 ms: healthy",
+                "  titan-brain deployed in 1 s, unavailable 120 ms (6 failed probes): healthy",
+                "  titan-console deployed in 1 s, downtime: not measured: healthy");
     }
 
     @Test
@@ -122,13 +157,14 @@ abstract class TitanDeployScenarios extends TitanDeployBase {
         assertThat(callStack()).containsSubsequence("titanDeploy.stage(titan: titan-brain, groovy.lang.Closure)",
                 "titanDeploy.sh({script=", "release' 'service' 'titan-brain'",
                 "| tee 'titan-reports/titan-steps/titan-brain.out'",
-                "titanDeploy.echo(titan-brain healthy in 1.0 s; its dependents start while it soaks)",
+                "titanDeploy.echo(titan-brain healthy in 1 s, unavailable 0 ms)",
                 "titanDeploy.stage(titan: titan-brain soak, groovy.lang.Closure)",
                 "release' 'soak' 'titan-brain'", "| tee 'titan-reports/titan-steps/titan-brain-soak.out'",
-                "titanDeploy.echo(titan-brain deployed in 1.0 s: healthy)");
+                "titanDeploy.echo(titan-brain deployed in 1 s, unavailable 0 ms: healthy)");
         assertThat(logText()).containsSubsequence(String.format("%-24s starting (level 2)", "titan-brain"),
-                "\"name\":\"titan-brain\"", "titan-brain healthy in 1.0 s; its dependents start while it soaks");
-        assertThat(logText()).contains("titan-brain deployed in 1.0 s: healthy", "titan-console unchanged: same definition",
+                "\"name\":\"titan-brain\"", "titan-brain healthy in 1 s, unavailable 0 ms");
+        assertThat(logText()).contains("titan-brain deployed in 1 s, unavailable 0 ms: healthy",
+                "titan-console unchanged: same definition",
                 "validation passed: 6 checks");
     }
 

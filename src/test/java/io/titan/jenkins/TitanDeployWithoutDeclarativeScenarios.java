@@ -55,7 +55,7 @@ abstract class TitanDeployWithoutDeclarativeScenarios extends PipelineTestBase {
                 "{buildResult=SUCCESS, stageResult=NOT_BUILT, catchInterruptions=false}, groovy.lang.Closure",
                 "{buildResult=SUCCESS, stageResult=NOT_BUILT, catchInterruptions=false}, groovy.lang.Closure");
         assertThat(log).filteredOn(l -> l.startsWith("ERROR")).containsExactly(
-                "ERROR: titan-brain failed: " + Fixtures.BRAIN_FAILURE,
+                "ERROR: titan-brain failed in 1 s: " + Fixtures.BRAIN_FAILURE,
                 "ERROR: titan-execution not deployed (skipped): not started: dependency titan-brain failed",
                 "ERROR: titan-console not deployed (skipped): not started: dependency titan-brain failed");
     }

@@ -67,7 +67,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", Map.of());
 
         assertThat(buildResult()).isEqualTo("UNSTABLE");
-        assertThat(calls("unstable")).containsExactly("titanPm2Status: titan: not online: titan-console (errored)");
+        assertThat(calls("unstable")).containsExactly("titanPm2Status: titan: not online: titan-console (errored in PM2)");
     }
 
     @Test
@@ -80,10 +80,30 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", Map.of());
 
         assertThat(calls("unstable")).containsExactly(
-                "titanPm2Status: titan: not online: titan-brain (stopped), titan-console (not in PM2)");
+                "titanPm2Status: titan: not online: titan-brain (stopped in PM2 after 2 restarts), titan-console "
+                        + "(not in PM2: never started on this target, or deleted)");
         assertThat(calls("sh")).hasSize(1);
         assertThat(callStack()).containsSubsequence("titanPm2Status.sh(", "titanPm2Status.archiveArtifacts(",
                 "titanPm2Status.junit(", "titanPm2Status.publishHTML(", "titanPm2Status.unstable(");
+    }
+
+    @Test
+    void whatIsDownIsWhatEachRowsDownSaysNotWhatTheStepReadsFromPm2sFields() {
+        // Rows as the CLI writes them, its verdict in "down": the step judges no PM2 field itself.
+        cli.output.put("status", "["
+                + "{\"name\":\"titan-shared\",\"inTopology\":true,\"inPm2\":true,\"status\":\"online\",\"pid\":4100,"
+                + "\"down\":\"online in PM2 but not the release's version\"},"
+                + "{\"name\":\"titan-brain\",\"inTopology\":true,\"inPm2\":true,\"status\":\"stopped\",\"pid\":0,"
+                + "\"down\":null},"
+                + "{\"name\":\"titan-console\",\"inTopology\":true,\"inPm2\":true,\"status\":\"errored\",\"pid\":0,"
+                + "\"down\":\"errored in PM2\"},"
+                + "{\"name\":\"titan-console\",\"inTopology\":true,\"inPm2\":true,\"status\":\"errored\",\"pid\":0,"
+                + "\"down\":\"errored in PM2\"}]\n");
+
+        callStep("titanPm2Status", Map.of());
+
+        assertThat(calls("unstable")).containsExactly("titanPm2Status: titan: not online: titan-shared (online in PM2 "
+                + "but not the release's version), titan-console (errored in PM2)");
     }
 
     @Test
@@ -91,7 +111,8 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         cli.output.put("status", Fixtures.status(null));
 
         assertThatThrownBy(() -> callStep("titanPm2Status", TitanDeployScenarios.args("failOn", "FAILURE")))
-                .hasMessage("titanPm2Status: titan: not online: titan-console (not in PM2)");
+                .hasMessage("titanPm2Status: titan: not online: titan-console (not in PM2: never started on this target, "
+                        + "or deleted)");
     }
 
     @Test
@@ -101,7 +122,7 @@ abstract class TitanPm2StatusScenarios extends PipelineTestBase {
         callStep("titanPm2Status", TitanDeployScenarios.args("failOn", "NONE"));
 
         assertThat(buildResult()).isEqualTo("SUCCESS");
-        assertThat(logText()).contains("titanPm2Status: titan: not online: titan-console (stopped)");
+        assertThat(logText()).contains("titanPm2Status: titan: not online: titan-console (stopped in PM2)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.titan.deploy.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -25,7 +26,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                         started by this engine, or by a version of it before releases were kept there
  */
 @JsonPropertyOrder({"name", "host", "inTopology", "inPm2", "status", "pid", "uptimeMs", "restarts",
-        "unstableRestarts", "cpu", "memory", "version", "releaseId"})
+        "unstableRestarts", "cpu", "memory", "version", "releaseId", "down"})
 public record ProcessReport(
         String name,
         boolean inTopology,
@@ -71,6 +72,36 @@ public record ProcessReport(
     /** The row of a topology service of {@code host} that PM2 there has no process of. */
     public static ProcessReport missing(String name, String host) {
         return new ProcessReport(name, true, false, MISSING, null, null, null, null, null, null, null, host, null);
+    }
+
+    /**
+     * Why this row of a topology service is not up, or null when it is (or the row is no topology
+     * service): the rule of {@link StatusReport#down()}, which words it for the whole report.
+     *
+     * @param namingHost whether to name the row's host (the report shows several), or to say "this target"
+     */
+    public String problem(boolean namingHost) {
+        if (!inTopology || isOnline()) {
+            return null;
+        }
+        if (!inPm2) {
+            return namingHost && host != null ? "not in PM2 on host " + host + ": never started there, or deleted"
+                    : "not in PM2: never started on this target, or deleted";
+        }
+        if ("online".equals(status)) {
+            return "online in PM2 but without a process (pid 0)";
+        }
+        return status + " in PM2" + (restarts == null || restarts == 0 ? ""
+                : " after " + restarts + " restart" + (restarts == 1 ? "" : "s"));
+    }
+
+    /**
+     * {@link #problem} for {@code status --json}, each row on its own: it names the row's host when the
+     * topology names hosts. The steps read it instead of judging PM2's fields themselves.
+     */
+    @JsonProperty(value = "down", access = JsonProperty.Access.READ_ONLY)
+    public String down() {
+        return problem(host != null && !host.equals("local"));
     }
 
     /** PM2 says online and there is a process: PM2 shows "online" without a pid at times. */

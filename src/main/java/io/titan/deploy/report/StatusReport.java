@@ -41,7 +41,7 @@ public record StatusReport(String topology, Instant at, List<ProcessReport> proc
             List<ProcessReport> rows = processes.stream().filter(p -> p.name().equals(name)).toList();
             List<String> problems = new ArrayList<>();
             for (ProcessReport p : rows) {
-                String problem = problem(p, severalHosts());
+                String problem = p.problem(severalHosts());
                 if (problem != null && !problems.contains(problem)) {
                     problems.add(problem);
                 }
@@ -61,20 +61,5 @@ public record StatusReport(String topology, Instant at, List<ProcessReport> proc
     /** Whether the rows come from more than one host's PM2 (a status of every host of a topology). */
     public boolean severalHosts() {
         return processes.stream().map(ProcessReport::host).filter(Objects::nonNull).distinct().count() > 1;
-    }
-
-    private static String problem(ProcessReport p, boolean hosts) {
-        if (!p.inPm2()) {
-            return hosts && p.host() != null ? "not in PM2 on host " + p.host() + ": never started there, or deleted"
-                    : "not in PM2: never started on this target, or deleted";
-        }
-        if (p.isOnline()) {
-            return null;
-        }
-        if ("online".equals(p.status())) {
-            return "online in PM2 but without a process (pid 0)";
-        }
-        return p.status() + " in PM2" + (p.restarts() == null || p.restarts() == 0 ? ""
-                : " after " + p.restarts() + " restart" + (p.restarts() == 1 ? "" : "s"));
     }
 }

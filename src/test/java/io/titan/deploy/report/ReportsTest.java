@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +51,37 @@ class ReportsTest {
         assertThat(Reports.readDeploy(hostile).services().get(0).output()).extracting(OutputLineReport::text)
                 .containsExactly(HostileReports.OUTPUT.get(0).text(), HostileReports.OUTPUT.get(1).text().replace('\ud800', '?'));
         assertThat(Reports.readDeploy(old).services()).allSatisfy(s -> assertThat(s.output()).isEmpty());
+    }
+
+    @Test
+    void eachStatusRowSaysWhyItsTopologyServiceIsDownByTheReportsRule() throws IOException {
+        StatusReport local = new StatusReport("titan.yaml", Instant.EPOCH, List.of(
+                new ProcessReport("titan-shared", true, true, "online", 4100L, 1_000L, 0, 0, 0.1, 1L, null, "local", null),
+                new ProcessReport("titan-brain", true, true, "stopped", 0L, 0L, 2, 0, 0.0, 0L, null, "local", null),
+                new ProcessReport("titan-console", true, true, "online", 0L, 0L, 0, 0, 0.0, 0L, null, "local", null),
+                ProcessReport.missing("titan-execution", "local"),
+                new ProcessReport("legacy-feed", false, true, "stopped", 0L, 0L, 3, 0, 0.0, 0L, null, "local", null)));
+        StatusReport hosts = new StatusReport("titan.yaml", Instant.EPOCH, List.of(
+                new ProcessReport("titan-shared", true, true, "errored", 0L, 0L, 1, 0, 0.0, 0L, null, "host-a", null),
+                ProcessReport.missing("titan-brain", "host-b")));
+
+        for (StatusReport report : List.of(local, hosts)) {
+            JsonNode rows = PLAIN.readTree(Reports.toJsonLine(report));
+            Map<String, String> down = new LinkedHashMap<>();
+            for (JsonNode row : rows) {
+                if (!row.get("down").isNull()) {
+                    down.put(row.get("name").asText(), row.get("down").asText());
+                }
+            }
+            assertThat(down).as("what the steps read per row is what the report says").isEqualTo(report.down());
+        }
+        assertThat(local.down()).containsExactly(Map.entry("titan-brain", "stopped in PM2 after 2 restarts"),
+                Map.entry("titan-console", "online in PM2 but without a process (pid 0)"),
+                Map.entry("titan-execution", "not in PM2: never started on this target, or deleted"));
+        assertThat(PLAIN.readTree(Reports.toJsonLine(local)).get(4).get("down").isNull())
+                .as("an app the topology does not declare is not down").isTrue();
+        assertThat(hosts.down()).containsEntry("titan-brain",
+                "not in PM2 on host host-b: never started there, or deleted");
     }
 
     @Test
