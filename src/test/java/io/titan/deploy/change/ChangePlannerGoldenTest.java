@@ -7,15 +7,12 @@ import io.titan.deploy.config.Topology;
 import io.titan.deploy.config.TopologyLoader;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2AppDefinition;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.Pm2Status;
+import io.titan.deploy.testing.Golden;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,17 +81,9 @@ class ChangePlannerGoldenTest {
 
     /** PM2 running {@code apps} online (except {@code stopped}), as the daemon would report them. */
     private static Pm2Snapshot running(Map<String, Pm2App> apps, Set<String> stopped) {
-        List<Pm2Process> processes = new ArrayList<>();
-        Map<String, Pm2AppDefinition> definitions = new LinkedHashMap<>();
-        int id = 0;
-        for (Pm2App app : apps.values()) {
-            Pm2Status status = stopped.contains(app.name()) ? Pm2Status.STOPPED : Pm2Status.ONLINE;
-            processes.add(new Pm2Process(app.name(), id, status == Pm2Status.ONLINE ? 1000 + id : 0, status, 0, 0,
-                    null, 0, 0, null, app.script(), app.cwd(), "u" + id));
-            definitions.put(app.name(), new Pm2AppDefinition(app, status, status.keepsRunning(), true));
-            id++;
-        }
-        return new Pm2Snapshot(processes, definitions);
+        Map<String, Pm2Status> statuses = new LinkedHashMap<>();
+        stopped.forEach(name -> statuses.put(name, Pm2Status.STOPPED));
+        return Snapshots.running(apps, statuses);
     }
 
     private static ChangePlan plan(Topology topology, Map<String, Pm2App> wanted, Pm2Snapshot pm2,
@@ -181,16 +170,7 @@ class ChangePlannerGoldenTest {
     /** Holds the plan's text and JSON against {@code name.txt} and {@code name.json}. */
     private static void golden(String name, ChangePlan plan) throws IOException {
         String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(plan.json()) + "\n";
-        compare(GOLDEN.resolve(name + ".txt"), plan.text());
-        compare(GOLDEN.resolve(name + ".json"), json);
-    }
-
-    private static void compare(Path file, String actual) throws IOException {
-        if ("1".equals(System.getenv("UPDATE_GOLDEN"))) {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, actual, StandardCharsets.UTF_8);
-        }
-        assertThat(file).as("golden file %s (UPDATE_GOLDEN=1 writes it)", file).exists();
-        assertThat(actual).as("plan against %s", file).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+        Golden.compare(GOLDEN.resolve(name + ".txt"), plan.text());
+        Golden.compare(GOLDEN.resolve(name + ".json"), json);
     }
 }
