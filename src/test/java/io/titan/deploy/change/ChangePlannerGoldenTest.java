@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.config.TopologyLoader;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.Pm2Status;
 import io.titan.deploy.testing.Golden;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   shared ──> brain ──> console
  *     └──────> (stand-alone: audit)
  * </pre>
- * All four run the same script from the folder that also holds titan.yaml; brain also loads code
- * from ../lib, declared as a code path.
+ * The services and their code are laid out by {@link PlannerFixture}, which the rollback's golden
+ * test plans for too.
  */
 class ChangePlannerGoldenTest {
 
@@ -42,41 +39,19 @@ class ChangePlannerGoldenTest {
     @TempDir
     Path dir;
 
-    private Path app;
-    private Path state;
+    private PlannerFixture fixture;
 
     @BeforeEach
     void layout() throws IOException {
-        app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("service.js"), "require('../lib/util');\n");
-        Files.createDirectories(dir.resolve("lib"));
-        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 1;\n");
-        state = dir.resolve("state");
+        fixture = new PlannerFixture(dir);
     }
 
-    private Topology topology(String brainEnv, String extraService) throws IOException {
-        String yaml = "services:\n"
-                + "  titan-shared: {script: service.js, port: 4001, health: {http: /health}}\n"
-                + "  titan-brain: {script: service.js, port: 4002, health: {http: /health}, code: [../lib],\n"
-                + "                dependsOn: [titan-shared], env: {" + brainEnv + "}}\n"
-                + "  titan-console: {script: service.js, port: 4003, dependsOn: [{service: titan-brain, restartWith: true}]}\n"
-                + "  titan-audit: {script: service.js, port: 4004, health: {tcp: true}}\n"
-                + extraService;
-        Path file = app.resolve("titan.yaml");
-        Files.writeString(file, yaml);
-        return new TopologyLoader().load(file);
+    private Topology topology(String brainEnv, String moreServices) throws IOException {
+        return fixture.topology(brainEnv, moreServices);
     }
 
-    /** What a deploy wants: each service's definition carrying its fingerprint, as ChangeDetection builds it. */
     private Map<String, Pm2App> wanted(Topology topology) {
-        Fingerprinter fingerprinter = Fingerprinter.forRun(topology, state, dir.resolve("pm2"), List.of());
-        Map<String, Pm2App> apps = new LinkedHashMap<>();
-        for (String name : topology.graph().plan().order()) {
-            var spec = topology.service(name);
-            Pm2App app = io.titan.deploy.deploy.Apps.toPm2App(spec, Map.of());
-            apps.put(name, app.toBuilder().fingerprint(fingerprinter.of(app, spec.code(), spec.ignore()).encode()).build());
-        }
-        return apps;
+        return fixture.wanted(topology);
     }
 
     /** PM2 running {@code apps} online (except {@code stopped}), as the daemon would report them. */
@@ -114,7 +89,7 @@ class ChangePlannerGoldenTest {
     void anEditInADeclaredCodePathOutsideTheFolderRestartsThatService() throws IOException {
         Topology topology = topology("LOG_LEVEL: info", "");
         Pm2Snapshot ran = running(wanted(topology), Set.of());
-        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 2;\n");
+        fixture.editLib();
 
         ChangePlan plan = plan(topology, wanted(topology), ran, allHealthy(), false, false);
 
@@ -136,7 +111,7 @@ class ChangePlannerGoldenTest {
 
     @Test
     void anAppWithoutFingerprintIsRestartedAndOrphansAreKeptOrRemoved() throws IOException {
-        Topology withExtra = topology("LOG_LEVEL: info", "  titan-extra: {script: service.js, port: 4005}\n");
+        Topology withExtra = topology("LOG_LEVEL: info", PlannerFixture.EXTRA);
         Map<String, Pm2App> ran = new LinkedHashMap<>(wanted(withExtra));
         ran.put("titan-audit", ran.get("titan-audit").toBuilder().fingerprint(null).build());
         Topology without = topology("LOG_LEVEL: info", "");

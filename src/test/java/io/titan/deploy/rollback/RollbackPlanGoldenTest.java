@@ -3,14 +3,11 @@ package io.titan.deploy.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.titan.deploy.change.ChangeDetection;
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.Fingerprinter;
+import io.titan.deploy.change.PlannerFixture;
 import io.titan.deploy.change.ServiceChange.Action;
 import io.titan.deploy.change.Snapshots;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.config.TopologyLoader;
-import io.titan.deploy.deploy.Apps;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.Pm2Status;
@@ -18,7 +15,6 @@ import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.testing.Golden;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,40 +48,24 @@ class RollbackPlanGoldenTest {
     @TempDir
     Path dir;
 
-    private Path app;
-    private Path state;
+    private PlannerFixture fixture;
 
     @BeforeEach
     void layout() throws IOException {
-        app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("service.js"), "require('../lib/util');\n");
-        Files.createDirectories(dir.resolve("lib"));
-        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 1;\n");
-        state = dir.resolve("state");
+        fixture = new PlannerFixture(dir);
     }
 
     private Topology topology(String brainEnv, boolean extra) throws IOException {
-        Path file = app.resolve("titan.yaml");
-        Files.writeString(file, "services:\n"
-                + "  titan-shared: {script: service.js, port: 4001, health: {http: /health}}\n"
-                + "  titan-brain: {script: service.js, port: 4002, code: [../lib], dependsOn: [titan-shared],\n"
-                + "                env: {" + brainEnv + "}}\n"
-                + "  titan-console: {script: service.js, port: 4003, dependsOn: [{service: titan-brain, restartWith: true}]}\n"
-                + "  titan-audit: {script: service.js, port: 4004, health: {tcp: true}}\n"
-                + (extra ? "  titan-extra: {script: service.js, port: 4005}\n" : ""));
-        return new TopologyLoader().load(file);
+        return fixture.topology(brainEnv, extra ? PlannerFixture.EXTRA : "");
     }
 
-    /** Each service's definition as a deploy starts it, carrying its fingerprint. */
     private Map<String, Pm2App> wanted(Topology topology) {
-        List<String> order = topology.graph().plan().order();
-        return ChangeDetection.fingerprinted(topology, order, Apps.toPm2Apps(topology, order, Map.of()),
-                Fingerprinter.forRun(topology, state, dir.resolve("pm2"), List.of()));
+        return fixture.wanted(topology);
     }
 
     /** The record a release of {@code next} writes while {@code before} runs. */
     private ReleaseRecord record(String release, Topology next, Pm2Snapshot before) {
-        return new ReleaseJournal(state, CLOCK).begin(next.source(), release, "local", next.graph().plan().order(),
+        return new ReleaseJournal(fixture.state(), CLOCK).begin(next.source(), release, "local", next.graph().plan().order(),
                 before.definitions(), wanted(next), Map.of(), Map.of());
     }
 
@@ -101,7 +81,7 @@ class RollbackPlanGoldenTest {
         Topology v1 = topology("LOG_LEVEL: info", false);
         Topology v2 = topology("LOG_LEVEL: debug", true);
         Map<String, Pm2App> ran = wanted(v1);
-        ReleaseRecord record = new ReleaseJournal(state, CLOCK).deployed(
+        ReleaseRecord record = new ReleaseJournal(fixture.state(), CLOCK).deployed(
                 record(null, v2, Snapshots.running(ran, Map.of())), Map.of());
         // v2 restarted brain (env), console with it (restartWith, same definition), and added extra.
         Map<String, Pm2App> runs = with(ran, Map.of("titan-brain", wanted(v2).get("titan-brain"),
@@ -120,7 +100,7 @@ class RollbackPlanGoldenTest {
         Topology v1 = topology("LOG_LEVEL: info", false);
         Map<String, Pm2App> ran = wanted(v1);
         Pm2Snapshot before = Snapshots.running(ran, Map.of("titan-audit", Pm2Status.STOPPED));
-        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 2;\n");
+        fixture.editLib();
         Topology v2 = topology("LOG_LEVEL: info", false);
         ReleaseRecord record = record("jenkins-42", v2, before);
         // The release started audit (same definition) and a brain with new code that crashed; console is still v1's.
