@@ -34,7 +34,7 @@ public record RollbackPlan(String command, String release, String status, String
 
     /** How a rollback goes through its plan, for people reading it. */
     public static final String ORDER = "what the release added is removed first, dependents first; the rest is put back "
-            + "in dependency order, independent services at once";
+            + "in dependency order, independent services at once, each stopped only once what it depends on is back";
 
     /**
      * Plans the restore of the release before {@code record} for {@code services} against {@code now}.
