@@ -5,12 +5,14 @@ import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ConfigException;
 import io.titan.deploy.pm2.Pm2App;
+import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.rollback.RollbackPlan;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -72,7 +74,8 @@ final class DryRun {
 
     /**
      * The record {@code release abort} of {@code release} restores on the session's host: the one
-     * the host's lease names, read without taking the host or renewing the lease.
+     * the host's lease names, read without taking the host or renewing the lease (the lease rule is
+     * {@link DeployLock#refusal}'s, as for the abort itself).
      *
      * @throws ConfigException exit 2 when no release holds the host; {@link TitanException} exit 4
      *                         when another does
@@ -85,9 +88,9 @@ final class DryRun {
         Instant now = session.clock().instant();
         ReleaseLease held = ReleaseLease.read(target.stateDir()).orElseThrow(() -> new ConfigException(
                 "release " + release + " is not open on host " + target.host() + ": no release holds it"));
-        if (!held.release().equals(release)) {
-            throw new TitanException("release " + held.release() + " holds this host, not " + release + " ("
-                    + held.describe(now) + ")", ExitCodes.LOCKED);
+        Optional<TitanException> refused = DeployLock.refusal(Optional.of(held), DeployLock.Claim.step(release), now);
+        if (refused.isPresent()) {
+            throw refused.get();
         }
         return new ReleaseJournal(target.stateDir(), session.clock()).find(held.record()).orElseThrow(() ->
                 new TitanException("the record " + held.record() + " of release " + release + " is gone from "

@@ -68,8 +68,7 @@ final class RollbackCommand implements Callable<Integer> {
             return dryRun.print(session, RollbackPlan.of("rollback", current(target), target.host(),
                     target.pm2().snapshot(), t), heldBy(target, clock.instant()));
         }
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("rollback",
-                takeOver.value), waitLock, clock, out::println)) {
+        try (DeployLock lock = DeployLock.acquire(target.stateDir(), claim(), waitLock, clock, out::println)) {
             ReleaseRecord record = current(target);
             Pm2Manager pm2 = target.pm2();
             pm2.initialize();
@@ -96,11 +95,13 @@ final class RollbackCommand implements Callable<Integer> {
                         ExitCodes.BAD_INPUT));
     }
 
-    /** What turns a rollback away now: a release whose lease still holds the host, or null. */
+    /** What would turn this rollback away now (the lease rule, exit 4), or null. */
     private String heldBy(Target target, Instant now) {
-        return ReleaseLease.read(target.stateDir()).filter(lease -> !lease.expired(now) && !takeOver.value)
-                .map(lease -> "release " + lease.release() + " holds this host (" + lease.describe(now)
-                        + "): rollback exits 4 unless --take-over, which restores its part as planned here")
-                .orElse(null);
+        return DeployLock.refusal(ReleaseLease.read(target.stateDir()), claim(), now)
+                .map(refused -> "rollback would exit 4: " + refused.getMessage()).orElse(null);
+    }
+
+    private DeployLock.Claim claim() {
+        return DeployLock.Claim.command("rollback", takeOver.value);
     }
 }

@@ -173,6 +173,7 @@ class RollbackPlanIT {
 
         Cli text = ok("release", "abort", "--dry-run", "--config", v2.toString(), "--release", "jenkins-7");
         Cli json = ok("release", "abort", "--dry-run", "--json", "--config", v2.toString(), "--release", "jenkins-7");
+        Cli rollback = ok("rollback", "--dry-run", "--config", v2.toString());
 
         assertThat(text.stdout()).contains("release abort on host local: back to the release before jenkins-7 "
                 + "(in-progress)").containsPattern("titan-shared +restart +env SERVICE_VERSION")
@@ -181,8 +182,11 @@ class RollbackPlanIT {
         assertThat(plan.path("release").asText()).isEqualTo("jenkins-7");
         assertThat(plan.path("services")).extracting(s -> s.path("name").asText() + " " + s.path("action").asText())
                 .containsExactlyInAnyOrder("titan-shared restart", "titan-brain unchanged", "titan-audit unchanged");
-        assertThat(pm2List()).as("PM2 after two dry runs").isEqualTo(pm2Before);
-        assertThat(stateDir()).as("state dir (lease included) after two dry runs").isEqualTo(stateBefore);
+        assertThat(rollback.stdout()).as("a rollback would restore the same part, once let through")
+                .containsPattern("titan-shared +restart +env SERVICE_VERSION")
+                .contains("note: rollback would exit 4: release jenkins-7 holds this host").contains("--take-over");
+        assertThat(pm2List()).as("PM2 after three dry runs").isEqualTo(pm2Before);
+        assertThat(stateDir()).as("state dir (lease included) after three dry runs").isEqualTo(stateBefore);
         assertThat(version(sharedPort)).contains("\"2\"");
 
         Cli other = titan("release", "abort", "--dry-run", "--config", v2.toString(), "--release", "jenkins-8");
