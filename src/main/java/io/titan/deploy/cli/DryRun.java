@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.ConfigException;
+import io.titan.deploy.deploy.HostRelease;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
@@ -82,7 +83,7 @@ final class DryRun {
      */
     static ReleaseRecord openRecord(Session session, String release) {
         if (!Pm2App.isReleaseId(release)) {
-            throw new ConfigException("--release: '" + release + "' is not a release id");
+            throw new ConfigException("--release: '" + release + "' is not a release id: " + HostRelease.RELEASE_ID_RULE);
         }
         Target target = session.target();
         Instant now = session.clock().instant();

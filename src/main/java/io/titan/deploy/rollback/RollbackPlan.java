@@ -15,6 +15,7 @@ import io.titan.deploy.release.ReleaseRecord.PreviousApp;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -56,12 +57,12 @@ public record RollbackPlan(String command, String release, String status, String
                 .replace('_', '-'), host, plan(record, record.services(), now, Set.of(), topology));
     }
 
-    private static java.util.Optional<PriorApp> prior(PreviousApp before) {
+    private static Optional<PriorApp> prior(PreviousApp before) {
         if (!before.existed()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Map<String, String> parts = before.app().fingerprint();
-        return java.util.Optional.of(new PriorApp(before.running(), parts == null ? null : new Fingerprint(parts),
+        return Optional.of(new PriorApp(before.running(), parts == null ? null : new Fingerprint(parts),
                 before.app()::sameDefinition));
     }
 
