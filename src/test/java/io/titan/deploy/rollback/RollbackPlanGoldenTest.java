@@ -59,14 +59,10 @@ class RollbackPlanGoldenTest {
         return fixture.topology(brainEnv, extra ? PlannerFixture.EXTRA : "");
     }
 
-    private Map<String, Pm2App> wanted(Topology topology) {
-        return fixture.wanted(topology);
-    }
-
     /** The record a release of {@code next} writes while {@code before} runs. */
     private ReleaseRecord record(String release, Topology next, Pm2Snapshot before) {
         return new ReleaseJournal(fixture.state(), CLOCK).begin(next.source(), release, "local", next.graph().plan().order(),
-                before.definitions(), wanted(next), Map.of(), Map.of());
+                before.definitions(), fixture.wanted(next), Map.of(), Map.of());
     }
 
     private static Map<String, Pm2App> with(Map<String, Pm2App> apps, Map<String, Pm2App> replaced) {
@@ -80,12 +76,12 @@ class RollbackPlanGoldenTest {
             throws IOException {
         Topology v1 = topology("LOG_LEVEL: info", false);
         Topology v2 = topology("LOG_LEVEL: debug", true);
-        Map<String, Pm2App> ran = wanted(v1);
+        Map<String, Pm2App> ran = fixture.wanted(v1);
         ReleaseRecord record = new ReleaseJournal(fixture.state(), CLOCK).deployed(
                 record(null, v2, Snapshots.running(ran, Map.of())), Map.of());
         // v2 restarted brain (env), console with it (restartWith, same definition), and added extra.
-        Map<String, Pm2App> runs = with(ran, Map.of("titan-brain", wanted(v2).get("titan-brain"),
-                "titan-extra", wanted(v2).get("titan-extra")));
+        Map<String, Pm2App> runs = with(ran, Map.of("titan-brain", fixture.wanted(v2).get("titan-brain"),
+                "titan-extra", fixture.wanted(v2).get("titan-extra")));
 
         RollbackPlan plan = RollbackPlan.of("rollback", record, "local", Snapshots.running(runs, Map.of()), v2);
 
@@ -98,13 +94,13 @@ class RollbackPlanGoldenTest {
     @Test
     void anAbortedReleaseHalfWayStartsWhatCrashedStopsWhatWasStoppedAndLeavesWhatItNeverReached() throws IOException {
         Topology v1 = topology("LOG_LEVEL: info", false);
-        Map<String, Pm2App> ran = wanted(v1);
+        Map<String, Pm2App> ran = fixture.wanted(v1);
         Pm2Snapshot before = Snapshots.running(ran, Map.of("titan-audit", Pm2Status.STOPPED));
         fixture.editLib();
         Topology v2 = topology("LOG_LEVEL: info", false);
         ReleaseRecord record = record("jenkins-42", v2, before);
         // The release started audit (same definition) and a brain with new code that crashed; console is still v1's.
-        Pm2Snapshot now = Snapshots.running(with(ran, Map.of("titan-brain", wanted(v2).get("titan-brain"))),
+        Pm2Snapshot now = Snapshots.running(with(ran, Map.of("titan-brain", fixture.wanted(v2).get("titan-brain"))),
                 Map.of("titan-brain", Pm2Status.ERRORED));
 
         RollbackPlan plan = RollbackPlan.of("release abort", record, "local", now, v2);
@@ -120,7 +116,7 @@ class RollbackPlanGoldenTest {
     void withThePm2DaemonGoneEverythingThatRanIsStartedAndWhatTheReleaseAddedIsLeftAbsent() throws IOException {
         Topology v1 = topology("LOG_LEVEL: info", false);
         Topology v2 = topology("LOG_LEVEL: debug", true);
-        ReleaseRecord record = record(null, v2, Snapshots.running(wanted(v1), Map.of()));
+        ReleaseRecord record = record(null, v2, Snapshots.running(fixture.wanted(v1), Map.of()));
 
         RollbackPlan plan = RollbackPlan.of("rollback", record, "local", Pm2Snapshot.empty(), v2);
 
@@ -133,7 +129,7 @@ class RollbackPlanGoldenTest {
     void anAppThisEngineDidNotStartIsComparedByItsDefinitionAndATouchedServiceIsAlwaysPutBack() throws IOException {
         Topology v1 = topology("LOG_LEVEL: info", false);
         Map<String, Pm2App> foreign = new LinkedHashMap<>();
-        wanted(v1).forEach((name, a) -> foreign.put(name, a.toBuilder().fingerprint(null).build()));
+        fixture.wanted(v1).forEach((name, a) -> foreign.put(name, a.toBuilder().fingerprint(null).build()));
         Topology v2 = topology("LOG_LEVEL: debug", false);
         ReleaseRecord record = record(null, v2, Snapshots.running(foreign, Map.of()));
         Map<String, Pm2App> now = with(foreign, Map.of("titan-audit",
