@@ -1,6 +1,7 @@
 package io.titan.deploy.change;
 
 import io.titan.deploy.change.ServiceChange.Action;
+import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.pm2.Pm2App;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides, per service, whether a deploy starts, restarts or leaves it alone, the way docker compose
@@ -24,6 +26,7 @@ public final class ChangePlanner {
 
     private final Topology topology;
 
+    /** @param topology the services' specs; null for a rollback's plan without one (no {@code restartWith}) */
     public ChangePlanner(Topology topology) {
         this.topology = topology;
     }
@@ -98,18 +101,7 @@ public final class ChangePlanner {
         if (running == null || process.isEmpty() || !process.get().isOnline()) {
             return List.of("not running");
         }
-        Optional<Fingerprint> deployed = Fingerprint.decode(running.app().fingerprint());
-        Optional<Fingerprint> wanted = Fingerprint.decode(app.fingerprint());
-        List<String> reasons = new ArrayList<>();
-        int format = Fingerprint.formatOf(running.app().fingerprint());
-        if (format > Fingerprint.FORMAT_VERSION) {
-            reasons.add("running app's fingerprint is of format version " + format + ", newer than this titan-deploy's "
-                    + Fingerprint.FORMAT_VERSION + ": not compared");
-        } else if (deployed.isEmpty()) {
-            reasons.add("running app carries no fingerprint (not started by this engine, or by an older version of it)");
-        } else if (wanted.isPresent()) {
-            reasons.addAll(wanted.get().changesFrom(deployed.get()));
-        }
+        List<String> reasons = new ArrayList<>(changes(Fingerprint.decode(app.fingerprint()), running.app()));
         if (withHealth && reasons.isEmpty()) {
             ProbeResult health = observed.health().get(name);
             if (health != null && !health.healthy()) {
@@ -117,6 +109,89 @@ public final class ChangePlanner {
             }
         }
         return reasons;
+    }
+
+    /**
+     * What differs between the fingerprint {@code running} was started with and {@code wanted}, in
+     * words; a running app without a fingerprint, or with one of a newer format, differs.
+     */
+    private static List<String> changes(Optional<Fingerprint> wanted, Pm2App running) {
+        int format = Fingerprint.formatOf(running.fingerprint());
+        if (format > Fingerprint.FORMAT_VERSION) {
+            return List.of("running app's fingerprint is of format version " + format + ", newer than this "
+                    + "titan-deploy's " + Fingerprint.FORMAT_VERSION + ": not compared");
+        }
+        Optional<Fingerprint> deployed = Fingerprint.decode(running.fingerprint());
+        if (deployed.isEmpty()) {
+            return List.of("running app carries no fingerprint (not started by this engine, or by an older version of it)");
+        }
+        return wanted.map(w -> w.changesFrom(deployed.get())).orElse(List.of());
+    }
+
+    /**
+     * Plans a rollback: the release before {@code release} is the desired state, each service as
+     * the release's record kept it ({@code prior}), compared with what runs by the same fingerprints
+     * a deploy compares. A service that differs is put back (start, restart, or stop when it was
+     * stopped before), with its causes; one the release added is removed; the rest are left alone.
+     * Dependents that declared {@code restartWith} on a service put back are restarted too.
+     *
+     * @param release  the release undone, for the causes
+     * @param services the services of its record, in plan order
+     * @param prior    each one's app before the release; none for a service that did not exist then
+     * @param observed what runs now (PM2 only: a rollback probes no health before it acts)
+     * @param touched  services known to have been changed by the release: put back whatever PM2 shows
+     */
+    public ChangePlan restore(String release, List<String> services, Map<String, PriorApp> prior,
+                              ObservedState observed, Set<String> touched) {
+        Map<String, ServiceChange> decided = new HashMap<>();
+        List<ServiceChange> changes = new ArrayList<>();
+        for (String name : services) {
+            ServiceChange change = restoreOne(release, name, prior.get(name), observed, touched.contains(name), decided);
+            decided.put(name, change);
+            changes.add(change);
+        }
+        return new ChangePlan(changes, List.of());
+    }
+
+    private ServiceChange restoreOne(String release, String name, PriorApp before, ObservedState observed,
+                                     boolean touched, Map<String, ServiceChange> decided) {
+        Pm2AppDefinition running = observed.pm2().definitions().get(name);
+        if (before == null) {
+            return running == null ? new ServiceChange(name, Action.UNCHANGED, List.of(), null)
+                    : new ServiceChange(name, Action.REMOVE, List.of("not there before release " + release), null);
+        }
+        Optional<Pm2Process> process = observed.pm2().process(name);
+        boolean online = running != null && process.isPresent() && process.get().isOnline();
+        List<String> reasons = new ArrayList<>();
+        if (running == null) {
+            reasons.add("not in PM2");
+        } else {
+            if (before.running() && !online) {
+                reasons.add("not running (PM2 status " + process.map(p -> p.status().pm2Name()).orElse("unknown") + ")");
+            } else if (!before.running() && running.running()) {
+                reasons.add("running (stopped before release " + release + ")");
+            }
+            if (before.fingerprint() != null) {
+                reasons.addAll(changes(Optional.of(before.fingerprint()), running.app()));
+            } else if (!before.sameDefinition().test(running.app())) {
+                reasons.add("definition");
+            }
+        }
+        if (touched) {
+            reasons.add("changed by release " + release);
+        }
+        ServiceSpec spec = topology == null ? null : topology.services().get(name);
+        for (String dependency : spec == null ? Set.<String>of() : spec.restartWith()) {
+            ServiceChange d = decided.get(dependency);
+            if (d != null && d.deploys()) {
+                reasons.add("dependency " + dependency + " is put back (restartWith)");
+            }
+        }
+        if (reasons.isEmpty()) {
+            return new ServiceChange(name, Action.UNCHANGED, List.of(), before.fingerprint());
+        }
+        Action action = !before.running() ? Action.STOP : online ? Action.RESTART : Action.START;
+        return new ServiceChange(name, action, reasons, before.fingerprint());
     }
 
     /** Apps this engine started (they carry its fingerprint) that the topology no longer names. */

@@ -292,8 +292,8 @@ final class ReleaseCommand implements Runnable {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "Restore the release before this one on this host and free the host; exit 3 when the "
-                    + "restore fails.")
+            description = "Restore the release before this one on this host (only what differs from it) and free "
+                    + "the host; exit 3 when the restore fails; --dry-run prints what it would restore.")
     static final class Abort implements Callable<Integer> {
         @Mixin
         Step step;
@@ -304,6 +304,9 @@ final class ReleaseCommand implements Runnable {
         @Option(names = "--keep", description = "Restore nothing: end the release here as failed and leave what runs "
                 + "as it is, for debugging.")
         boolean keep;
+
+        @Mixin
+        DryRun dryRun;
 
         @Mixin
         OutputOptions output;
@@ -317,6 +320,9 @@ final class ReleaseCommand implements Runnable {
         @Override
         public Integer call() {
             Session session = Session.open(step.topology, spec);
+            if (dryRun.asked(spec)) {
+                return dryRun.abort(session, step.release, keep);
+            }
             DeploymentResult result;
             try (OutputOptions.Sinks sinks = output.open(session.events(), session.topology())) {
                 HostRelease release = step.open(session, null);

@@ -202,9 +202,10 @@ public final class ReleaseRunner {
         return at > 0 && at + 1 < args.size() ? args.get(at + 1) : null;
     }
 
-    /** Whether this step ended the release on this host: a finish that accepted it, or an abort. */
+    /** Whether this step ended the release on this host: a finish that accepted it, or an abort (not its dry run). */
     private static boolean ends(List<String> args, int code) {
-        return args.get(0).equals("release") && (args.get(1).equals("abort") || args.get(1).equals("finish") && code == 0);
+        return args.get(0).equals("release") && (args.get(1).equals("abort") && !args.contains("--dry-run")
+                || args.get(1).equals("finish") && code == 0);
     }
 
     /** One client's connection: its request line, the frames sent back, and whether it went away. */

@@ -7,16 +7,18 @@ import io.titan.deploy.event.EventBus;
 import io.titan.deploy.pm2.Pm2Manager;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseJournal;
+import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ReleaseRecord.Status;
 import io.titan.deploy.release.ReleaseStore;
 import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
+import io.titan.deploy.rollback.RollbackPlan;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,10 +31,12 @@ import picocli.CommandLine.Spec;
  * {@code titan-deploy rollback}: puts back the release before the current one. An unfinished
  * release (its deployer was killed, or a dead pipeline's release taken over with
  * {@code --take-over}) counts as current, so this is also the manual recovery: restoring that
- * release's part is the rollback.
+ * release's part is the rollback. What it restores is a plan ({@link RollbackPlan}): only services
+ * that differ from the release before; {@code --dry-run} prints it.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = "Restore the release before the current one (or before an unfinished one).")
+        description = "Restore the release before the current one (or before an unfinished one): only the services "
+                + "that differ from it; --dry-run prints that plan and changes nothing.")
 final class RollbackCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,28 +49,27 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     TakeOver takeOver;
 
+    @Mixin
+    DryRun dryRun;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        boolean planOnly = dryRun.asked(spec);
         Session session = Session.open(topology, spec);
         Topology t = session.topology();
         Target target = session.target();
         PrintWriter out = session.out();
         Clock clock = session.clock();
         EventBus events = session.events();
-        ReleaseStore store = new ReleaseStore(target.stateDir());
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("rollback",
-                takeOver.value), waitLock, clock, out::println)) {
-            Optional<ReleaseRecord> current = store.list().stream()
-                    .filter(r -> r.status() == Status.DEPLOYED || r.status() == Status.IN_PROGRESS)
-                    .findFirst();
-            if (current.isEmpty()) {
-                throw new TitanException("nothing to roll back: no deployed release in " + target.stateDir(),
-                        ExitCodes.BAD_INPUT);
-            }
-            ReleaseRecord record = current.get();
+        if (planOnly) {
+            return dryRun.print(session, RollbackPlan.of("rollback", current(target), target.host(),
+                    target.pm2().snapshot(), t), heldBy(target, clock.instant()));
+        }
+        try (DeployLock lock = DeployLock.acquire(target.stateDir(), claim(), waitLock, clock, out::println)) {
+            ReleaseRecord record = current(target);
             Pm2Manager pm2 = target.pm2();
             pm2.initialize();
             Rollback.Result result = Recovery.restore(new ReleaseJournal(target.stateDir(), clock),
@@ -76,5 +79,29 @@ final class RollbackCommand implements Callable<Integer> {
             out.flush();
             return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
         }
+    }
+
+    /**
+     * The release a rollback undoes: the newest deployed or unfinished one (an unfinished one's
+     * part is what a rollback, once it has the host, restores).
+     *
+     * @throws TitanException exit 2 when there is none
+     */
+    private static ReleaseRecord current(Target target) {
+        return new ReleaseStore(target.stateDir()).list().stream()
+                .filter(r -> r.status() == Status.DEPLOYED || r.status() == Status.IN_PROGRESS)
+                .findFirst()
+                .orElseThrow(() -> new TitanException("nothing to roll back: no deployed release in " + target.stateDir(),
+                        ExitCodes.BAD_INPUT));
+    }
+
+    /** What would turn this rollback away now (the lease rule, exit 4), or null. */
+    private String heldBy(Target target, Instant now) {
+        return DeployLock.refusal(ReleaseLease.read(target.stateDir()), claim(), now)
+                .map(refused -> "rollback would exit 4: " + refused.getMessage()).orElse(null);
+    }
+
+    private DeployLock.Claim claim() {
+        return DeployLock.Claim.command("rollback", takeOver.value);
     }
 }

@@ -98,26 +98,44 @@ public final class DeployLock implements AutoCloseable {
         return ended;
     }
 
+    /**
+     * The lease rule's refusal: what {@link #acquire} throws for {@code claim} while {@code held}
+     * holds the host, or empty where it goes on. Pure, for a dry run to say what the command would
+     * meet without taking the host.
+     */
+    public static Optional<TitanException> refusal(Optional<ReleaseLease> held, Claim claim, Instant now) {
+        if (held.isEmpty()) {
+            return Optional.empty();
+        }
+        ReleaseLease holder = held.get();
+        boolean own = holder.release().equals(claim.release());
+        if (claim.step() && !own) {
+            return Optional.of(new TitanException("release " + holder.release() + " holds this host, not "
+                    + claim.release() + " (" + holder.describe(now) + ")", ExitCodes.LOCKED));
+        }
+        if (!claim.step() && !own && !holder.expired(now) && !claim.takeOver()) {
+            return Optional.of(new TitanException("release " + holder.release() + " holds this host ("
+                    + holder.describe(now) + "): wait for it to end, or, if its pipeline is dead, pass --take-over to "
+                    + "restore its part and then " + claim.what(), ExitCodes.LOCKED));
+        }
+        return Optional.empty();
+    }
+
     /** The lease rule. */
     private void guard(Path stateDir, Claim claim, Instant now, Consumer<String> log) {
         Optional<ReleaseLease> held = ReleaseLease.read(stateDir);
+        Optional<TitanException> refused = refusal(held, claim, now);
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
         if (held.isEmpty()) {
             return;
         }
         ReleaseLease holder = held.get();
         boolean own = holder.release().equals(claim.release());
-        if (claim.step()) {
-            if (!own) {
-                throw new TitanException("release " + holder.release() + " holds this host, not " + claim.release()
-                        + " (" + holder.describe(now) + ")", ExitCodes.LOCKED);
-            }
+        if (claim.step() || own && !holder.expired(now)) {
+            // A step of the release that holds the host, or its own begin again (the caller says it already began).
             lease = held;
-        } else if (own && !holder.expired(now)) {
-            lease = held; // its own begin again: the caller says it already began
-        } else if (!holder.expired(now) && !claim.takeOver()) {
-            throw new TitanException("release " + holder.release() + " holds this host (" + holder.describe(now)
-                    + "): wait for it to end, or, if its pipeline is dead, pass --take-over to restore its part and"
-                    + " then " + claim.what(), ExitCodes.LOCKED);
         } else {
             log.accept((holder.expired(now) ? "the lease of release " + holder.release() + " ran out at "
                     + holder.expires() : "release " + holder.release() + " taken over (--take-over; "

@@ -1,10 +1,11 @@
 package io.titan.deploy.rollback;
 
 import io.titan.deploy.TitanException;
+import io.titan.deploy.change.ChangePlan;
+import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.graph.DependencyWalk;
 import io.titan.deploy.health.Downtime;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2AppDefinition;
 import io.titan.deploy.pm2.Pm2Exception;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessWatch;
@@ -120,12 +121,15 @@ final class RestorePass {
         return watch.daemonLost().or(() -> Optional.ofNullable(callLost));
     }
 
-    /** What to restore: what the daemon does not run as before, and what the release touched. */
+    /**
+     * What to restore: the services the plan does not leave alone (the deploy's planner, with the
+     * record as the desired state: what the daemon does not run as before, and what the release touched).
+     */
     private void plan(Pm2Snapshot now) {
-        Map<String, Pm2AppDefinition> current = now.definitions();
-        for (String name : services) {
-            PreviousApp before = previous(name);
-            if (!touched.contains(name) && matches(Optional.ofNullable(current.get(name)), before)) {
+        ChangePlan plan = RollbackPlan.plan(record, services, now, touched, scope.topology());
+        for (ServiceChange change : plan.services()) {
+            String name = change.name();
+            if (change.action() == ServiceChange.Action.UNCHANGED) {
                 actions.put(name, "unchanged");
                 if (restored.containsKey(name)) {
                     // Started by an earlier attempt on this daemon: checked at the end from here on.
@@ -288,14 +292,5 @@ final class RestorePass {
 
     private PreviousApp previous(String name) {
         return record.previous().getOrDefault(name, PreviousApp.absent());
-    }
-
-    /** Whether PM2 already runs exactly what was there before: the same definition, running or stopped alike. */
-    private static boolean matches(Optional<Pm2AppDefinition> now, PreviousApp before) {
-        if (!before.existed()) {
-            return now.isEmpty();
-        }
-        return now.isPresent() && now.get().running() == before.running()
-                && before.app().sameDefinition(now.get().app());
     }
 }

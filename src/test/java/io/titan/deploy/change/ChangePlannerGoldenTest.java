@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.config.TopologyLoader;
 import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2AppDefinition;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.Pm2Status;
+import io.titan.deploy.testing.Golden;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   shared ──> brain ──> console
  *     └──────> (stand-alone: audit)
  * </pre>
- * All four run the same script from the folder that also holds titan.yaml; brain also loads code
- * from ../lib, declared as a code path.
+ * The services and their code are laid out by {@link PlannerFixture}, which the rollback's golden
+ * test plans for too.
  */
 class ChangePlannerGoldenTest {
 
@@ -45,56 +39,26 @@ class ChangePlannerGoldenTest {
     @TempDir
     Path dir;
 
-    private Path app;
-    private Path state;
+    private PlannerFixture fixture;
 
     @BeforeEach
     void layout() throws IOException {
-        app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("service.js"), "require('../lib/util');\n");
-        Files.createDirectories(dir.resolve("lib"));
-        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 1;\n");
-        state = dir.resolve("state");
+        fixture = new PlannerFixture(dir);
     }
 
-    private Topology topology(String brainEnv, String extraService) throws IOException {
-        String yaml = "services:\n"
-                + "  titan-shared: {script: service.js, port: 4001, health: {http: /health}}\n"
-                + "  titan-brain: {script: service.js, port: 4002, health: {http: /health}, code: [../lib],\n"
-                + "                dependsOn: [titan-shared], env: {" + brainEnv + "}}\n"
-                + "  titan-console: {script: service.js, port: 4003, dependsOn: [{service: titan-brain, restartWith: true}]}\n"
-                + "  titan-audit: {script: service.js, port: 4004, health: {tcp: true}}\n"
-                + extraService;
-        Path file = app.resolve("titan.yaml");
-        Files.writeString(file, yaml);
-        return new TopologyLoader().load(file);
+    private Topology topology(String brainEnv, String moreServices) throws IOException {
+        return fixture.topology(brainEnv, moreServices);
     }
 
-    /** What a deploy wants: each service's definition carrying its fingerprint, as ChangeDetection builds it. */
     private Map<String, Pm2App> wanted(Topology topology) {
-        Fingerprinter fingerprinter = Fingerprinter.forRun(topology, state, dir.resolve("pm2"), List.of());
-        Map<String, Pm2App> apps = new LinkedHashMap<>();
-        for (String name : topology.graph().plan().order()) {
-            var spec = topology.service(name);
-            Pm2App app = io.titan.deploy.deploy.Apps.toPm2App(spec, Map.of());
-            apps.put(name, app.toBuilder().fingerprint(fingerprinter.of(app, spec.code(), spec.ignore()).encode()).build());
-        }
-        return apps;
+        return fixture.wanted(topology);
     }
 
     /** PM2 running {@code apps} online (except {@code stopped}), as the daemon would report them. */
     private static Pm2Snapshot running(Map<String, Pm2App> apps, Set<String> stopped) {
-        List<Pm2Process> processes = new ArrayList<>();
-        Map<String, Pm2AppDefinition> definitions = new LinkedHashMap<>();
-        int id = 0;
-        for (Pm2App app : apps.values()) {
-            Pm2Status status = stopped.contains(app.name()) ? Pm2Status.STOPPED : Pm2Status.ONLINE;
-            processes.add(new Pm2Process(app.name(), id, status == Pm2Status.ONLINE ? 1000 + id : 0, status, 0, 0,
-                    null, 0, 0, null, app.script(), app.cwd(), "u" + id));
-            definitions.put(app.name(), new Pm2AppDefinition(app, status, status.keepsRunning(), true));
-            id++;
-        }
-        return new Pm2Snapshot(processes, definitions);
+        Map<String, Pm2Status> statuses = new LinkedHashMap<>();
+        stopped.forEach(name -> statuses.put(name, Pm2Status.STOPPED));
+        return Snapshots.running(apps, statuses);
     }
 
     private static ChangePlan plan(Topology topology, Map<String, Pm2App> wanted, Pm2Snapshot pm2,
@@ -125,7 +89,7 @@ class ChangePlannerGoldenTest {
     void anEditInADeclaredCodePathOutsideTheFolderRestartsThatService() throws IOException {
         Topology topology = topology("LOG_LEVEL: info", "");
         Pm2Snapshot ran = running(wanted(topology), Set.of());
-        Files.writeString(dir.resolve("lib/util.js"), "module.exports = 2;\n");
+        fixture.editLib();
 
         ChangePlan plan = plan(topology, wanted(topology), ran, allHealthy(), false, false);
 
@@ -147,7 +111,7 @@ class ChangePlannerGoldenTest {
 
     @Test
     void anAppWithoutFingerprintIsRestartedAndOrphansAreKeptOrRemoved() throws IOException {
-        Topology withExtra = topology("LOG_LEVEL: info", "  titan-extra: {script: service.js, port: 4005}\n");
+        Topology withExtra = topology("LOG_LEVEL: info", PlannerFixture.EXTRA);
         Map<String, Pm2App> ran = new LinkedHashMap<>(wanted(withExtra));
         ran.put("titan-audit", ran.get("titan-audit").toBuilder().fingerprint(null).build());
         Topology without = topology("LOG_LEVEL: info", "");
@@ -181,16 +145,7 @@ class ChangePlannerGoldenTest {
     /** Holds the plan's text and JSON against {@code name.txt} and {@code name.json}. */
     private static void golden(String name, ChangePlan plan) throws IOException {
         String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(plan.json()) + "\n";
-        compare(GOLDEN.resolve(name + ".txt"), plan.text());
-        compare(GOLDEN.resolve(name + ".json"), json);
-    }
-
-    private static void compare(Path file, String actual) throws IOException {
-        if ("1".equals(System.getenv("UPDATE_GOLDEN"))) {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, actual, StandardCharsets.UTF_8);
-        }
-        assertThat(file).as("golden file %s (UPDATE_GOLDEN=1 writes it)", file).exists();
-        assertThat(actual).as("plan against %s", file).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+        Golden.compare(GOLDEN.resolve(name + ".txt"), plan.text());
+        Golden.compare(GOLDEN.resolve(name + ".json"), json);
     }
 }

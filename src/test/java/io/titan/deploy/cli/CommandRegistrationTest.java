@@ -53,6 +53,19 @@ class CommandRegistrationTest {
     }
 
     @Test
+    void theCommandsThatRestoreAReleaseOfferADryRunInTheirHelp() {
+        for (String[] command : new String[][] {{"rollback", "--help"}, {"release", "abort", "--help"}}) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = TitanDeployCli.commandLine(command[0]);
+            cli.setOut(new PrintWriter(out));
+
+            assertThat(cli.execute(command)).isZero();
+            assertThat(out.toString()).as(String.join(" ", command)).contains("[--dry-run]", "[--json]")
+                    .contains("--dry-run  ").contains("change nothing");
+        }
+    }
+
+    @Test
     void anUnknownCommandIsAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine cli = TitanDeployCli.commandLine("pla");

@@ -134,6 +134,10 @@ class ReleaseRunnerIntegrationTest {
 
         assertThat(other.exit()).isEqualTo(ReleaseRunner.REFUSED);
         assertThat(notAStep.exit()).isEqualTo(ReleaseRunner.REFUSED);
+        Done dryRun = step(runner, "r2", "release", "abort", "--dry-run");
+        assertThat(dryRun.exit()).as(dryRun.stdout() + dryRun.stderr()).isZero();
+        assertThat(dryRun.stdout()).contains("release abort on host local: back to the release before r2");
+        // A dry run ends nothing: the runner, which would refuse every step once the release ended, runs the abort.
         assertThat(step(runner, "r2", "release", "abort").exit()).isZero();
     }
 

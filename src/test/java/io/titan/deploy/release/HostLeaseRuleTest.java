@@ -140,4 +140,31 @@ class HostLeaseRuleTest {
                 .isEqualTo(BUILD);
         assertThat(ReleaseLease.holderOf(Map.of())).startsWith("process " + ProcessHandle.current().pid() + " on ");
     }
+
+    /** What a dry run reports a command would meet is what acquiring the host does, for every claim. */
+    @Test
+    void theRefusalADryRunReadsIsTheOneAcquiringTheHostThrows() {
+        leasedTo("jenkins-42");
+        List<DeployLock.Claim> claims = List.of(DeployLock.Claim.command("rollback", false),
+                DeployLock.Claim.command("rollback", true), DeployLock.Claim.begin("jenkins-42", false),
+                DeployLock.Claim.step("jenkins-42"), DeployLock.Claim.step("jenkins-43"));
+        for (Instant at : List.of(NOW, EXPIRES.plusSeconds(1))) {
+            for (DeployLock.Claim claim : claims) {
+                java.util.Optional<TitanException> refused = DeployLock.refusal(ReleaseLease.read(state), claim, at);
+                String what = claim + " at " + at;
+                if (refused.isPresent()) {
+                    assertThatThrownBy(() -> acquire(claim, at).close()).as(what)
+                            .hasMessage(refused.get().getMessage());
+                } else {
+                    try (DeployLock lock = acquire(claim, at)) {
+                        assertThat(lock).as(what).isNotNull();
+                    }
+                    leasedTo("jenkins-42");
+                }
+            }
+        }
+        assertThat(DeployLock.refusal(ReleaseLease.read(state), DeployLock.Claim.command("rollback", false), NOW))
+                .as("a live lease turns rollback away").isPresent();
+        assertThat(DeployLock.refusal(java.util.Optional.empty(), DeployLock.Claim.step("jenkins-42"), NOW)).isEmpty();
+    }
 }
