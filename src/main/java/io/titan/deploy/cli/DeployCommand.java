@@ -88,12 +88,8 @@ final class DeployCommand implements Callable<Integer> {
         PrintWriter out = session.out();
         Clock clock = session.clock();
         EventBus events = session.events();
-        java.util.List<java.nio.file.Path> outputs = new java.util.ArrayList<>(output.files());
-        if (historyHtml != null) {
-            outputs.add(historyHtml.toAbsolutePath());
-        }
         DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
-                removeOrphans, outputs, waitDependencies, takeOver.value);
+                removeOrphans, output.files(historyHtml), waitDependencies, takeOver.value);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), target.pm2(),
                 target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
         try (OutputOptions.Sinks sinks = output.open(events, t);
