@@ -130,8 +130,7 @@ final class PlanCommand implements Callable<Integer> {
         DeployOptions options = DeployOptions.defaults().withForce(force).withRemoveOrphans(removeOrphans)
                 .withOutputs(outputs.files());
         for (Target target : targets) {
-            plans.put(target.host(), TitanDeploy.forTopology(t).host(target.host()).build().orchestrator()
-                    .preview(options));
+            plans.put(target.host(), TitanDeploy.forTopology(t).host(target.host()).build().preview(options));
         }
         if (targets.size() == 1) {
             ChangePlan changes = plans.values().iterator().next();

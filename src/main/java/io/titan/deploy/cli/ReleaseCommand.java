@@ -232,13 +232,19 @@ final class ReleaseCommand implements Runnable {
         java.nio.file.Path html;
 
         void keep(Session session, io.titan.deploy.report.DeployReport report) {
-            ReleaseHistory.keep(session.target(), report, session.out());
+            keep(session, report, html);
+        }
+
+        /** Keeps {@code report} for the host's history (a failure only warns) and writes {@code html} (null: none). */
+        static void keep(Session session, io.titan.deploy.report.DeployReport report, java.nio.file.Path html) {
+            io.titan.deploy.api.TitanDeploy engine = session.engine(line -> { });
+            engine.keepForHistory(report).ifPresent(why -> session.out().println("titan-deploy: warning: " + why));
             if (html != null) {
-                io.titan.deploy.report.HtmlReport.write(html, ReleaseHistory.read(session.topology(), session.target(),
-                        session.clock().instant()), io.titan.deploy.report.PageStyle.LINKED);
+                io.titan.deploy.report.HtmlReport.write(html, engine.history(), io.titan.deploy.report.PageStyle.LINKED);
                 session.out().println("history page: " + html.toAbsolutePath() + " (with "
                         + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
             }
+            session.out().flush();
         }
     }
 

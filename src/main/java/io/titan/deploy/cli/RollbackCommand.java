@@ -1,23 +1,9 @@
 package io.titan.deploy.cli;
 
 import io.titan.deploy.ExitCodes;
-import io.titan.deploy.TitanException;
-import io.titan.deploy.config.Topology;
-import io.titan.deploy.event.EventBus;
-import io.titan.deploy.pm2.Pm2Manager;
-import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseJournal;
-import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.release.ReleaseRecord.Status;
-import io.titan.deploy.release.ReleaseStore;
-import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,30 +37,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Session session = Session.open(topology, spec);
-        Topology t = session.topology();
-        Target target = session.target();
         PrintWriter out = session.out();
-        Clock clock = session.clock();
-        EventBus events = session.events();
-        ReleaseStore store = new ReleaseStore(target.stateDir());
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("rollback",
-                takeOver.value), waitLock, clock, out::println)) {
-            Optional<ReleaseRecord> current = store.list().stream()
-                    .filter(r -> r.status() == Status.DEPLOYED || r.status() == Status.IN_PROGRESS)
-                    .findFirst();
-            if (current.isEmpty()) {
-                throw new TitanException("nothing to roll back: no deployed release in " + target.stateDir(),
-                        ExitCodes.BAD_INPUT);
-            }
-            ReleaseRecord record = current.get();
-            Pm2Manager pm2 = target.pm2();
-            pm2.initialize();
-            Rollback.Result result = Recovery.restore(new ReleaseJournal(target.stateDir(), clock),
-                    new Rollback(pm2, events, clock, System.getenv(), t), record, record.services(), Map.of(), Set.of(),
-                    "rollback requested", "rolled back by hand");
-            result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
-            out.flush();
-            return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
-        }
+        Rollback.Result result = session.engine(out::println).rollback(waitLock, takeOver.value);
+        result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
+        out.flush();
+        return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
     }
 }
