@@ -1,15 +1,22 @@
 package io.titan.deploy.api;
 
+import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.config.HostSpec;
 import io.titan.deploy.config.Pm2Settings;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.config.TopologyLoader;
+import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
+import io.titan.deploy.deploy.HostActions;
 import io.titan.deploy.deploy.TitanDeploymentPipeline;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.pm2.Pm2Binary;
 import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.report.DeployReport;
+import io.titan.deploy.report.HistoryReport;
+import io.titan.deploy.rollback.Rollback;
+import io.titan.deploy.rollback.RollbackPlan;
 import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.validate.DeploymentValidator;
 import io.titan.deploy.validate.ValidationEvents;
@@ -17,8 +24,10 @@ import io.titan.deploy.validate.ValidationSpecs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +39,12 @@ import java.util.function.Consumer;
  *         .on("service:deployed", event -> System.out.println(event.service() + " is up"))
  *         .build();
  * DeploymentResult release = titan.orchestrator().deployAll();
+ * ChangePlan next = titan.preview(DeployOptions.defaults());   // what plan --diff prints
  * }</pre>
+ *
+ * <p>It is the one place the engine is put together: the CLI's commands build one per host and
+ * call it ({@link #preview}, {@link #recover}, {@link #rollback}, {@link #stop}, {@link #history}),
+ * so a Java caller gets what they get.
  *
  * <p>The target is the host the topology names (or its only one): its {@code pm2.home} (else env
  * {@code PM2_HOME}, else {@code ~/.pm2}), pm2 binary and state dir. Secrets ({@code ${VAR}}) are resolved from this
@@ -59,16 +73,26 @@ public final class TitanDeploy {
         this.topology = builder.topology;
         this.host = topology.hostOrOnly(builder.host);
         Pm2Settings settings = host.pm2();
-        Path home = builder.pm2Home != null ? builder.pm2Home
-                : Pm2Manager.resolvePm2Home(settings.home() == null ? null : settings.home().toString());
+        Path home = pm2Home(host, builder.pm2Home);
         Path binary = builder.pm2Binary != null ? builder.pm2Binary
                 : Pm2Binary.resolve(settings.bin() == null ? null : settings.bin().toString());
         this.pm2 = new Pm2Manager(binary, home, settings.logRotation(), PM2_CALL_TIMEOUT);
-        this.stateDir = host.stateDir() != null ? host.stateDir() : home.resolve("titan");
+        this.stateDir = stateDir(host, home);
         this.events = builder.events;
         this.environment = Map.copyOf(builder.environment);
         this.clock = builder.clock;
         this.log = builder.log;
+    }
+
+    /** PM2_HOME of {@code host}: {@code given}, else the topology's, else env {@code PM2_HOME}, else ~/.pm2. */
+    private static Path pm2Home(HostSpec host, Path given) {
+        Path home = host.pm2().home();
+        return given != null ? given : Pm2Manager.resolvePm2Home(home == null ? null : home.toString());
+    }
+
+    /** The state dir of {@code host}: the topology's, else {@code titan/} under its PM2_HOME. */
+    private static Path stateDir(HostSpec host, Path pm2Home) {
+        return host.stateDir() != null ? host.stateDir() : pm2Home.resolve("titan");
     }
 
     /** Starts building for the topology in {@code file}; relative paths in it resolve against its folder. */
@@ -135,10 +159,98 @@ public final class TitanDeploy {
                 new ValidationEvents(events, clock), environment);
     }
 
+    /**
+     * What {@code orchestrator().deploy(options)} would do to each service and why ({@code plan
+     * --diff}): the deploy's own change detection and fingerprints, without the host's lock, without
+     * changing anything and without starting a PM2 daemon. Give the deploy's {@code outputs}.
+     */
+    public ChangePlan preview(DeployOptions options) {
+        return orchestrator().preview(options);
+    }
+
+    /**
+     * After a killed or interrupted deployment: restores the release before the unfinished one;
+     * does nothing when the newest release finished ({@code titan-deploy recover}).
+     *
+     * @param who      how the host's lock names this caller while it holds it
+     * @param waitLock how long to wait for a deployment or restore under way (zero: exit 4 at once)
+     * @param takeOver end the release of a dead pipeline that holds the host, instead of exit 4
+     */
+    public HostActions.Recovered recover(String who, Duration waitLock, boolean takeOver) {
+        return actions().recover(who, waitLock, takeOver);
+    }
+
+    /**
+     * Restores the release before the current (or unfinished) one ({@code titan-deploy rollback}).
+     *
+     * @throws io.titan.deploy.TitanException exit 2 when nothing was deployed, exit 4 when the host is held
+     */
+    public Rollback.Result rollback(Duration waitLock, boolean takeOver) {
+        return actions().rollback(waitLock, takeOver);
+    }
+
+    /**
+     * What {@link #rollback} would restore now, and why, changing nothing ({@code titan-deploy rollback
+     * --dry-run}).
+     *
+     * @throws io.titan.deploy.TitanException exit 2 when nothing was deployed
+     */
+    public RollbackPlan rollbackPlan() {
+        return actions().rollbackPlan();
+    }
+
+    /**
+     * What {@code release abort} of {@code release} would restore on this host now, and why, changing
+     * nothing ({@code titan-deploy release abort --dry-run}).
+     *
+     * @throws io.titan.deploy.TitanException exit 2 when the release does not hold the host, exit 4 when
+     *                                        another does
+     */
+    public RollbackPlan abortPlan(String release) {
+        return actions().abortPlan(release);
+    }
+
+    /**
+     * Stops and deletes this host's apps of the topology, dependents first ({@code titan-deploy stop}).
+     *
+     * @param killDaemon also stop the PM2 daemon
+     * @return each service in the order stopped, with whether it ran (false: it was absent)
+     */
+    public Map<String, Boolean> stop(boolean takeOver, boolean killDaemon) {
+        return actions().stop(takeOver, killDaemon);
+    }
+
+    /** This host's releases, newest first, with each service's result ({@code titan-deploy history --host}). */
+    public HistoryReport history() {
+        return history(List.of(host.name()));
+    }
+
+    /**
+     * The releases of these hosts of the topology read together (each from its own state dir), a
+     * release in steps once with the hosts it ran on ({@code titan-deploy history}).
+     */
+    public HistoryReport history(List<String> hosts) {
+        return ReleaseHistory.read(topology, name -> name.equals(host.name()) ? stateDir
+                : stateDir(topology.host(name), pm2Home(topology.host(name), null)), hosts, clock.instant());
+    }
+
+    /**
+     * Keeps a deployment's report beside its release record, for {@link #history}.
+     *
+     * @return why it was not kept, or empty; a failure to keep it does not undo the deployment
+     */
+    public Optional<String> keepForHistory(DeployReport report) {
+        return ReleaseHistory.keep(stateDir, host.name(), report);
+    }
+
+    private HostActions actions() {
+        return new HostActions(topology, host.name(), pm2, stateDir, events, environment, clock, log);
+    }
+
     /** What differs from the defaults; every method returns this builder. */
     public static final class Builder {
         private final Topology topology;
-        private final EventBus events = new EventBus();
+        private EventBus events = new EventBus();
         private String host;
         private Path pm2Home;
         private Path pm2Binary;
@@ -153,6 +265,12 @@ public final class TitanDeploy {
         /** Listens to one event type, e.g. {@code service:deployed} (the seed's names). */
         public Builder on(String type, Consumer<DeploymentEvent> listener) {
             events.on(type, listener);
+            return this;
+        }
+
+        /** Emits on {@code bus}, with the listeners it has, instead of a bus of its own (listeners added before are dropped). */
+        public Builder events(EventBus bus) {
+            events = Objects.requireNonNull(bus, "events");
             return this;
         }
 

@@ -1,21 +1,17 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.api.TitanDeploy;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.deploy.DeploymentOrchestrator;
 import io.titan.deploy.deploy.DeploymentResult;
-import io.titan.deploy.validate.Pm2StatusAdapter;
 import io.titan.deploy.deploy.TitanDeploymentPipeline;
 import io.titan.deploy.deploy.ServiceOutcome;
 import io.titan.deploy.event.EventBus;
 import io.titan.deploy.health.Durations;
 import io.titan.deploy.report.DeployReport;
-import io.titan.deploy.report.HtmlReport;
-import io.titan.deploy.report.PageStyle;
-import io.titan.deploy.validate.ValidationEvents;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,36 +82,24 @@ final class DeployCommand implements Callable<Integer> {
         Topology t = session.topology();
         Target target = session.target();
         PrintWriter out = session.out();
-        Clock clock = session.clock();
         EventBus events = session.events();
-        java.util.List<java.nio.file.Path> outputs = new java.util.ArrayList<>(output.files());
-        if (historyHtml != null) {
-            outputs.add(historyHtml.toAbsolutePath());
-        }
         DeployOptions options = new DeployOptions(new LinkedHashSet<>(only), strategy, !noRollback, waitLock, force,
-                removeOrphans, outputs, waitDependencies, takeOver.value);
-        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(t, target.host(), target.pm2(),
-                target.stateDir(), events, System.getenv(), clock, line -> out.println("titan-deploy: " + line));
+                removeOrphans, output.files(historyHtml), waitDependencies, takeOver.value);
+        TitanDeploy engine = session.engine(line -> out.println("titan-deploy: " + line));
+        DeploymentOrchestrator orchestrator = engine.orchestrator();
         try (OutputOptions.Sinks sinks = output.open(events, t);
              Signals.Registration signal = Signals.onTermination(reason -> {
                  orchestrator.abort(reason);
                  handOff(target, t, orchestrator, out);
              })) {
-            TitanDeploymentPipeline pipeline = new TitanDeploymentPipeline(t, target.host(), orchestrator,
-                    new Pm2StatusAdapter(target.pm2()), new ValidationEvents(events, clock), System.getenv());
-            TitanDeploymentPipeline.Outcome outcome = pipeline.deployToProduction(options, !noValidate);
+            TitanDeploymentPipeline.Outcome outcome = engine.pipeline().deployToProduction(options, !noValidate);
             DeploymentResult result = outcome.deployment();
             if (outcome.validation() != null) {
                 ValidateCommand.printTable(out, outcome.validation());
             }
             printTable(out, result);
             DeployReport report = sinks.writeDeploy(result, out);
-            ReleaseHistory.keep(target, report, out);
-            if (historyHtml != null) {
-                HtmlReport.write(historyHtml, ReleaseHistory.read(t, target, clock.instant()), PageStyle.LINKED);
-                out.println("history page: " + historyHtml.toAbsolutePath() + " (with " + HtmlReport.STYLESHEET + ")");
-                out.flush();
-            }
+            ReleaseCommand.HistoryPage.keep(session, report, historyHtml);
             return result.exitCode();
         }
     }

@@ -2,18 +2,8 @@ package io.titan.deploy.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.titan.deploy.ExitCodes;
-import io.titan.deploy.TitanException;
-import io.titan.deploy.config.ConfigException;
-import io.titan.deploy.deploy.HostRelease;
-import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseJournal;
-import io.titan.deploy.release.ReleaseLease;
-import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.rollback.RollbackPlan;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,9 +39,7 @@ final class DryRun {
 
     /** {@code release abort --dry-run}: what the abort of {@code release} restores on the session's host. */
     int abort(Session session, String release, boolean keep) {
-        Target target = session.target();
-        return print(session, RollbackPlan.of("release abort", openRecord(session, release), target.host(),
-                target.pm2().snapshot(), session.topology()),
+        return print(session, session.engine(session.out()::println).abortPlan(release),
                 keep ? "--keep restores nothing: it ends the release and leaves what runs as it is" : null);
     }
 
@@ -71,30 +59,5 @@ final class DryRun {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    /**
-     * The record {@code release abort} of {@code release} restores on the session's host: the one
-     * the host's lease names, read without taking the host or renewing the lease (the lease rule is
-     * {@link DeployLock#refusal}'s, as for the abort itself).
-     *
-     * @throws ConfigException exit 2 when no release holds the host; {@link TitanException} exit 4
-     *                         when another does
-     */
-    static ReleaseRecord openRecord(Session session, String release) {
-        if (!Pm2App.isReleaseId(release)) {
-            throw new ConfigException("--release: '" + release + "' is not a release id: " + HostRelease.RELEASE_ID_RULE);
-        }
-        Target target = session.target();
-        Instant now = session.clock().instant();
-        ReleaseLease held = ReleaseLease.read(target.stateDir()).orElseThrow(() -> new ConfigException(
-                "release " + release + " is not open on host " + target.host() + ": no release holds it"));
-        Optional<TitanException> refused = DeployLock.refusal(Optional.of(held), DeployLock.Claim.step(release), now);
-        if (refused.isPresent()) {
-            throw refused.get();
-        }
-        return new ReleaseJournal(target.stateDir(), session.clock()).find(held.record()).orElseThrow(() ->
-                new TitanException("the record " + held.record() + " of release " + release + " is gone from "
-                        + target.stateDir(), ExitCodes.FAILED));
     }
 }

@@ -1,11 +1,11 @@
 package io.titan.deploy.cli;
 
+import io.titan.deploy.api.TitanDeploy;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.report.HistoryReport;
 import io.titan.deploy.report.HtmlReport;
 import io.titan.deploy.report.Reports;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -39,7 +39,9 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         Topology t = topology.load();
         List<Target> targets = Target.scope(t, topology.host);
-        HistoryReport history = ReleaseHistory.read(t, targets, Instant.now());
+        // Any of the hosts' engines reads them all: each host's records are in its own state dir.
+        HistoryReport history = TitanDeploy.forTopology(t).host(targets.get(0).host()).build()
+                .history(targets.stream().map(Target::host).toList());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Reports.toJsonLine(history));

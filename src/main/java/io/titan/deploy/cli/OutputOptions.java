@@ -21,6 +21,7 @@ import io.titan.deploy.validate.ValidationResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,16 +44,28 @@ final class OutputOptions {
     @Option(names = "--events", paramLabel = "FILE", description = "Write the events as NDJSON while they happen.")
     Path events;
 
-    /** The files this run writes, stylesheet included: a deploy never counts them as code. */
-    java.util.List<Path> files() {
-        java.util.List<Path> files = new java.util.ArrayList<>();
-        for (Path file : new Path[] {report, junit, events, pages.html, pages.htmlInline}) {
+    /** The files this run writes, stylesheet included, and its {@code historyHtml} page (or null): never code to a deploy. */
+    List<Path> files(Path historyHtml) {
+        return written(report, junit, events, pages.html, pages.htmlInline, historyHtml);
+    }
+
+    /**
+     * What a deploy given these files writes, absolute, with the stylesheet beside {@code html} and
+     * {@code historyHtml}: the one list that {@code deploy} and {@code plan --diff} both leave out of
+     * the code they fingerprint. Null entries were not asked for.
+     */
+    static List<Path> written(Path report, Path junit, Path events, Path html, Path htmlInline, Path historyHtml) {
+        List<Path> files = new ArrayList<>();
+        for (Path file : new Path[] {report, junit, events, html, htmlInline, historyHtml}) {
             if (file != null) {
                 files.add(file.toAbsolutePath());
             }
         }
-        if (pages.html != null && pages.html.toAbsolutePath().getParent() != null) {
-            files.add(pages.html.toAbsolutePath().getParent().resolve(io.titan.deploy.report.HtmlReport.STYLESHEET));
+        // The linked pages (the report's and the history's) each write the stylesheet beside them.
+        for (Path page : new Path[] {html, historyHtml}) {
+            if (page != null && page.toAbsolutePath().getParent() != null) {
+                files.add(page.toAbsolutePath().getParent().resolve(HtmlReport.STYLESHEET));
+            }
         }
         return files;
     }

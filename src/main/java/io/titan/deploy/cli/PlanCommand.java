@@ -3,10 +3,12 @@ package io.titan.deploy.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.titan.deploy.api.TitanDeploy;
 import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.config.HostSpec;
 import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
+import io.titan.deploy.deploy.DeployOptions;
 import io.titan.deploy.graph.Plan;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -48,11 +50,15 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--remove-orphans", description = "With --diff: as deploy --remove-orphans would.")
     boolean removeOrphans;
 
+    @Mixin
+    DeployOutputs outputs;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        outputs.requireDiff(diff);
         Topology t = topology.load();
         Plan plan = t.graph().plan();
         PrintWriter out = spec.commandLine().getOut();
@@ -120,8 +126,11 @@ final class PlanCommand implements Callable<Integer> {
     private void printDiff(PrintWriter out, Topology t) throws Exception {
         List<Target> targets = Target.scopeOwnPm2(t, topology.host, "plan --diff");
         Map<String, ChangePlan> plans = new LinkedHashMap<>();
+        // As the deploy with these options would see it: the same fingerprint setup, outputs left out.
+        DeployOptions options = DeployOptions.defaults().withForce(force).withRemoveOrphans(removeOrphans)
+                .withOutputs(outputs.files());
         for (Target target : targets) {
-            plans.put(target.host(), DeployPreview.of(t, target.host(), System.getenv(), force, removeOrphans));
+            plans.put(target.host(), TitanDeploy.forTopology(t).host(target.host()).build().preview(options));
         }
         if (targets.size() == 1) {
             ChangePlan changes = plans.values().iterator().next();

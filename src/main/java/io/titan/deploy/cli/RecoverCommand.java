@@ -2,21 +2,10 @@ package io.titan.deploy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
-import io.titan.deploy.config.Topology;
-import io.titan.deploy.pm2.Pm2Manager;
-import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.release.ReleaseJournal;
-import io.titan.deploy.rollback.Recovery;
-import io.titan.deploy.rollback.Rollback;
+import io.titan.deploy.deploy.HostActions;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,43 +46,23 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session session = Session.open(topology, spec);
-        Topology t = session.topology();
         Target target = session.target();
         PrintWriter out = session.out();
-        ReleaseJournal journal = new ReleaseJournal(target.stateDir(), session.clock());
         ObjectNode outcome = new ObjectMapper().createObjectNode();
-        int exit = ExitCodes.OK;
+        int exit;
         // A release a live pipeline carries out here is the pipeline's to finish or abort: acquiring
         // the host exits 4 unless --take-over.
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command(
-                restorer ? "recover (restorer)" : "recover", takeOver.value), waitLock, session.clock(),
-                json ? line -> { } : out::println)) {
-            Optional<ReleaseRecord> unfinished = journal.unfinished();
-            if (unfinished.isEmpty()) {
-                Optional<ReleaseRecord> latest = journal.latest();
-                outcome.put("recovered", false);
-                outcome.put("release", latest.map(ReleaseRecord::releaseId).orElse(null));
-                outcome.put("status", latest.map(RecoverCommand::status).orElse(null));
-                outcome.put("message", latest.map(r -> "nothing to recover: release " + r.releaseId() + " is " + status(r)
-                        + (r.error() == null ? "" : " (" + r.error() + ")")).orElse("nothing to recover: no releases yet"));
-            } else {
-                ReleaseRecord record = unfinished.get();
-                Pm2Manager pm2 = target.pm2();
-                pm2.initialize();
-                Rollback.Result result = Recovery.restore(journal, new Rollback(pm2, session.events(), session.clock(),
-                                System.getenv(), t), record, record.services(), Map.of(), Set.of(),
-                        "release " + record.releaseId() + " did not finish", record.error() != null ? record.error()
-                                : "interrupted; restored by titan-deploy recover");
-                outcome.put("recovered", true);
-                outcome.put("release", record.releaseId());
-                outcome.put("status", status(journal.latest().orElse(record)));
-                outcome.put("message", result.success()
-                        ? "release " + record.releaseId() + " did not finish; the release before it was restored"
-                        : "release " + record.releaseId() + " did not finish and restoring the release before it failed: "
-                        + result.message());
-                outcome.set("services", new ObjectMapper().valueToTree(result.actions()));
-                exit = result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+        try {
+            HostActions.Recovered recovered = session.engine(json ? line -> { } : out::println)
+                    .recover(restorer ? "recover (restorer)" : "recover", waitLock, takeOver.value);
+            outcome.put("recovered", recovered.recovered());
+            outcome.put("release", recovered.release());
+            outcome.put("status", recovered.status());
+            outcome.put("message", recovered.message());
+            if (recovered.recovered()) {
+                outcome.set("services", new ObjectMapper().valueToTree(recovered.services()));
             }
+            exit = recovered.exitCode();
         } catch (TitanException e) {
             if (!json) {
                 throw e;
@@ -115,9 +84,5 @@ final class RecoverCommand implements Callable<Integer> {
             target.pm2().deleteIfPresent(Restorer.APP);
         }
         return exit;
-    }
-
-    private static String status(ReleaseRecord record) {
-        return record.status().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -231,14 +231,16 @@ final class ReleaseCommand implements Runnable {
                 + "history page (services x releases, with titan-report.css beside it).")
         java.nio.file.Path html;
 
-        void keep(Session session, io.titan.deploy.report.DeployReport report) {
-            ReleaseHistory.keep(session.target(), report, session.out());
+        /** Keeps {@code report} for the host's history (a failure only warns) and writes {@code html} (null: none). */
+        static void keep(Session session, io.titan.deploy.report.DeployReport report, java.nio.file.Path html) {
+            io.titan.deploy.api.TitanDeploy engine = session.engine(line -> { });
+            engine.keepForHistory(report).ifPresent(why -> session.out().println("titan-deploy: warning: " + why));
             if (html != null) {
-                io.titan.deploy.report.HtmlReport.write(html, ReleaseHistory.read(session.topology(), session.target(),
-                        session.clock().instant()), io.titan.deploy.report.PageStyle.LINKED);
+                io.titan.deploy.report.HtmlReport.write(html, engine.history(), io.titan.deploy.report.PageStyle.LINKED);
                 session.out().println("history page: " + html.toAbsolutePath() + " (with "
                         + io.titan.deploy.report.HtmlReport.STYLESHEET + ")");
             }
+            session.out().flush();
         }
     }
 
@@ -281,7 +283,7 @@ final class ReleaseCommand implements Runnable {
                                 .map(c -> c.name() + " (" + c.message() + ")").collect(Collectors.joining("; ")));
                     }
                 });
-                history.keep(session, sinks.writeDeploy(result, session.out()));
+                HistoryPage.keep(session, sinks.writeDeploy(result, session.out()), history.html);
             }
             PrintWriter out = session.out();
             out.println(result.success() ? "release " + step.release + " finished on host " + target.host()
@@ -327,7 +329,7 @@ final class ReleaseCommand implements Runnable {
             try (OutputOptions.Sinks sinks = output.open(session.events(), session.topology())) {
                 HostRelease release = step.open(session, null);
                 result = keep ? release.keep(step.release, reason) : release.abort(step.release, reason);
-                history.keep(session, sinks.writeDeploy(result, session.out()));
+                HistoryPage.keep(session, sinks.writeDeploy(result, session.out()), history.html);
             }
             PrintWriter out = session.out();
             result.services().forEach(s -> out.printf("%-24s %s%n", s.name(), s.status().value()

@@ -1,25 +1,14 @@
 package io.titan.deploy.cli;
 
 import io.titan.deploy.ExitCodes;
-import io.titan.deploy.TitanException;
-import io.titan.deploy.config.Topology;
-import io.titan.deploy.event.EventBus;
-import io.titan.deploy.pm2.Pm2Manager;
+import io.titan.deploy.api.TitanDeploy;
 import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseJournal;
 import io.titan.deploy.release.ReleaseLease;
-import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.release.ReleaseRecord.Status;
-import io.titan.deploy.release.ReleaseStore;
-import io.titan.deploy.rollback.Recovery;
 import io.titan.deploy.rollback.Rollback;
 import io.titan.deploy.rollback.RollbackPlan;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,40 +48,15 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         boolean planOnly = dryRun.asked(spec);
         Session session = Session.open(topology, spec);
-        Topology t = session.topology();
-        Target target = session.target();
         PrintWriter out = session.out();
-        Clock clock = session.clock();
-        EventBus events = session.events();
+        TitanDeploy engine = session.engine(out::println);
         if (planOnly) {
-            return dryRun.print(session, RollbackPlan.of("rollback", current(target), target.host(),
-                    target.pm2().snapshot(), t), heldBy(target, clock.instant()));
+            return dryRun.print(session, engine.rollbackPlan(), heldBy(session.target(), session.clock().instant()));
         }
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), claim(), waitLock, clock, out::println)) {
-            ReleaseRecord record = current(target);
-            Pm2Manager pm2 = target.pm2();
-            pm2.initialize();
-            Rollback.Result result = Recovery.restore(new ReleaseJournal(target.stateDir(), clock),
-                    new Rollback(pm2, events, clock, System.getenv(), t), record, record.services(), Map.of(), Set.of(),
-                    "rollback requested", "rolled back by hand");
-            result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
-            out.flush();
-            return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
-        }
-    }
-
-    /**
-     * The release a rollback undoes: the newest deployed or unfinished one (an unfinished one's
-     * part is what a rollback, once it has the host, restores).
-     *
-     * @throws TitanException exit 2 when there is none
-     */
-    private static ReleaseRecord current(Target target) {
-        return new ReleaseStore(target.stateDir()).list().stream()
-                .filter(r -> r.status() == Status.DEPLOYED || r.status() == Status.IN_PROGRESS)
-                .findFirst()
-                .orElseThrow(() -> new TitanException("nothing to roll back: no deployed release in " + target.stateDir(),
-                        ExitCodes.BAD_INPUT));
+        Rollback.Result result = engine.rollback(waitLock, takeOver.value);
+        result.actions().forEach((name, action) -> out.printf("%-24s %s%n", name, action));
+        out.flush();
+        return result.success() ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
     }
 
     /** What would turn this rollback away now (the lease rule, exit 4), or null. */

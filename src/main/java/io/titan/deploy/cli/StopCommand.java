@@ -1,19 +1,7 @@
 package io.titan.deploy.cli;
 
-import io.titan.deploy.config.Topology;
-import io.titan.deploy.graph.DependencyWalk;
-import io.titan.deploy.pm2.Pm2Manager;
-import io.titan.deploy.release.DeployLock;
-import io.titan.deploy.release.ReleaseJournal;
-import io.titan.deploy.rollback.Recovery;
-import io.titan.deploy.rollback.Rollback;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,32 +33,11 @@ final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Session session = Session.open(topology, spec);
-        Topology t = session.topology();
-        Target target = session.target();
         PrintWriter out = session.out();
-        try (DeployLock lock = DeployLock.acquire(target.stateDir(), DeployLock.Claim.command("stop", takeOver.value),
-                Duration.ZERO, session.clock(), out::println)) {
-            if (lock.ended().isPresent()) {
-                Pm2Manager pm2 = target.pm2();
-                pm2.initialize();
-                Recovery.restoreUnfinished(new ReleaseJournal(target.stateDir(), session.clock()), new Rollback(pm2,
-                        session.events(), session.clock(), System.getenv(), t), out::println);
-            }
-            // Dependents first, independent services at the same time: the walk deploys and rollbacks use.
-            // This host's services only: another host's are not this PM2's to stop.
-            List<String> services = t.servicesOn(target.host());
-            Map<String, Boolean> removed = new ConcurrentHashMap<>();
-            DependencyWalk.inReverseDependencyOrder(services, t.graph(),
-                    name -> removed.put(name, target.pm2().deleteIfPresent(name)));
-            List<String> order = new ArrayList<>(services);
-            Collections.reverse(order);
-            for (String name : order) {
-                out.println((removed.get(name) ? "stopped  " : "absent   ") + name);
-            }
-            if (killDaemon) {
-                target.pm2().kill();
-                out.println("pm2 daemon stopped");
-            }
+        Map<String, Boolean> stopped = session.engine(out::println).stop(takeOver.value, killDaemon);
+        stopped.forEach((name, ran) -> out.println((ran ? "stopped  " : "absent   ") + name));
+        if (killDaemon) {
+            out.println("pm2 daemon stopped");
         }
         out.flush();
         return 0;

@@ -1,6 +1,7 @@
 package io.titan.deploy.deploy;
 
 import io.titan.deploy.change.ChangeDetection;
+import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
@@ -71,6 +72,15 @@ public final class DeploymentOrchestrator {
     /** Deploys every service of the topology, in parallel where the graph allows, rolling back on failure. */
     public DeploymentResult deployAll() {
         return deploy(DeployOptions.defaults());
+    }
+
+    /**
+     * What {@link #deploy(DeployOptions)} with the same options would do to each service, and why
+     * ({@code plan --diff}): the same inputs and fingerprints, without the host's lock, without
+     * changing anything and without starting a PM2 daemon.
+     */
+    public ChangePlan preview(DeployOptions options) {
+        return target.preview(options);
     }
 
     /**

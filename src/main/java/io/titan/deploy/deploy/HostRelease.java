@@ -327,7 +327,7 @@ public final class HostRelease {
     public static final String RELEASE_ID_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit, "
             + "at most 128 characters";
 
-    private static void requireName(String release) {
+    static void requireName(String release) {
         if (!Pm2App.isReleaseId(release)) {
             throw new ConfigException("--release: '" + release + "' is not a release id: " + RELEASE_ID_RULE
                     + " (e.g. the job name and build number: titan-main-42)");

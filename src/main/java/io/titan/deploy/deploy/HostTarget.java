@@ -1,6 +1,7 @@
 package io.titan.deploy.deploy;
 
 import io.titan.deploy.change.ChangeDetection;
+import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.change.Fingerprinter;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
@@ -57,10 +58,28 @@ record HostTarget(Topology topology, String host, ProcessControl pm2, Path state
         events.emit(new DeploymentEvent.Pm2Started(now(), pm2.home()));
         Pm2Snapshot before = pm2.snapshot();
         Targets.requireHealthyDependencies(topology, targets, elsewhere, before, waitOtherHosts, log);
-        ChangeDetection changes = ChangeDetection.of(topology, targets, apps, before,
+        return new Observed(before, changes(targets, apps, before, options));
+    }
+
+    /**
+     * What a deploy with {@code options} would do here, from one look at PM2, without the host's lock
+     * and without starting a daemon (with none running, every service is a start): {@code plan --diff}.
+     */
+    ChangePlan preview(DeployOptions options) {
+        List<String> targets = Targets.of(topology, host, options.only());
+        return changes(targets, Apps.toPm2Apps(topology, targets, environment), pm2.snapshot(), options).plan();
+    }
+
+    /**
+     * The one fingerprint setup of a deploy, a release's {@code begin} and {@code plan --diff}: the
+     * host's salt, and left out of the code hashed the topology file, the state dir, PM2_HOME and the
+     * files the run writes ({@link DeployOptions#outputs()}), so that all three agree on what changed.
+     */
+    private ChangeDetection changes(List<String> targets, Map<String, Pm2App> apps, Pm2Snapshot snapshot,
+                                    DeployOptions options) {
+        return ChangeDetection.of(topology, targets, apps, snapshot,
                 Fingerprinter.forRun(topology, stateDir, Path.of(pm2.home()), options.outputs()), options.force(),
                 options.removeOrphans());
-        return new Observed(before, changes);
     }
 
     /**

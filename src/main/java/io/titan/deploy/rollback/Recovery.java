@@ -28,21 +28,41 @@ public final class Recovery {
      */
     public static Optional<ReleaseRecord> restoreUnfinished(ReleaseJournal journal, Rollback rollback,
                                                             Consumer<String> log) {
+        Optional<Restored> restored = recoverUnfinished(journal, rollback, log);
+        restored.filter(r -> !r.result().success()).ifPresent(r -> {
+            throw new TitanException("could not restore the release before unfinished release "
+                    + r.release().releaseId() + ": " + r.result().message() + "; fix the target by hand",
+                    ExitCodes.ROLLBACK_FAILED);
+        });
+        return restored.map(Restored::release);
+    }
+
+    /**
+     * As {@link #restoreUnfinished}, for {@code recover}, whose answer is how the restore went: a
+     * failed restore is returned (and written on the record), not thrown.
+     *
+     * @return the unfinished release and how restoring the one before it went, or empty when every
+     *         release finished
+     */
+    public static Optional<Restored> recoverUnfinished(ReleaseJournal journal, Rollback rollback,
+                                                       Consumer<String> log) {
         Optional<ReleaseRecord> found = journal.unfinished();
-        if (found.isPresent()) {
-            ReleaseRecord unfinished = found.get();
-            String who = unfinished.release() != null ? "release " + unfinished.release()
-                    + " (its pipeline no longer holds the host)"
-                    : "release " + unfinished.releaseId() + " (process " + unfinished.pid() + ")";
-            log.accept(who + " did not finish; restoring the release before it first");
-            Rollback.Result result = restore(journal, rollback, unfinished, unfinished.services(), Map.of(), Set.of(),
-                    "unfinished release " + unfinished.releaseId() + " found", who + " did not finish");
-            if (!result.success()) {
-                throw new TitanException("could not restore the release before unfinished release " + unfinished.releaseId()
-                        + ": " + result.message() + "; fix the target by hand", ExitCodes.ROLLBACK_FAILED);
-            }
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
-        return found;
+        ReleaseRecord unfinished = found.get();
+        String who = unfinished.release() != null ? "release " + unfinished.release()
+                + " (its pipeline no longer holds the host)"
+                : "release " + unfinished.releaseId() + " (process " + unfinished.pid() + ")";
+        log.accept(who + " did not finish; restoring the release before it first");
+        // The record's own error (a failed deployment that left its restore to another process) says more.
+        String why = unfinished.error() != null ? unfinished.error() : who + " did not finish";
+        return Optional.of(new Restored(unfinished, restore(journal, rollback, unfinished, unfinished.services(),
+                Map.of(), Set.of(), "unfinished release " + unfinished.releaseId() + " found", why)));
+    }
+
+    /** An unfinished release and how restoring the release before it went. */
+    public record Restored(ReleaseRecord release, Rollback.Result result) {
     }
 
     /**

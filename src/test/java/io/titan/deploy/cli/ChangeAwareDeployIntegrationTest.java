@@ -83,8 +83,13 @@ class ChangeAwareDeployIntegrationTest {
         return sandbox.pm2().getProcessList().stream().collect(Collectors.toMap(Pm2Process::name, Pm2Process::pid));
     }
 
+    /** What {@code plan --diff} shows: the engine's preview of a deploy with default options. */
+    private ChangePlan preview(Topology topology, boolean removeOrphans) {
+        return sandbox.orchestrator(topology, ENV).preview(DeployOptions.defaults().withRemoveOrphans(removeOrphans));
+    }
+
     private Map<String, String> predicted(Topology topology, boolean removeOrphans) {
-        ChangePlan plan = DeployPreview.of(topology, null, ENV, false, removeOrphans);
+        ChangePlan plan = preview(topology, removeOrphans);
         Map<String, String> actions = new HashMap<>();
         Stream.concat(plan.services().stream(), plan.orphans().stream())
                 .forEach(c -> actions.put(c.name(), c.action().word()));
@@ -130,7 +135,7 @@ class ChangeAwareDeployIntegrationTest {
         Files.createDirectories(scripts.get("titan-shared").resolveSibling("node_modules"));
         Files.writeString(scripts.get("titan-shared").resolveSibling("node_modules/dep.js"), "ignored\n");
 
-        ChangePlan plan = DeployPreview.of(v1, null, ENV, false, false);
+        ChangePlan plan = preview(v1, false);
         assertThat(plan.of("titan-brain").orElseThrow().reasons()).containsExactly("code");
         assertThat(plan.of("titan-console").orElseThrow().reasons())
                 .containsExactly("dependency titan-brain restarts (restartWith)");
@@ -154,7 +159,7 @@ class ChangeAwareDeployIntegrationTest {
         Map<String, Long> before = pids();
         Topology v2 = topology("v2.yaml", "debug", false);
 
-        ChangePlan plan = DeployPreview.of(v2, null, ENV, false, false);
+        ChangePlan plan = preview(v2, false);
         assertThat(plan.of("titan-shared").orElseThrow().reasons()).containsExactly("env LOG_LEVEL");
         Map<String, String> predicted = predicted(v2, false);
         DeploymentResult result = deploy(v2, DeployOptions.defaults());
@@ -199,7 +204,7 @@ class ChangeAwareDeployIntegrationTest {
                         .as(file.toString()).doesNotContain(SECRET);
             }
         }
-        assertThat(DeployPreview.of(v1, null, ENV, false, false).toString()).doesNotContain(SECRET);
+        assertThat(preview(v1, false).toString()).doesNotContain(SECRET);
         assertThat(String.join("\n", sandbox.log())).doesNotContain(SECRET);
         assertThat(sandbox.events().toString()).doesNotContain(SECRET);
     }

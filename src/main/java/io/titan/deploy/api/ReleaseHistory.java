@@ -1,4 +1,4 @@
-package io.titan.deploy.cli;
+package io.titan.deploy.api;
 
 import io.titan.deploy.TitanException;
 import io.titan.deploy.config.Topology;
@@ -7,7 +7,6 @@ import io.titan.deploy.release.ReleaseStore;
 import io.titan.deploy.report.DeployReport;
 import io.titan.deploy.report.HistoryReport;
 import io.titan.deploy.report.ReportArchive;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,11 +21,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeMap;
 
 /**
  * A target's releases as {@code history} shows them: the release records (what was deployed, how
- * it ended) joined with the deploy reports the CLI keeps beside them in {@code reports/} of the
+ * it ended) joined with the deploy reports kept beside them in {@code reports/} of the
  * state dir (how each service did), as long as their records ({@value ReleaseStore#KEEP} are kept).
  * Several hosts' histories read together show a release once, with the hosts it ran on: a release in
  * steps has the same id on every host.
@@ -40,35 +40,27 @@ final class ReleaseHistory {
     private ReleaseHistory() {
     }
 
-    static ReportArchive archive(Target target) {
-        return new ReportArchive(target.stateDir().resolve("reports"));
-    }
-
     /**
-     * Keeps a deployment's report for {@code history}, under the id of its release record here, and
-     * the reports of releases that still have a record only. A failure to write it only warns: the
-     * deployment's own result and exit code stand.
+     * Keeps a deployment's report for {@code history}, under the id of its release record in
+     * {@code stateDir} (of {@code host}), and the reports of releases that still have a record only.
+     *
+     * @return why it was not kept, or empty: a failure only warns, the deployment's result stands
      */
-    static void keep(Target target, DeployReport report, PrintWriter out) {
+    static Optional<String> keep(Path stateDir, String host, DeployReport report) {
         try {
-            ReportArchive archive = archive(target);
-            List<ReleaseRecord> records = new ReleaseStore(target.stateDir()).list();
+            ReportArchive archive = new ReportArchive(stateDir.resolve("reports"));
+            List<ReleaseRecord> records = new ReleaseStore(stateDir).list();
             // The newest record of that release on this host: a release id given twice names the later one.
             String recordId = records.stream().filter(r -> r.releaseId().equals(report.releaseId())
-                            && (r.host() == null || r.host().equals(target.host()))).findFirst()
+                            && (r.host() == null || r.host().equals(host))).findFirst()
                     .map(ReleaseRecord::id).orElse(report.releaseId());
             archive.save(recordId, report);
             archive.retain(records.stream().map(ReleaseRecord::id).toList());
+            return Optional.empty();
         } catch (UncheckedIOException | IllegalArgumentException | TitanException e) {
-            out.println("titan-deploy: warning: the report of release " + report.releaseId()
-                    + " was not kept for history: " + e.getMessage());
-            out.flush();
+            return Optional.of("the report of release " + report.releaseId() + " was not kept for history: "
+                    + e.getMessage());
         }
-    }
-
-    /** One host's history now: its services as rows, its kept releases newest first. */
-    static HistoryReport read(Topology topology, Target target, Instant now) {
-        return read(topology, List.of(target), now);
     }
 
     /**
@@ -76,13 +68,12 @@ final class ReleaseHistory {
      * with the hosts it ran on. Hosts that name the same state dir are different machines with the
      * same layout: each record there belongs to the host it names, and this machine has only its own.
      */
-    static HistoryReport read(Topology topology, List<Target> targets, Instant now) {
-        Set<String> hostNames = new LinkedHashSet<>();
-        targets.forEach(t -> hostNames.add(t.host()));
+    static HistoryReport read(Topology topology, Function<String, Path> stateDirOf, List<String> hostNames,
+                              Instant now) {
         // Which hosts of the topology keep their records in each state dir read.
         Map<Path, List<String>> byDir = new LinkedHashMap<>();
-        targets.forEach(t -> byDir.putIfAbsent(dir(t), new ArrayList<>()));
-        topology.hosts().keySet().forEach(host -> Optional.ofNullable(byDir.get(dir(Target.of(topology, host))))
+        hostNames.forEach(host -> byDir.putIfAbsent(dir(stateDirOf.apply(host)), new ArrayList<>()));
+        topology.hosts().keySet().forEach(host -> Optional.ofNullable(byDir.get(dir(stateDirOf.apply(host))))
                 .ifPresent(hosts -> hosts.add(host)));
         // Per host its parts, newest first; the n-th part of release X on a host joins the n-th on the others.
         Map<String, List<Part>> parts = new TreeMap<>();
@@ -120,8 +111,8 @@ final class ReleaseHistory {
         return new HistoryReport(topology.source(), now, List.copyOf(rows), releases, hosts);
     }
 
-    private static Path dir(Target target) {
-        return target.stateDir().toAbsolutePath().normalize();
+    private static Path dir(Path stateDir) {
+        return stateDir.toAbsolutePath().normalize();
     }
 
     /** One release's parts on its hosts as one column; the rows gain the services only its records name. */

@@ -1,4 +1,4 @@
-package io.titan.deploy.cli;
+package io.titan.deploy.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,10 +14,10 @@ import io.titan.deploy.report.Outcome;
 import io.titan.deploy.report.ReportArchive;
 import io.titan.deploy.report.ServiceReport;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Histories of two hosts read together from their release records and kept reports, as {@code history}
- * without {@code --host} reads them: a release in steps once, with its hosts.
+ * Histories of two hosts read together from their release records and kept reports, through the
+ * API ({@link TitanDeploy#keepForHistory}, {@link TitanDeploy#history}), as {@code history} without
+ * {@code --host} reads them: a release in steps once, with its hosts.
  */
 class ReleaseHistoryTest {
 
@@ -53,8 +54,13 @@ class ReleaseHistoryTest {
         topology = new TopologyLoader().load(file);
     }
 
-    private Target target(String host) {
-        return Target.of(topology, host);
+    /** The engine of {@code host}, its clock stopped at {@link #T0}. */
+    private TitanDeploy engine(String host) {
+        return TitanDeploy.forTopology(topology).host(host).clock(Clock.fixed(T0, ZoneOffset.UTC)).build();
+    }
+
+    private HistoryReport bothHosts() {
+        return engine("host-a").history(List.of("host-a", "host-b"));
     }
 
     /** A record as the journal writes it: {@code release} null for a deploy (or a record from before). */
@@ -63,7 +69,7 @@ class ReleaseHistoryTest {
         ReleaseRecord record = new ReleaseRecord(id, T0.plusSeconds(60L * minute).toString(),
                 status == Status.IN_PROGRESS ? null : T0.plusSeconds(60L * minute + 30).toString(), status, 1,
                 "titan.yaml", List.of(service), Map.of(), Map.of(), Map.of(), error, release, host, Map.of(), Map.of());
-        new ReleaseStore(target(host).stateDir()).save(record);
+        new ReleaseStore(engine(host).stateDir()).save(record);
         return record;
     }
 
@@ -81,15 +87,11 @@ class ReleaseHistoryTest {
         record("host-b", "20261207T040005000Z-0000", 0, Status.DEPLOYED, "rel-1", "brain", null);
         record("host-a", "20261207T041000000Z-0000", 10, Status.ROLLED_BACK, "rel-2", "shared", "aborted");
         record("host-b", "20261207T041001000Z-0000", 10, Status.IN_PROGRESS, "rel-2", "brain", null);
-        StringWriter warnings = new StringWriter();
-        ReleaseHistory.keep(target("host-a"), report("rel-1", 0, "shared", ServiceStatus.DEPLOYED),
-                new PrintWriter(warnings));
-        ReleaseHistory.keep(target("host-b"), report("rel-1", 0, "brain", ServiceStatus.DEPLOYED),
-                new PrintWriter(warnings));
+        assertThat(engine("host-a").keepForHistory(report("rel-1", 0, "shared", ServiceStatus.DEPLOYED))).isEmpty();
+        assertThat(engine("host-b").keepForHistory(report("rel-1", 0, "brain", ServiceStatus.DEPLOYED))).isEmpty();
 
-        HistoryReport history = ReleaseHistory.read(topology, List.of(target("host-a"), target("host-b")), T0);
+        HistoryReport history = bothHosts();
 
-        assertThat(warnings.toString()).isEmpty();
         assertThat(history.releases()).extracting(HistoryReport.Release::id).containsExactly("rel-2", "rel-1");
         HistoryReport.Release rel2 = history.releases().get(0);
         assertThat(rel2.result()).as("unfinished on host-b").isEqualTo("in-progress");
@@ -106,7 +108,7 @@ class ReleaseHistoryTest {
                 "brain");
         assertThat(history.hosts()).isEqualTo(Map.of("shared", "host-a", "brain", "host-b"));
 
-        HistoryReport hostB = ReleaseHistory.read(topology, target("host-b"), T0);
+        HistoryReport hostB = engine("host-b").history();
         assertThat(hostB.services()).as("host-b's rows only").containsExactly("brain");
         assertThat(hostB.releases()).extracting(HistoryReport.Release::id).containsExactly("rel-2", "rel-1");
     }
@@ -117,12 +119,11 @@ class ReleaseHistoryTest {
         // kept its report under the record's id, naming the record's id.
         ReleaseRecord deploy = record("host-a", "20261207T040000000Z-0000", 0, Status.DEPLOYED, null, "shared", null);
         ReleaseRecord older = record("host-b", "20261207T040100000Z-0000", 1, Status.DEPLOYED, "rel-0", "brain", null);
-        new ReportArchive(target("host-b").stateDir().resolve("reports"))
+        new ReportArchive(engine("host-b").stateDir().resolve("reports"))
                 .save(older.id(), report(older.id(), 1, "brain", ServiceStatus.DEPLOYED));
-        ReleaseHistory.keep(target("host-a"), report(deploy.id(), 0, "shared", ServiceStatus.DEPLOYED),
-                new PrintWriter(new StringWriter()));
+        assertThat(engine("host-a").keepForHistory(report(deploy.id(), 0, "shared", ServiceStatus.DEPLOYED))).isEmpty();
 
-        HistoryReport history = ReleaseHistory.read(topology, List.of(target("host-a"), target("host-b")), T0);
+        HistoryReport history = bothHosts();
 
         assertThat(history.releases()).extracting(HistoryReport.Release::id).containsExactly("rel-0", deploy.id());
         assertThat(history.releases()).allSatisfy(r -> assertThat(r.reported()).as(r.id()).isTrue());
@@ -136,8 +137,8 @@ class ReleaseHistoryTest {
         record("host-a", "20261207T040000000Z-0000", 0, Status.DEPLOYED, "rel-1", "shared", null);
         record("host-b", "20261207T040005000Z-0000", 0, Status.ROLLED_BACK, "rel-1", "brain", "brain failed");
 
-        HistoryReport history = ReleaseHistory.read(topology, List.of(target("host-a"), target("host-b")), T0);
-        HistoryReport onlyA = ReleaseHistory.read(topology, target("host-a"), T0);
+        HistoryReport history = bothHosts();
+        HistoryReport onlyA = engine("host-a").history();
 
         assertThat(history.releases()).singleElement().satisfies(r -> assertThat(r.hosts()).containsExactly(
                 new HistoryReport.HostResult("host-a", "deployed", true),
