@@ -40,7 +40,7 @@ final class JenkinsBench {
     }
 
     private Map<String, Object> measure(BenchTopology topo) throws Exception {
-        String scenario = "12 jenkins " + topo.label();
+        String scenario = "14 jenkins " + topo.label();
         try (Sandbox sandbox = new Sandbox(); JenkinsBuild jenkins = new JenkinsBuild()) {
             Map<String, Integer> ports = topo.freePorts();
             Path ready = Files.createDirectories(sandbox.dir().resolve("ready"));
