@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * One release's start of its services: each service as soon as its dependencies in the release are
  * healthy (one at a time with the sequential strategy), started, health-gated, then soaked while
  * its dependents start. The first failure stops the rest: services not started by then are
- * skipped. The rollout touches nothing else: recording, verifying and rolling back are the
- * orchestrator's.
+ * skipped. The rollout touches nothing else: removing orphans, recording, verifying and rolling
+ * back are the release's end ({@link ReleaseEnd}).
  */
 final class Rollout {
 
@@ -51,7 +51,6 @@ final class Rollout {
     private final Map<String, String> environment;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> versions = new ConcurrentHashMap<>();
     private volatile String failure;
     private volatile ProcessWatch watch;
 
@@ -91,25 +90,24 @@ final class Rollout {
      *
      * @param failure  the first failure, or null
      * @param outcomes per service, in plan order
-     * @param touched  services it stopped, started or removed
-     * @param versions the version PM2 reports for each service it started
+     * @param touched  services it stopped or started
      */
-    record Result(String failure, List<ServiceOutcome> outcomes, Set<String> touched, Map<String, String> versions) {
+    record Result(String failure, List<ServiceOutcome> outcomes, Set<String> touched) {
         boolean success() {
             return failure == null;
         }
     }
 
     /** Starts the services; returns when every started service has passed or failed its soak. */
-    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove) {
-        return run(strategy, orphansToRemove, true);
+    Result run(DeployOptions.Strategy strategy) {
+        return run(strategy, true);
     }
 
     /**
      * Starts the services; without {@code soak} a service that passes its health gate ends
      * {@link ServiceStatus#HEALTHY}, its soak left to the caller (a release in steps).
      */
-    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove, boolean soak) {
+    Result run(DeployOptions.Strategy strategy, boolean soak) {
         List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
                 .map(t -> t.name).toList();
         try (ProcessWatch watch = pm2.watch()) {
@@ -136,10 +134,7 @@ final class Rollout {
         }
         skipRemaining();
         recordRestarts();
-        if (failure == null) {
-            removeOrphans(orphansToRemove);
-        }
-        return new Result(failure, outcomes(), Set.copyOf(touched), Map.copyOf(versions));
+        return new Result(failure, outcomes(), Set.copyOf(touched));
     }
 
     /** Starts one service and waits for its health; true when healthy. */
@@ -207,21 +202,6 @@ final class Rollout {
         }
     }
 
-    /** Removes services of earlier releases that left the topology (--remove-orphans). */
-    private void removeOrphans(List<String> orphans) {
-        for (String name : orphans) {
-            touched.add(name);
-            try {
-                pm2.delete(name);
-                events.emit(new DeploymentEvent.ServiceRemoved(clock.instant(), releaseId, name,
-                        "not in the topology (--remove-orphans)"));
-            } catch (TitanException e) {
-                fail(null, "could not remove orphan " + name + ": " + e.getMessage());
-                return;
-            }
-        }
-    }
-
     /** Why to stop starting and soaking: the first failure, or a request from outside. */
     private Optional<String> stopped() {
         if (failure != null) {
@@ -283,16 +263,13 @@ final class Rollout {
         }
     }
 
-    /** Restart counts of the services it touched and versions of the release's services, from one look. */
+    /** Restart counts of the services it touched, from one look. */
     private void recordRestarts() {
         try {
             for (Pm2Process p : pm2.processes()) {
                 Track t = tracks.get(p.name());
                 if (t != null && touched.contains(t.name)) {
                     t.restarts = p.restarts();
-                }
-                if (t != null && p.version() != null) {
-                    versions.put(p.name(), p.version());
                 }
             }
         } catch (TitanException e) {
