@@ -117,15 +117,15 @@ public final class HostRelease {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
                     + " (its services: " + String.join(", ", record.deployed().keySet()) + ")");
         }
+        // The action the release's plan gave it at begin; a record without one (written before
+        // records kept actions) restarts it, as those releases did.
         ServiceChange.Action action = ServiceChange.Action.valueOf(record.actions().getOrDefault(name, "restart")
                 .toUpperCase(java.util.Locale.ROOT));
         Pm2App app = record.deployed().get(name).toPm2App(target.environment());
         Optional<String> unhealthy = unhealthyDependency(name);
-        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.releaseId(),
-                List.of(name), Map.of(name, app),
-                new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
-                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy, target.environment());
-        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, !untilHealthy).outcomes().get(0);
+        ServiceOutcome outcome = new ServiceDeploy(new ServiceDeploy.Release(target.topology(), target.pm2(),
+                target.events(), target.clock(), record.releaseId(), target.environment()), name, action, app,
+                record.previous().get(name).existed(), failure -> { }).alone(!untilHealthy, unhealthy);
         record(release, record, outcome);
         return outcome;
     }

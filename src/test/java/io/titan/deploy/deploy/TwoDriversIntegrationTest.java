@@ -36,7 +36,8 @@ class TwoDriversIntegrationTest {
 
     /** What a driver left: the last record, what PM2 runs, and the services it removed. */
     private record Ended(ReleaseRecord.Status status, String error, Map<String, String> versions,
-                         List<String> services, List<String> running, List<String> removed, int exitCode) {
+                         List<String> services, List<String> running, List<String> removed, int exitCode,
+                         Map<String, ServiceStatus> outcomes) {
     }
 
     /** api, and worker depending on it, at {@code version}; worker left out, or made to crash, as asked. */
@@ -75,8 +76,12 @@ class TwoDriversIntegrationTest {
         return steps.finish(release, LEASE, deployed -> Optional.empty());
     }
 
-    /** v1 with worker, then {@code second} deployed with {@code options}, by {@code driver} in a sandbox of its own. */
+    /** v1 with worker, then v2 with {@code second} deployed with {@code options}, by {@code driver} in a sandbox of its own. */
     private Ended run(Driver driver, String second, DeployOptions options) {
+        return run(driver, "2", second, options);
+    }
+
+    private Ended run(Driver driver, String version, String second, DeployOptions options) {
         try (Sandbox sandbox = new Sandbox()) {
             DeploymentResult first = driver.deploy(sandbox, topology(sandbox, apiPort, workerPort, "1", "running"),
                     "r1", DeployOptions.defaults(), new EventBus());
@@ -87,12 +92,13 @@ class TwoDriversIntegrationTest {
                     removed.add(r.service());
                 }
             });
-            DeploymentResult result = driver.deploy(sandbox, topology(sandbox, apiPort, workerPort, "2", second),
+            DeploymentResult result = driver.deploy(sandbox, topology(sandbox, apiPort, workerPort, version, second),
                     "r2", options, events);
             ReleaseRecord record = new ReleaseStore(sandbox.pm2Home().resolve("titan")).latest().orElseThrow();
             return new Ended(record.status(), record.error(), record.versions(), record.services(),
                     sandbox.pm2().getProcessList().stream().map(Pm2Process::name).sorted().toList(), List.copyOf(removed),
-                    result.exitCode());
+                    result.exitCode(), result.services().stream().collect(java.util.stream.Collectors.toMap(
+                            ServiceOutcome::name, ServiceOutcome::status)));
         }
     }
 
@@ -108,6 +114,7 @@ class TwoDriversIntegrationTest {
         assertThat(oneProcess.services()).containsExactly("api", "worker");
         assertThat(oneProcess.running()).containsExactly("api");
         assertThat(oneProcess.removed()).containsExactly("worker");
+        assertThat(oneProcess.outcomes()).isEqualTo(Map.of("api", ServiceStatus.DEPLOYED));
         assertThat(inSteps).isEqualTo(oneProcess);
     }
 
@@ -119,6 +126,20 @@ class TwoDriversIntegrationTest {
         assertThat(oneProcess.status()).isEqualTo(ReleaseRecord.Status.ROLLED_BACK);
         assertThat(oneProcess.running()).containsExactly("api", "worker");
         assertThat(oneProcess.exitCode()).isEqualTo(1);
+        assertThat(oneProcess.outcomes()).containsEntry("worker", ServiceStatus.FAILED)
+                .containsEntry("api", ServiceStatus.ROLLED_BACK);
+        assertThat(inSteps).isEqualTo(oneProcess);
+    }
+
+    @Test
+    void aReleaseOfWhatRunsLeavesEveryServiceAloneByEitherDriver() {
+        // The release in steps takes each service's action from the plan its begin recorded.
+        Ended oneProcess = run(TwoDriversIntegrationTest::oneProcess, "1", "running", DeployOptions.defaults());
+        Ended inSteps = run(TwoDriversIntegrationTest::inSteps, "1", "running", DeployOptions.defaults());
+
+        assertThat(oneProcess.status()).isEqualTo(ReleaseRecord.Status.DEPLOYED);
+        assertThat(oneProcess.outcomes()).isEqualTo(Map.of("api", ServiceStatus.UNCHANGED,
+                "worker", ServiceStatus.UNCHANGED));
         assertThat(inSteps).isEqualTo(oneProcess);
     }
 
