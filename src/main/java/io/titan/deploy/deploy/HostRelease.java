@@ -117,8 +117,8 @@ public final class HostRelease {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
                     + " (its services: " + String.join(", ", record.deployed().keySet()) + ")");
         }
-        // The action the release's plan gave it at begin; a record without one (written before
-        // records kept actions) restarts it, as those releases did.
+        // The action the plan of `begin` gave it, as the record keeps it: no made-up plan. A record
+        // naming none for it restarts it, which cannot leave a changed service as it was.
         ServiceChange.Action action = ServiceChange.Action.valueOf(record.actions().getOrDefault(name, "restart")
                 .toUpperCase(java.util.Locale.ROOT));
         Pm2App app = record.deployed().get(name).toPm2App(target.environment());
