@@ -11,13 +11,11 @@ import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseRecord;
-import io.titan.deploy.rollback.Recovery;
-import io.titan.deploy.rollback.Rollback;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,52 +109,48 @@ public final class DeploymentOrchestrator {
             // The record names its host, as a release in steps does: history tells hosts apart by it.
             ReleaseRecord record = target.journal().begin(topology.source(), null, target.host(), recorded,
                     before.definitions(), changes.wanted(), Apps.secretTemplates(topology), Map.of());
-            Instant startedAt = Instant.parse(record.startedAt());
-            target.events().emit(new DeploymentEvent.DeploymentStarted(startedAt, record.releaseId(), targets,
+            ReleaseEnd end = new ReleaseEnd(target, record);
+            target.events().emit(new DeploymentEvent.DeploymentStarted(end.startedAt(), record.releaseId(), targets,
                     changes.plan().unchanged()));
             Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.releaseId(),
                     targets, changes.wanted(), changes.plan(), before.definitions().keySet(),
-                    () -> Optional.ofNullable(stopReason), target.environment()).run(options.strategy(), orphans);
-            return conclude(record, startedAt, rollout, options, verify, before);
+                    () -> Optional.ofNullable(stopReason), target.environment()).run(options.strategy());
+            return conclude(end, rollout, orphans, options, verify, before);
         }
     }
 
-    /** Accepts a rolled-out release once verified; otherwise records the failure and restores. */
-    private DeploymentResult conclude(ReleaseRecord record, Instant startedAt, Rollout.Result rollout,
+    /**
+     * Removes the orphans after a rollout without failure, then accepts the release once verified;
+     * otherwise records the failure and restores.
+     */
+    private DeploymentResult conclude(ReleaseEnd end, Rollout.Result rollout, List<String> orphans,
                                       DeployOptions options, ReleaseVerifier verify, Pm2Snapshot before) {
-        String failure = rollout.failure();
+        Set<String> touched = new HashSet<>(rollout.touched());
+        String failure = rollout.failure() != null ? rollout.failure()
+                : end.removeOrphans(orphans, touched::add).orElse(null);
+        List<ServiceOutcome> outcomes = rollout.outcomes();
         if (failure == null) {
-            Instant done = target.now();
-            target.events().emit(new DeploymentEvent.DeploymentCompleted(done, record.releaseId(),
-                    Duration.between(startedAt, done)));
-            DeploymentResult accepted = DeploymentResult.deployed(record.releaseId(), startedAt, done, rollout.outcomes());
+            Instant done = end.completed();
             // The record stays unfinished until the release is verified: a deployer killed while
             // validating leaves a release that the next deploy or recover undoes.
-            failure = verify.verify(accepted)
+            failure = verify.verify(end.deployed(outcomes, done))
                     .or(() -> Optional.ofNullable(stopReason).map(r -> "stopped before it was accepted: " + r))
                     .orElse(null);
             if (failure == null) {
-                target.journal().deployed(record, rollout.versions());
-                return accepted;
+                return end.accept(outcomes, done);
             }
         }
-        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), record.releaseId(), failure));
+        String releaseId = end.releaseId();
+        target.events().emit(new DeploymentEvent.DeploymentFailed(target.now(), releaseId, failure));
         if (!options.rollback()) {
-            target.journal().failed(record, failure);
-            return DeploymentResult.failed(record.releaseId(), failure, startedAt, target.now(),
-                    rollout.outcomes());
+            return end.fail(failure, outcomes);
         }
         if (restoreElsewhere) {
-            target.log().accept("release " + record.releaseId() + " is left unfinished for the restorer: " + failure);
-            return DeploymentResult.failed(record.releaseId(), failure + "; the previous release is being restored by"
-                    + " `titan-deploy recover`, which runs outside this process", startedAt, target.now(),
-                    rollout.outcomes());
+            target.log().accept("release " + releaseId + " is left unfinished for the restorer: " + failure);
+            return end.failed(failure + "; the previous release is being restored by"
+                    + " `titan-deploy recover`, which runs outside this process", outcomes);
         }
-        Instant rollbackStart = target.now();
-        Rollback.Result restored = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
-                before.apps(), rollout.touched(), failure, failure);
-        return DeploymentResult.rolledBack(record.releaseId(), failure, startedAt, rollbackStart, target.now(),
-                rollout.outcomes(), restored);
+        return end.restore(failure, target.now(), before.apps(), touched, outcomes);
     }
 
     private List<String> orphansToRemove(ChangeDetection changes) {

@@ -22,8 +22,6 @@ import io.titan.deploy.release.ReleaseLease;
 import io.titan.deploy.release.ReleaseRecord;
 import io.titan.deploy.release.ServiceStep;
 import io.titan.deploy.release.StepDowntime;
-import io.titan.deploy.rollback.Recovery;
-import io.titan.deploy.rollback.Rollback;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,15 +117,15 @@ public final class HostRelease {
             throw new ConfigException(name + " is not a service of release " + release + " on host " + target.host()
                     + " (its services: " + String.join(", ", record.deployed().keySet()) + ")");
         }
+        // The action the plan of `begin` gave it, as the record keeps it: no made-up plan. A record
+        // naming none for it restarts it, which cannot leave a changed service as it was.
         ServiceChange.Action action = ServiceChange.Action.valueOf(record.actions().getOrDefault(name, "restart")
                 .toUpperCase(java.util.Locale.ROOT));
         Pm2App app = record.deployed().get(name).toPm2App(target.environment());
         Optional<String> unhealthy = unhealthyDependency(name);
-        Rollout rollout = new Rollout(target.topology(), target.pm2(), target.events(), target.clock(), record.releaseId(),
-                List.of(name), Map.of(name, app),
-                new ChangePlan(List.of(new ServiceChange(name, action, List.of(), null)), List.of()),
-                record.previous().get(name).existed() ? Set.of(name) : Set.of(), () -> unhealthy, target.environment());
-        ServiceOutcome outcome = rollout.run(DeployOptions.Strategy.PARALLEL, List.of(), !untilHealthy).outcomes().get(0);
+        ServiceOutcome outcome = new ServiceDeploy(new ServiceDeploy.Release(target.topology(), target.pm2(),
+                target.events(), target.clock(), record.releaseId(), target.environment()), name, action, app,
+                record.previous().get(name).existed(), failure -> { }).alone(!untilHealthy, unhealthy);
         record(release, record, outcome);
         return outcome;
     }
@@ -171,25 +169,22 @@ public final class HostRelease {
      */
     public DeploymentResult finish(String release, Duration lease, DeploymentOrchestrator.ReleaseVerifier verify) {
         ReleaseRecord record = renew(release, lease);
-        Instant startedAt = Instant.parse(record.startedAt());
+        ReleaseEnd end = new ReleaseEnd(target, record);
         List<ServiceOutcome> outcomes = outcomes(record);
         Optional<String> problem = outcomes.stream().filter(o -> !o.status().ok()).findFirst()
                 .map(o -> o.status() == ServiceStatus.HEALTHY
                         ? o.name() + " passed its health gate, but its soak never ran (`release soak " + o.name() + "`)"
                         : o.name() + " is " + o.status().value() + (o.message() == null ? "" : ": " + o.message()))
-                .or(() -> removeOrphans(record))
-                .or(() -> verify.verify(DeploymentResult.deployed(record.releaseId(), startedAt, target.now(), outcomes)));
+                .or(() -> end.removeOrphans(record.services().stream()
+                        .filter(name -> REMOVE.equals(record.actions().get(name))).toList(), name -> { }))
+                .or(() -> verify.verify(end.deployed(outcomes, target.now())));
         if (problem.isPresent()) {
-            return DeploymentResult.failed(record.releaseId(), problem.get(), startedAt, target.now(), outcomes);
+            return end.failed(problem.get(), outcomes);
         }
-        Map<String, String> versions = new TreeMap<>();
-        target.pm2().processes().stream().filter(p -> record.services().contains(p.name()) && p.version() != null)
-                .forEach(p -> versions.put(p.name(), p.version()));
-        target.journal().deployed(record, versions);
-        target.events().emit(new DeploymentEvent.DeploymentCompleted(target.now(), record.releaseId(),
-                Duration.between(startedAt, target.now())));
+        DeploymentResult accepted = end.accept(outcomes, target.now());
+        end.completed();
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.deployed(record.releaseId(), startedAt, target.now(), outcomes);
+        return accepted;
     }
 
     /**
@@ -199,27 +194,9 @@ public final class HostRelease {
     public DeploymentResult keep(String release, String why) {
         ReleaseRecord record = renew(release, null);
         target.events().emit(new DeploymentEvent.DeploymentAborted(target.now(), record.releaseId(), why, false));
-        target.journal().failed(record, why);
+        DeploymentResult kept = new ReleaseEnd(target, record).fail(why, outcomes(record));
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.failed(record.releaseId(), why, Instant.parse(record.startedAt()), target.now(),
-                outcomes(record));
-    }
-
-    /** Removes the orphans the release planned to remove ({@code --remove-orphans}); a failure to do so is returned. */
-    private Optional<String> removeOrphans(ReleaseRecord record) {
-        for (String name : record.services()) {
-            if (!REMOVE.equals(record.actions().get(name))) {
-                continue;
-            }
-            try {
-                target.pm2().delete(name);
-                target.events().emit(new DeploymentEvent.ServiceRemoved(target.now(), record.releaseId(), name,
-                        "not in the topology (--remove-orphans)"));
-            } catch (TitanException e) {
-                return Optional.of("could not remove orphan " + name + ": " + e.getMessage());
-            }
-        }
-        return Optional.empty();
+        return kept;
     }
 
     /**
@@ -232,11 +209,10 @@ public final class HostRelease {
         ReleaseRecord record = renew(release, null);
         Instant rollbackStartedAt = target.now();
         target.events().emit(new DeploymentEvent.DeploymentAborted(rollbackStartedAt, record.releaseId(), why, true));
-        Rollback.Result restore = Recovery.restore(target.journal(), target.rollback(), record, record.services(),
-                Map.of(), Set.of(), why, why);
+        DeploymentResult restored = new ReleaseEnd(target, record).restore(why, rollbackStartedAt, Map.of(), Set.of(),
+                outcomes(record));
         ReleaseLease.clear(target.stateDir());
-        return DeploymentResult.rolledBack(record.releaseId(), why, Instant.parse(record.startedAt()), rollbackStartedAt,
-                target.now(), outcomes(record), restore);
+        return restored;
     }
 
     /**

@@ -1,59 +1,36 @@
 package io.titan.deploy.deploy;
 
-import io.titan.deploy.TitanException;
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.ServiceChange;
-import io.titan.deploy.config.Secrets;
-import io.titan.deploy.config.ServiceSpec;
 import io.titan.deploy.config.Topology;
-import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
-import io.titan.deploy.event.OutputLine;
 import io.titan.deploy.graph.DependencyWalk;
-import io.titan.deploy.health.Downtime;
-import io.titan.deploy.health.Durations;
 import io.titan.deploy.pm2.Pm2App;
-import io.titan.deploy.pm2.Pm2Process;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.pm2.ProcessWatch;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * One release's start of its services: each service as soon as its dependencies in the release are
  * healthy (one at a time with the sequential strategy), started, health-gated, then soaked while
- * its dependents start. The first failure stops the rest: services not started by then are
- * skipped. The rollout touches nothing else: recording, verifying and rolling back are the
- * orchestrator's.
+ * its dependents start ({@link ServiceDeploy}, the unit a release in steps runs too). The first
+ * failure stops the rest: services not started by then are skipped. The rollout touches nothing
+ * else: removing orphans, recording, verifying and rolling back are the release's end
+ * ({@link ReleaseEnd}).
  */
 final class Rollout {
 
-    /** How often a soaking service looks whether the deployment was asked to stop. */
-    private static final Duration STOP_CHECK = Duration.ofMillis(100);
-
     private final Topology topology;
     private final ProcessControl pm2;
-    private final EventBus events;
-    private final Clock clock;
-    private final String releaseId;
-    private final Map<String, Pm2App> apps;
-    private final Set<String> existed;
     private final Supplier<Optional<String>> stopRequest;
-    private final Map<String, String> environment;
-    private final Map<String, Track> tracks = new LinkedHashMap<>();
-    private final Set<String> touched = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> versions = new ConcurrentHashMap<>();
+    private final Map<String, ServiceDeploy> services = new LinkedHashMap<>();
     private volatile String failure;
-    private volatile ProcessWatch watch;
 
     /**
      * @param targets     the release's services, in plan order
@@ -68,21 +45,11 @@ final class Rollout {
             Supplier<Optional<String>> stopRequest, Map<String, String> environment) {
         this.topology = topology;
         this.pm2 = pm2;
-        this.events = events;
-        this.clock = clock;
-        this.releaseId = releaseId;
-        this.apps = apps;
-        this.existed = Set.copyOf(existed);
         this.stopRequest = stopRequest;
-        this.environment = Map.copyOf(environment);
+        ServiceDeploy.Release release = new ServiceDeploy.Release(topology, pm2, events, clock, releaseId, environment);
         for (String name : targets) {
-            Track track = new Track(name);
-            if (changes.of(name).orElseThrow().action() == ServiceChange.Action.UNCHANGED) {
-                track.status = ServiceStatus.UNCHANGED;
-                track.message = "running, healthy and the same as before";
-                events.emit(new DeploymentEvent.ServiceUnchanged(clock.instant(), releaseId, name));
-            }
-            tracks.put(name, track);
+            services.put(name, new ServiceDeploy(release, name, changes.of(name).orElseThrow().action(), apps.get(name),
+                    existed.contains(name), this::failed));
         }
     }
 
@@ -91,135 +58,36 @@ final class Rollout {
      *
      * @param failure  the first failure, or null
      * @param outcomes per service, in plan order
-     * @param touched  services it stopped, started or removed
-     * @param versions the version PM2 reports for each service it started
+     * @param touched  services it stopped or started
      */
-    record Result(String failure, List<ServiceOutcome> outcomes, Set<String> touched, Map<String, String> versions) {
+    record Result(String failure, List<ServiceOutcome> outcomes, Set<String> touched) {
         boolean success() {
             return failure == null;
         }
     }
 
     /** Starts the services; returns when every started service has passed or failed its soak. */
-    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove) {
-        return run(strategy, orphansToRemove, true);
-    }
-
-    /**
-     * Starts the services; without {@code soak} a service that passes its health gate ends
-     * {@link ServiceStatus#HEALTHY}, its soak left to the caller (a release in steps).
-     */
-    Result run(DeployOptions.Strategy strategy, List<String> orphansToRemove, boolean soak) {
-        List<String> toStart = tracks.values().stream().filter(t -> t.status == ServiceStatus.PENDING)
-                .map(t -> t.name).toList();
+    Result run(DeployOptions.Strategy strategy) {
+        List<String> toStart = services.values().stream().filter(s -> s.status() == ServiceStatus.PENDING)
+                .map(ServiceDeploy::name).toList();
         try (ProcessWatch watch = pm2.watch()) {
-            this.watch = watch;
             HealthGate gate = new HealthGate(pm2, watch);
             int parallelism = strategy == DeployOptions.Strategy.SEQUENTIAL ? 1 : Integer.MAX_VALUE;
             // Nothing more is started once the daemon counts as gone: the plan was made against it.
             DependencyWalk.walk(toStart, DependencyWalk.dependencies(topology.graph()), parallelism,
-                    () -> stopped().isPresent() || watch.daemonLost().isPresent(), (name, release) -> {
-                        if (start(name, gate, watch)) {
-                            release.run();
-                            if (soak) {
-                                soak(name, watch);
-                            } else {
-                                tracks.get(name).status = ServiceStatus.HEALTHY;
-                            }
-                        }
-                    });
+                    () -> stopped().isPresent() || watch.daemonLost().isPresent(),
+                    (name, release) -> services.get(name).deploy(gate, watch, true, release, this::stopped));
             // What was started went with the daemon, even when no service was waiting at the time.
-            watch.daemonLost().ifPresent(lost -> fail(null, lost));
+            watch.daemonLost().ifPresent(this::failed);
         }
         if (failure == null && stopRequest.get().isPresent()) {
             failure = stopRequest.get().get();
         }
         skipRemaining();
-        recordRestarts();
-        if (failure == null) {
-            removeOrphans(orphansToRemove);
-        }
-        return new Result(failure, outcomes(), Set.copyOf(touched), Map.copyOf(versions));
-    }
-
-    /** Starts one service and waits for its health; true when healthy. */
-    private boolean start(String name, HealthGate gate, ProcessWatch watch) {
-        ServiceSpec spec = topology.service(name);
-        Track track = tracks.get(name);
-        track.status = ServiceStatus.DEPLOYING;
-        track.startedAt = clock.instant();
-        events.emit(new DeploymentEvent.ServiceDeploying(track.startedAt, releaseId, name,
-                topology.graph().levelOf(name)));
-        try {
-            touched.add(name);
-            watch.keepOutput(name, spec.logLines(), Secrets.values(spec.env().values(), environment));
-            track.downtime = new ServiceStart(pm2, clock).run(spec, apps.get(name).toBuilder().releaseId(releaseId).build(),
-                    existed.contains(name), gate, watch, this::stopped);
-            track.readyAt = clock.instant();
-            track.healthy = true;
-            events.emit(new DeploymentEvent.ServiceDeployed(track.readyAt, releaseId, name,
-                    Duration.between(track.startedAt, track.readyAt), false,
-                    track.downtime.window().orElse(null), track.downtime.failed().orElse(null)));
-            return true;
-        } catch (ServiceFailure e) {
-            if (stopped().isPresent()) {
-                // Cut short because the rollout stops, not for a fault of its own: settled with the rest.
-                return false;
-            }
-            fail(name, e.getMessage());
-            return false;
-        } catch (TitanException e) {
-            fail(name, name + ": " + e.getMessage());
-            return false;
-        } catch (RuntimeException e) {
-            // Anything unexpected must still fail the release, or a dead worker would look healthy.
-            fail(name, name + ": unexpected error: " + e);
-            return false;
-        }
-    }
-
-    /** PM2 must report no exit for the soak time after the service became healthy. */
-    private void soak(String name, ProcessWatch watch) {
-        ServiceSpec spec = topology.service(name);
-        Track track = tracks.get(name);
-        Instant until = track.readyAt.plus(spec.soak());
-        try {
-            while (true) {
-                Duration left = Duration.between(clock.instant(), until);
-                Optional<String> problem = watch.awaitProblem(name, left.isNegative() ? Duration.ZERO
-                        : left.compareTo(STOP_CHECK) > 0 ? STOP_CHECK : left);
-                if (problem.isPresent()) {
-                    fail(name, name + " " + problem.get() + (watch.daemonLost().isPresent() ? ""
-                            : " during the " + Durations.format(spec.soak()) + " soak after it became healthy"));
-                    return;
-                }
-                if (!clock.instant().isBefore(until) || stopped().isPresent()) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(name, name + ": interrupted during its soak");
-            return;
-        }
-        if (track.status == ServiceStatus.DEPLOYING && stopped().isEmpty()) {
-            track.status = ServiceStatus.DEPLOYED;
-        }
-    }
-
-    /** Removes services of earlier releases that left the topology (--remove-orphans). */
-    private void removeOrphans(List<String> orphans) {
-        for (String name : orphans) {
-            touched.add(name);
-            try {
-                pm2.delete(name);
-                events.emit(new DeploymentEvent.ServiceRemoved(clock.instant(), releaseId, name,
-                        "not in the topology (--remove-orphans)"));
-            } catch (TitanException e) {
-                fail(null, "could not remove orphan " + name + ": " + e.getMessage());
-                return;
-            }
-        }
+        ServiceDeploy.recordRestarts(pm2, services.values());
+        return new Result(failure, services.values().stream().map(ServiceDeploy::outcome).toList(),
+                services.values().stream().filter(ServiceDeploy::touched).map(ServiceDeploy::name)
+                        .collect(Collectors.toUnmodifiableSet()));
     }
 
     /** Why to stop starting and soaking: the first failure, or a request from outside. */
@@ -230,103 +98,27 @@ final class Rollout {
         return stopRequest.get().map(r -> "stopped: " + r);
     }
 
-    private synchronized void fail(String name, String reason) {
-        if (name != null) {
-            Track track = tracks.get(name);
-            if (track.status != ServiceStatus.FAILED) {
-                track.status = ServiceStatus.FAILED;
-                track.message = reason;
-                track.failedAt = clock.instant();
-                events.emit(new DeploymentEvent.ServiceFailed(track.failedAt, releaseId, name, reason));
-                showOutput(track);
-            }
-        }
-        if (failure == null && reason != null) {
+    /** The release's first failure stops the rest. */
+    private synchronized void failed(String reason) {
+        if (failure == null) {
             failure = reason;
-        }
-    }
-
-    /** Right after its failure: the last lines the service printed, kept with its outcome and sent as an event. */
-    private void showOutput(Track track) {
-        ProcessWatch open = watch;
-        if (open == null || track.startedAt == null) {
-            return;
-        }
-        track.output = open.output(track.name);
-        if (!track.output.isEmpty()) {
-            events.emit(new DeploymentEvent.ServiceOutput(clock.instant(), releaseId, track.name, track.output));
         }
     }
 
     /** Services never started are skipped (saying which dependency failed); those mid-way are settled. */
     private synchronized void skipRemaining() {
         // Skips first: a service cut short by the stop must not read as the dependency that failed.
-        for (Track track : tracks.values()) {
-            if (track.status == ServiceStatus.PENDING) {
-                track.status = ServiceStatus.SKIPPED;
-                track.message = topology.graph().transitiveDependenciesOf(track.name).stream()
-                        .filter(d -> tracks.containsKey(d) && tracks.get(d).status == ServiceStatus.FAILED)
+        for (ServiceDeploy service : services.values()) {
+            if (service.status() == ServiceStatus.PENDING) {
+                service.skip(topology.graph().transitiveDependenciesOf(service.name()).stream()
+                        .filter(d -> services.containsKey(d) && services.get(d).status() == ServiceStatus.FAILED)
                         .findFirst()
                         .map(d -> "not started: dependency " + d + " failed")
-                        .orElse("not started: the deployment stopped (" + failure + ")");
-                events.emit(new DeploymentEvent.ServiceSkipped(clock.instant(), releaseId, track.name, track.message));
+                        .orElse("not started: the deployment stopped (" + failure + ")"));
             }
         }
-        for (Track track : tracks.values()) {
-            if (track.status == ServiceStatus.DEPLOYING && track.healthy) {
-                track.status = ServiceStatus.DEPLOYED;
-            } else if (track.status == ServiceStatus.DEPLOYING) {
-                track.status = ServiceStatus.FAILED;
-                track.message = "stopped before it was healthy: " + failure;
-                events.emit(new DeploymentEvent.ServiceFailed(clock.instant(), releaseId, track.name, track.message));
-            }
-        }
-    }
-
-    /** Restart counts of the services it touched and versions of the release's services, from one look. */
-    private void recordRestarts() {
-        try {
-            for (Pm2Process p : pm2.processes()) {
-                Track t = tracks.get(p.name());
-                if (t != null && touched.contains(t.name)) {
-                    t.restarts = p.restarts();
-                }
-                if (t != null && p.version() != null) {
-                    versions.put(p.name(), p.version());
-                }
-            }
-        } catch (TitanException e) {
-            // The failure that lost the daemon is reported already; restart counts are detail.
-        }
-    }
-
-    private List<ServiceOutcome> outcomes() {
-        List<ServiceOutcome> list = new ArrayList<>();
-        for (Track t : tracks.values()) {
-            Instant end = t.readyAt != null ? t.readyAt : t.failedAt;
-            Duration duration = t.startedAt == null || end == null ? Duration.ZERO : Duration.between(t.startedAt, end);
-            list.add(new ServiceOutcome(t.name, t.status, topology.graph().levelOf(t.name),
-                    topology.service(t.name).dependsOn(), t.startedAt, t.readyAt, duration, t.restarts, t.message,
-                    topology.service(t.name).host(), t.output, t.downtime, null));
-        }
-        return list;
-    }
-
-    /** Mutable per-service progress; status changes under the rollout's lock or by the one worker of the service. */
-    private static final class Track {
-        final String name;
-        volatile ServiceStatus status = ServiceStatus.PENDING;
-        volatile Instant startedAt;
-        volatile Instant readyAt;
-        volatile Instant failedAt;
-        volatile boolean healthy;
-        volatile int restarts;
-        volatile String message;
-        volatile List<OutputLine> output = List.of();
-        volatile Downtime downtime;
-
-        Track(String name) {
-            this.name = name;
+        for (ServiceDeploy service : services.values()) {
+            service.settle(failure);
         }
     }
 }

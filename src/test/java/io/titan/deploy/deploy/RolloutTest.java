@@ -87,7 +87,7 @@ class RolloutTest {
         }
         EventBus bus = new EventBus().onAny(events::add);
         return new Rollout(topology, pm2, bus, clock, "r1", order, apps, new ChangePlan(changes, List.of()),
-                Set.of(), () -> Optional.ofNullable(stop.get()), Map.of()).run(strategy, List.of());
+                Set.of(), () -> Optional.ofNullable(stop.get()), Map.of()).run(strategy);
     }
 
     /** The rollout on a thread of its own, for a test that acts while it runs. */
