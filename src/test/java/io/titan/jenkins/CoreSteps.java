@@ -72,7 +72,7 @@ final class CoreSteps {
         t.register("pwd", List.of(), a -> t.cwd().toString());
         t.register("pwd", List.of(Map.class), a -> Boolean.TRUE.equals(map(a[0]).get("tmp"))
                 ? t.cwd() + "@tmp" : t.cwd().toString());
-        t.register("withEnv", List.of(List.class, Closure.class), a -> withEnv(envList((List<Object>) a[0]),
+        t.register("withEnv", List.of(List.class, Closure.class), a -> withEnv(envList(new java.util.ArrayList<Object>((List<?>) a[0])),
                 (Closure<?>) a[1]));
         t.register("node", List.of(String.class, Closure.class), a -> node(String.valueOf(a[0]), (Closure<?>) a[1]));
         t.register("node", List.of(Closure.class), a -> node(null, (Closure<?>) a[0]));
@@ -94,7 +94,7 @@ final class CoreSteps {
         t.register("string", List.of(Map.class), a -> new LinkedHashMap<>(map(a[0])));
         t.register("withCredentials", List.of(List.class, Closure.class), a -> {
             Map<String, String> bound = new LinkedHashMap<>();
-            for (Object binding : (List<Object>) a[0]) {
+            for (Object binding : (List<?>) a[0]) {
                 Map<String, Object> b = map(binding);
                 bound.put(String.valueOf(b.get("variable")), t.credential(String.valueOf(b.get("credentialsId"))));
             }

@@ -85,8 +85,8 @@ class TitanDeployIntegrationTest {
 
     @Test
     void rollbackPutsBackTheReleaseBeforeAndHistorySaysSo() {
-        TitanException nothing = catchThrowableOfType(
-                () -> engine(version("1")).rollback(Duration.ZERO, false), TitanException.class);
+        TitanException nothing = catchThrowableOfType(TitanException.class,
+                () -> engine(version("1")).rollback(Duration.ZERO, false));
         assertThat(nothing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(nothing.getMessage()).contains("nothing to roll back");
         deploy(version("1"));
@@ -118,8 +118,8 @@ class TitanDeployIntegrationTest {
         assertThat(pipeline.service("rel-2", "api", null).status().name()).isEqualTo("DEPLOYED");
         assertThat(runningVersion()).contains("\"2\"");
 
-        TitanException held = catchThrowableOfType(() -> engine.recover("recover", Duration.ZERO, false),
-                TitanException.class);
+        TitanException held = catchThrowableOfType(TitanException.class,
+                () -> engine.recover("recover", Duration.ZERO, false));
         assertThat(held.exitCode()).isEqualTo(ExitCodes.LOCKED);
         assertThat(held.getMessage()).contains("rel-2");
         assertThat(runningVersion()).as("turned away, nothing changed").contains("\"2\"");
