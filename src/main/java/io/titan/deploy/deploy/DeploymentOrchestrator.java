@@ -2,7 +2,6 @@ package io.titan.deploy.deploy;
 
 import io.titan.deploy.change.ChangeDetection;
 import io.titan.deploy.change.ChangePlan;
-import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.Topology;
 import io.titan.deploy.event.DeploymentEvent;
 import io.titan.deploy.event.EventBus;
@@ -14,7 +13,6 @@ import io.titan.deploy.release.ReleaseRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,15 +101,10 @@ public final class DeploymentOrchestrator {
             HostTarget.Observed observed = target.observe(targets, apps, Set.of(), options.waitDependencies(), options);
             Pm2Snapshot before = observed.before();
             ChangeDetection changes = observed.changes();
-            List<String> orphans = orphansToRemove(changes);
-            List<String> recorded = new ArrayList<>(targets);
-            recorded.addAll(orphans);
-            // The record names its host, as a release in steps does: history tells hosts apart by it.
-            ReleaseRecord record = target.journal().begin(topology.source(), null, target.host(), recorded,
-                    before.definitions(), changes.wanted(), Apps.secretTemplates(topology), Map.of());
+            ReleaseStart start = ReleaseStart.of(target, null, targets, observed);
+            ReleaseRecord record = start.record();
+            List<String> orphans = start.orphans();
             ReleaseEnd end = new ReleaseEnd(target, record);
-            target.events().emit(new DeploymentEvent.DeploymentStarted(end.startedAt(), record.releaseId(), targets,
-                    changes.plan().unchanged()));
             Rollout.Result rollout = new Rollout(topology, target.pm2(), target.events(), target.clock(), record.releaseId(),
                     targets, changes.wanted(), changes.plan(), before.definitions().keySet(),
                     () -> Optional.ofNullable(stopReason), target.environment()).run(options.strategy());
@@ -151,18 +144,6 @@ public final class DeploymentOrchestrator {
                     + " `titan-deploy recover`, which runs outside this process", outcomes);
         }
         return end.restore(failure, target.now(), before.apps(), touched, outcomes);
-    }
-
-    private List<String> orphansToRemove(ChangeDetection changes) {
-        List<String> orphans = new ArrayList<>();
-        for (ServiceChange orphan : changes.plan().orphans()) {
-            if (orphan.action() == ServiceChange.Action.REMOVE) {
-                orphans.add(orphan.name());
-            } else {
-                target.log().accept("orphan " + orphan.name() + ": " + orphan.reasons().get(0));
-            }
-        }
-        return orphans;
     }
 
     /** Checks a deployed release before it is accepted. */

@@ -2,7 +2,6 @@ package io.titan.deploy.deploy;
 
 import io.titan.deploy.ExitCodes;
 import io.titan.deploy.TitanException;
-import io.titan.deploy.change.ChangeDetection;
 import io.titan.deploy.change.ChangePlan;
 import io.titan.deploy.change.ServiceChange;
 import io.titan.deploy.config.ConfigException;
@@ -15,7 +14,6 @@ import io.titan.deploy.health.ProbeResult;
 import io.titan.deploy.health.ServiceHealth;
 import io.titan.deploy.pm2.Pm2App;
 import io.titan.deploy.health.Pm2OnlineProbe;
-import io.titan.deploy.pm2.Pm2Snapshot;
 import io.titan.deploy.pm2.ProcessControl;
 import io.titan.deploy.release.DeployLock;
 import io.titan.deploy.release.ReleaseLease;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -72,23 +69,11 @@ public final class HostRelease {
             Map<String, Pm2App> apps = Apps.toPm2Apps(target.topology(), targets, target.environment());
             Set<String> elsewhere = options.only().isEmpty() ? target.topology().services().keySet() : options.only();
             HostTarget.Observed observed = target.observe(targets, apps, elsewhere, Duration.ZERO, options);
-            Pm2Snapshot before = observed.before();
-            ChangeDetection changes = observed.changes();
-            Map<String, String> actions = new TreeMap<>();
-            changes.plan().services().forEach(c -> actions.put(c.name(), c.action().word()));
-            List<String> recorded = new java.util.ArrayList<>(targets);
-            changes.plan().orphans().stream().filter(o -> o.action() == ServiceChange.Action.REMOVE).forEach(o -> {
-                recorded.add(o.name());
-                actions.put(o.name(), o.action().word());
-            });
-            ReleaseRecord record = target.journal().begin(target.topology().source(), release, target.host(), recorded,
-                    before.definitions(), changes.wanted(), Apps.secretTemplates(target.topology()), actions);
+            ReleaseRecord record = ReleaseStart.of(target, release, targets, observed).record();
             Duration given = lease == null ? ReleaseLease.DEFAULT_DURATION : lease;
             new ReleaseLease(release, record.id(), target.now().plus(given), given,
                     ReleaseLease.holderOf(target.environment())).write(target.stateDir());
-            target.events().emit(new DeploymentEvent.DeploymentStarted(target.now(), record.releaseId(), targets,
-                    changes.plan().unchanged()));
-            return changes.plan();
+            return observed.changes().plan();
         }
     }
 
