@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -43,6 +44,7 @@ public final class ReleaseRunner {
     private static final Set<String> STEPS = Set.of("service", "soak", "finish", "abort");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LEASE_CHECK = Duration.ofSeconds(1);
+    private static final Duration WAKE = Duration.ofMillis(100);
 
     private final Path socket;
     private final String release;
@@ -64,7 +66,7 @@ public final class ReleaseRunner {
     }
 
     /** {@code ReleaseRunner SOCKET RELEASE HOST IDLE_SECONDS STATE_DIR BEGIN_PID}. */
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         ReleaseRunner runner = new ReleaseRunner(Path.of(args[0]), args[1], args[2],
                 Duration.ofSeconds(Long.parseLong(args[3])), Path.of(args[4]), Long.parseLong(args[5]));
         runner.serve();
@@ -78,14 +80,19 @@ public final class ReleaseRunner {
      * It starts while {@code release begin} still works: until the lease first names the release, it
      * ends once that begin is gone without it (it failed, or was killed).
      */
-    void serve() throws IOException, InterruptedException {
+    void serve() throws IOException {
         Files.deleteIfExists(socket);
         long leaseChecked = System.nanoTime();
         boolean begun = false;
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+             Selector selector = Selector.open()) {
             server.bind(UnixDomainSocketAddress.of(socket));
             server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
             while (!ended.get() || !running.isEmpty()) {
+                // Wakes at once for a step; otherwise now and then to see whether the runner is still wanted.
+                selector.select(WAKE.toMillis());
+                selector.selectedKeys().clear();
                 SocketChannel client = server.accept();
                 if (client == null) {
                     if (!ended.get() && running.isEmpty()
@@ -100,7 +107,6 @@ public final class ReleaseRunner {
                             break;
                         }
                     }
-                    TimeUnit.MILLISECONDS.sleep(5);
                     continue;
                 }
                 lastRequest = System.nanoTime();
